@@ -1,0 +1,198 @@
+"""Accounts API throughput and latency over loopback, against a ceiling measured in the same run.
+
+Starts ``gangway serve`` (SQLite, 2 workers) and a raw ASGI hello world on the same uvicorn
+settings, drives each with wrk (32 connections, fixed duration), and prints req/s, p50, p99 and
+each operation's ratio to the ceiling. Needs ``wrk`` (Debian: ``apt-get install wrk``).
+
+    .venv/bin/python bench/api_throughput.py [--seconds 10] [--connections 32] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CREATE_BODY = {
+    "display_name": "Bench Shop",
+    "contact_email": "bench@example.com",
+    "dashboard": "none",
+    "identity": {"country": "us", "entity_type": "individual", "individual": {"given_name": "Jenny", "surname": "Rosen"}},
+    "configuration": {"merchant": {"capabilities": {"card_payments": {"requested": True}}}},
+    "defaults": {"responsibilities": {"fees_collector": "application", "losses_collector": "application"}},
+}
+
+
+@dataclass
+class Result:
+    name: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+    ratio_to_ceiling: float | None = None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--accounts", type=int, default=1000, help="accounts to retrieve from")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("bench needs wrk: apt-get install wrk", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="gangway-bench-") as tmp:
+        workdir = Path(tmp)
+        results = []
+        ceiling_port = _free_port()
+        ceiling = _start(
+            [sys.executable, "-m", "uvicorn", "bench.hello:app", "--port", str(ceiling_port),
+             "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"],
+            workdir / "ceiling.log",
+        )
+        try:
+            _wait(f"http://127.0.0.1:{ceiling_port}/")
+            results.append(_wrk("ceiling (raw ASGI hello world)", f"http://127.0.0.1:{ceiling_port}/", None, args, workdir))
+        finally:
+            _stop(ceiling)
+
+        port = _free_port()
+        env = {**os.environ, "GANGWAY_DATA_DIR": str(workdir / "data")}
+        server = _start(
+            [sys.executable, "-m", "gangway.cli.main", "serve", "--port", str(port), "--workers", str(args.workers)],
+            workdir / "gangway.log",
+            env=env,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            _wait(f"{base}/_gangway/health")
+            key = (workdir / "data" / "test_secret_key").read_text().strip()
+            ids = _seed(base, key, args.accounts)
+            results.append(_wrk("retrieve account", base, _retrieve_script(key, ids, workdir), args, workdir))
+            results.append(_wrk("create account", base, _create_script(key, workdir), args, workdir))
+        finally:
+            _stop(server)
+    ceiling_rps = results[0].requests_per_second
+    for result in results[1:]:
+        result.ratio_to_ceiling = result.requests_per_second / ceiling_rps if ceiling_rps else None
+    _report(results, args)
+    return 0
+
+
+def _seed(base: str, key: str, count: int) -> list[str]:
+    headers = {"Authorization": f"Bearer {key}"}
+    with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+        return [client.post("/v2/core/accounts", json=CREATE_BODY).raise_for_status().json()["id"] for _ in range(count)]
+
+
+def _retrieve_script(key: str, ids: list[str], workdir: Path) -> Path:
+    script = workdir / "retrieve.lua"
+    id_list = ",".join(f'"{i}"' for i in ids)
+    script.write_text(
+        f'local ids = {{{id_list}}}\nlocal n = 0\n'
+        f'wrk.headers["Authorization"] = "Bearer {key}"\n'
+        "request = function()\n  n = n + 1\n"
+        '  return wrk.format("GET", "/v2/core/accounts/" .. ids[(n % #ids) + 1])\nend\n'
+    )
+    return script
+
+
+def _create_script(key: str, workdir: Path) -> Path:
+    script = workdir / "create.lua"
+    body = json.dumps(CREATE_BODY).replace("\\", "\\\\").replace('"', '\\"')
+    script.write_text(
+        "local n = 0\nlocal salt = tostring(math.random(1, 1000000000))\n"
+        f'wrk.headers["Authorization"] = "Bearer {key}"\n'
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        "request = function()\n  n = n + 1\n"
+        '  local headers = {["Idempotency-Key"] = salt .. "-" .. tostring(n)}\n'
+        f'  return wrk.format("POST", "/v2/core/accounts", headers, "{body}")\nend\n'
+    )
+    return script
+
+
+def _wrk(name: str, url: str, script: Path | None, args: argparse.Namespace, workdir: Path) -> Result:
+    command = ["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--latency", "--timeout", "5s"]
+    if script is not None:
+        command += ["-s", str(script)]
+    output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
+    (workdir / f"{name.split()[0]}.wrk.txt").write_text(output)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    return Result(
+        name=name,
+        requests_per_second=rps,
+        p50_ms=_latency(output, "50"),
+        p99_ms=_latency(output, "99"),
+        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
+    )
+
+
+def _latency(output: str, percentile: str) -> float:
+    match = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+    if match is None:
+        return float("nan")
+    value, unit = float(match.group(1)), match.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+def _report(results: list[Result], args: argparse.Namespace) -> None:
+    print(f"\nGangway API benchmark: SQLite, {args.workers} workers, {args.connections} connections, "
+          f"{args.seconds}s each, {os.cpu_count()} CPUs, loopback\n")
+    print(f"{'operation':34} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'vs ceiling':>10}")
+    for r in results:
+        ratio = f"{r.ratio_to_ceiling:.1%}" if r.ratio_to_ceiling is not None else "-"
+        print(f"{r.name:34} {r.requests_per_second:>10.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {r.non_2xx:>8} {ratio:>10}")
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "api_throughput.json").write_text(json.dumps([asdict(r) for r in results], indent=2))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start(command: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    with open(log, "wb") as handle:  # the child keeps its own descriptor
+        return subprocess.Popen(command, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT, env=env)
+
+
+def _wait(url: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within 30 s")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,308 @@
+"""The Stripe-compatible HTTP edge, as a plain ASGI app.
+
+Every request: route, authenticate, decode (JSON body, or a bracketed query string), check the
+params against the SDK's shape, run one handler inside one transaction, encode. Errors of every
+kind leave through one place, in Stripe's envelope, with a ``Request-Id``. Handlers are
+synchronous and run to completion inside the transaction, so a transaction never spans an
+``await``. This layer is plain ASGI rather than a framework because the API surface is uniform
+(JSON in, JSON out) and the hot paths are measured against a bare ASGI ceiling.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from gangway.api import params as param_checks
+from gangway.api.auth import Authenticator
+from gangway.api.query import coerce, parse_query
+from gangway.core.errors import (
+    GangwayError,
+    IdempotencyConflict,
+    InternalError,
+    InvalidRequest,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+    RateLimited,
+)
+from gangway.core.ids import random_token
+from gangway.core.keys import KeyPrincipal
+from gangway.services.context import Call
+from gangway.store.repos.idempotency import StoredResponse
+from gangway.store.uow import Store, UnitOfWork
+
+__all__ = ["ApiApp", "Request", "Route"]
+
+log = logging.getLogger("gangway.api")
+
+Scope = dict[str, Any]
+Receive = Callable[[], Any]
+Send = Callable[[dict[str, Any]], Any]
+
+
+@dataclass
+class Request:
+    """What a handler sees: the caller, checked params and path arguments."""
+
+    call: Call
+    params: dict[str, Any]
+    args: tuple[str, ...]
+    uow: UnitOfWork
+
+
+Handler = Callable[[Request], tuple[int, dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    pattern: str
+    handler: Handler
+    params: str | None
+    """Name of the SDK params schema the body or query is checked against."""
+    write: bool = False
+    segments: tuple[str | None, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        parts = tuple(None if p.startswith("{") else p for p in self.pattern.strip("/").split("/"))
+        object.__setattr__(self, "segments", parts)
+
+    def match(self, parts: list[str]) -> tuple[str, ...] | None:
+        if len(parts) != len(self.segments):
+            return None
+        args = []
+        for want, got in zip(self.segments, parts, strict=True):
+            if want is None:
+                if not got:
+                    return None
+                args.append(got)
+            elif want != got:
+                return None
+        return tuple(args)
+
+
+_IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+
+class ApiApp:
+    def __init__(
+        self,
+        *,
+        routes: list[Route],
+        store: Store,
+        authenticator: Authenticator,
+        now_ms: Callable[[], int],
+        max_body_bytes: int,
+        idempotency_ttl_ms: int,
+    ) -> None:
+        self._routes = routes
+        self._store = store
+        self._auth = authenticator
+        self._now_ms = now_ms
+        self._max_body = max_body_bytes
+        self._idempotency_ttl_ms = idempotency_ttl_ms
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request_id = "req_" + random_token(14)
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        replayed = False
+        try:
+            status, body, replayed = await self._handle(scope, receive, headers, request_id)
+        except GangwayError as exc:
+            status, body = exc.status, orjson.dumps(exc.body())
+        except Exception:
+            log.exception("unhandled error in %s %s (%s)", scope["method"], scope["path"], request_id)
+            exc = InternalError("An unexpected error occurred; the request was not carried out.")
+            status, body = exc.status, orjson.dumps(exc.body())
+        response_headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"request-id", request_id.encode()),
+            (b"cache-control", b"no-store"),
+        ]
+        version = headers.get("stripe-version")
+        if version:
+            response_headers.append((b"stripe-version", version.encode("latin-1")))
+        if replayed:
+            response_headers.append((b"idempotent-replayed", b"true"))
+        if status >= 400:
+            retry = b"true" if status in (409, 429) or status >= 500 else b"false"
+            response_headers.append((b"stripe-should-retry", retry))
+        await send({"type": "http.response.start", "status": status, "headers": response_headers})
+        await send({"type": "http.response.body", "body": body})
+
+    async def _handle(
+        self, scope: Scope, receive: Receive, headers: dict[str, str], request_id: str
+    ) -> tuple[int, bytes, bool]:
+        method, path = scope["method"], scope["path"]
+        route, args = self._route(method, path)
+        principal = self._auth.principal(headers.get("authorization"))
+        raw = await self._read_body(receive, headers) if method == "POST" else b""
+        decoded = self._decode(method, raw, scope.get("query_string", b""), headers)
+        params = self._check(route, decoded)
+        key = headers.get("idempotency-key") if method in ("POST", "DELETE") else None
+        call = Call(
+            principal=principal,
+            now_ms=self._now_ms(),
+            request_id=request_id,
+            idempotency_key=key,
+            api_version=headers.get("stripe-version"),
+        )
+        if key is None:
+            status, body = self._run(route, call, params, args)
+            return status, body, False
+        if not _IDEMPOTENCY_KEY.match(key):
+            raise InvalidRequest(
+                "The Idempotency-Key header must be 1 to 255 printable ASCII characters.",
+                code="idempotency_key_invalid",
+            )
+        fingerprint = _fingerprint(method, path, scope.get("query_string", b""), decoded)
+        return self._run_idempotent(route, call, params, args, key, fingerprint, method, path)
+
+    def _route(self, method: str, path: str) -> tuple[Route, tuple[str, ...]]:
+        parts = path.strip("/").split("/")
+        other_method = False
+        for route in self._routes:
+            args = route.match(parts)
+            if args is None:
+                continue
+            if route.method == method:
+                return route, args
+            other_method = True
+        if other_method:
+            raise MethodNotAllowed(f"{method} is not allowed on {path}.")
+        raise NotFound(
+            f"Unrecognized request URL ({method}: {path}). Gangway serves the v2 Core API "
+            "(accounts, persons, account links, events, event destinations).",
+            code="unrecognized_request_url",
+        )
+
+    async def _read_body(self, receive: Receive, headers: dict[str, str]) -> bytes:
+        declared = headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > self._max_body:
+            raise self._too_large()
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self._max_body:
+                raise self._too_large()
+            chunks.append(chunk)
+            if not message.get("more_body"):
+                return b"".join(chunks)
+
+    def _too_large(self) -> PayloadTooLarge:
+        return PayloadTooLarge(f"The request body is larger than the {self._max_body} byte limit.")
+
+    @staticmethod
+    def _decode(method: str, raw: bytes, query: bytes, headers: dict[str, str]) -> Any:
+        if method != "POST":
+            return parse_query(query)
+        if not raw.strip():
+            return {}
+        content_type = headers.get("content-type", "application/json").split(";")[0].strip().lower()
+        if content_type not in ("application/json", ""):
+            raise InvalidRequest(
+                f"v2 endpoints take a JSON body (Content-Type: application/json), not {content_type}.",
+                code="invalid_content_type",
+            )
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise InvalidRequest(
+                f"The request body is not valid JSON: {exc.msg} at position {exc.pos}.",
+                code="invalid_json",
+            ) from None
+
+    @staticmethod
+    def _check(route: Route, decoded: Any) -> dict[str, Any]:
+        if route.params is None:
+            if decoded:
+                name = next(iter(decoded)) if isinstance(decoded, dict) else ""
+                raise InvalidRequest(
+                    f"Received unknown parameter: {name}", code="parameter_unknown", param=name
+                )
+            return {}
+        if route.method == "POST":
+            return param_checks.check(route.params, decoded)
+        return coerce(route.params, decoded)
+
+    def _run(
+        self, route: Route, call: Call, params: dict[str, Any], args: tuple[str, ...]
+    ) -> tuple[int, bytes]:
+        try:
+            with self._store.unit_of_work(write=route.write) as uow:
+                status, body = route.handler(Request(call=call, params=params, args=args, uow=uow))
+        except OperationalError as exc:
+            if "locked" in str(exc).lower():
+                raise RateLimited("The database is busy; retry the request.", code="lock_timeout") from exc
+            raise
+        return status, orjson.dumps(body)
+
+    def _run_idempotent(
+        self,
+        route: Route,
+        call: Call,
+        params: dict[str, Any],
+        args: tuple[str, ...],
+        key: str,
+        fingerprint: str,
+        method: str,
+        path: str,
+    ) -> tuple[int, bytes, bool]:
+        """Replay, refuse, or run once. Two concurrent requests with one key never both take
+        effect: SQLite serialises writers, and on PostgreSQL the loser's insert of the key fails
+        on the primary key, rolling its whole transaction back before it replays the winner's."""
+        principal: KeyPrincipal = call.principal
+        not_before = call.now_ms - self._idempotency_ttl_ms
+        try:
+            with self._store.unit_of_work(write=True) as uow:
+                stored = uow.idempotency.find(principal, key, not_before_ms=not_before)
+                if stored is not None:
+                    return _replay(stored, fingerprint)
+                status, body = route.handler(Request(call=call, params=params, args=args, uow=uow))
+                encoded = orjson.dumps(body)
+                if status < 400:
+                    uow.idempotency.store(
+                        principal,
+                        key,
+                        method=method,
+                        path=path,
+                        response=StoredResponse(fingerprint, status, encoded),
+                        now_ms=call.now_ms,
+                    )
+                return status, encoded, False
+        except IntegrityError:
+            with self._store.unit_of_work(write=False) as uow:
+                stored = uow.idempotency.find(principal, key, not_before_ms=not_before)
+            if stored is None:
+                raise
+            return _replay(stored, fingerprint)
+
+
+def _replay(stored: StoredResponse, fingerprint: str) -> tuple[int, bytes, bool]:
+    if stored.fingerprint != fingerprint:
+        raise IdempotencyConflict(
+            "Keys for idempotent requests can only be used with the same parameters they were "
+            "first used with. Try using a key other than the one used for the original request."
+        )
+    return stored.status, stored.body, True
+
+
+def _fingerprint(method: str, path: str, query: bytes, decoded: Any) -> str:
+    canonical = orjson.dumps(decoded, option=orjson.OPT_SORT_KEYS)
+    digest = hashlib.sha256()
+    for part in (method.encode(), path.encode(), query, canonical):
+        digest.update(part)
+        digest.update(b"\x00")
+    return digest.hexdigest()

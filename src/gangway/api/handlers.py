@@ -1,0 +1,141 @@
+"""Route handlers for accounts and persons: decode nothing, decide nothing, call one service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from gangway.api import render
+from gangway.api.app import Request, Route
+from gangway.core.errors import InvalidRequest
+from gangway.core.pagination import PageRequest, decode_token, encode_token
+from gangway.requirements import RuleBook
+from gangway.services import accounts, persons
+from gangway.store.repos.paging import Page
+
+__all__ = ["routes"]
+
+_DEFAULT_LIMIT = 10
+_MAX_LIMIT = 100
+
+
+def routes(rules: RuleBook) -> list[Route]:
+    """The v2 Core routes this server answers, bound to the loaded requirement rules."""
+
+    def account_response(request: Request, record: Any, status: int = 200) -> tuple[int, dict[str, Any]]:
+        include = set(request.params.get("include") or ())
+        evaluation = (
+            accounts.evaluation(request.uow, record, rules, request.call.now_ms)
+            if include & render.NEEDS_EVALUATION
+            else None
+        )
+        return status, render.account(record, include, evaluation)
+
+    def create_account(request: Request) -> tuple[int, dict[str, Any]]:
+        _refuse_tokens(request.params, "account_token")
+        record = accounts.create(request.uow, request.call, request.params, rules)
+        return account_response(request, record)
+
+    def retrieve_account(request: Request) -> tuple[int, dict[str, Any]]:
+        return account_response(request, accounts.retrieve(request.uow, request.call, request.args[0]))
+
+    def update_account(request: Request) -> tuple[int, dict[str, Any]]:
+        _refuse_tokens(request.params, "account_token")
+        record = accounts.update(request.uow, request.call, request.args[0], request.params, rules)
+        return account_response(request, record)
+
+    def close_account(request: Request) -> tuple[int, dict[str, Any]]:
+        record = accounts.close(request.uow, request.call, request.args[0], request.params)
+        return account_response(request, record)
+
+    def list_accounts(request: Request) -> tuple[int, dict[str, Any]]:
+        page_request = _page_request(request.params, ("applied_configurations", "closed"))
+        records, page = accounts.list_page(request.uow, request.call, page_request)
+        data = [render.account(record, (), None) for record in records]
+        return 200, _list_body(data, page, "/v2/core/accounts", page_request)
+
+    def create_person(request: Request) -> tuple[int, dict[str, Any]]:
+        _refuse_tokens(request.params, "person_token")
+        person = persons.create(request.uow, request.call, request.args[0], request.params, rules)
+        return 200, render.person(person, livemode=request.call.livemode)
+
+    def retrieve_person(request: Request) -> tuple[int, dict[str, Any]]:
+        person = persons.retrieve(request.uow, request.call, *request.args)
+        return 200, render.person(person, livemode=request.call.livemode)
+
+    def update_person(request: Request) -> tuple[int, dict[str, Any]]:
+        _refuse_tokens(request.params, "person_token")
+        account_id, person_id = request.args
+        person = persons.update(request.uow, request.call, account_id, person_id, request.params, rules)
+        return 200, render.person(person, livemode=request.call.livemode)
+
+    def delete_person(request: Request) -> tuple[int, dict[str, Any]]:
+        person = persons.delete(request.uow, request.call, *request.args, rules)
+        return 200, {"id": person.id, "object": "v2.core.account_person", "deleted": True}
+
+    def list_persons(request: Request) -> tuple[int, dict[str, Any]]:
+        account_id = request.args[0]
+        page_request = _page_request(request.params, ())
+        records, page = persons.list_page(request.uow, request.call, account_id, page_request)
+        data = [render.person(p, livemode=request.call.livemode) for p in records]
+        base = f"/v2/core/accounts/{quote(account_id, safe='')}/persons"
+        return 200, _list_body(data, page, base, page_request)
+
+    unsupported = _unsupported("Account and person tokens are not supported by Gangway yet.")
+    return [
+        Route("POST", "/v2/core/accounts", create_account, "AccountCreateParams", write=True),
+        Route("GET", "/v2/core/accounts", list_accounts, "AccountListParams"),
+        Route("GET", "/v2/core/accounts/{id}", retrieve_account, "AccountRetrieveParams"),
+        Route("POST", "/v2/core/accounts/{id}", update_account, "AccountUpdateParams", write=True),
+        Route("POST", "/v2/core/accounts/{id}/close", close_account, "AccountCloseParams", write=True),
+        Route("POST", "/v2/core/accounts/{id}/persons", create_person, "PersonCreateParams", write=True),
+        Route("GET", "/v2/core/accounts/{id}/persons", list_persons, "PersonListParams"),
+        Route("GET", "/v2/core/accounts/{id}/persons/{pid}", retrieve_person, None),
+        Route("POST", "/v2/core/accounts/{id}/persons/{pid}", update_person, "PersonUpdateParams", write=True),
+        Route("DELETE", "/v2/core/accounts/{id}/persons/{pid}", delete_person, None, write=True),
+        Route("POST", "/v2/core/account_tokens", unsupported, None),
+        Route("GET", "/v2/core/account_tokens/{id}", unsupported, None),
+        Route("POST", "/v2/core/accounts/{id}/person_tokens", unsupported, None),
+        Route("GET", "/v2/core/accounts/{id}/person_tokens/{tid}", unsupported, None),
+    ]
+
+
+def _refuse_tokens(params: dict[str, Any], name: str) -> None:
+    if name in params:
+        raise InvalidRequest(
+            f"{name} is not supported by Gangway yet: pass the fields directly.",
+            code="unsupported_feature",
+            param=name,
+        )
+
+
+def _unsupported(message: str) -> Callable[[Request], tuple[int, dict[str, Any]]]:
+    def handler(_request: Request) -> tuple[int, dict[str, Any]]:
+        raise InvalidRequest(message, code="unsupported_feature")
+
+    return handler
+
+
+def _page_request(params: dict[str, Any], filter_names: tuple[str, ...]) -> PageRequest:
+    token = params.get("page")
+    if token:
+        return decode_token(token)
+    limit = params.get("limit", _DEFAULT_LIMIT)
+    if not 1 <= limit <= _MAX_LIMIT:
+        raise InvalidRequest(
+            f"limit must be between 1 and {_MAX_LIMIT}; got {limit}.",
+            code="parameter_invalid_integer",
+            param="limit",
+        )
+    filters = {name: params[name] for name in filter_names if name in params}
+    return PageRequest(limit=limit, cursor=None, filters=filters)
+
+
+def _list_body(data: list[dict[str, Any]], page: Page, base: str, request: PageRequest) -> dict[str, Any]:
+    def url(cursor: Any) -> str | None:
+        if cursor is None:
+            return None
+        return f"{base}?page={encode_token(cursor, request.limit, request.filters)}"
+
+    return {"data": data, "next_page_url": url(page.next_cursor), "previous_page_url": url(page.prev_cursor)}

@@ -1,0 +1,110 @@
+"""``create_app(settings)`` wires everything; no module-level state."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from gangway.api.app import ApiApp
+from gangway.api.auth import Authenticator
+from gangway.api.handlers import routes
+from gangway.bootstrap import sealer_for
+from gangway.core.clock import Clock, SystemClock
+from gangway.core.keys import KeyPrincipal
+from gangway.requirements import load_rules
+from gangway.settings import Settings
+from gangway.store.database import Database
+from gangway.store.uow import Store
+
+__all__ = ["Gangway", "asgi_factory", "create_app"]
+
+log = logging.getLogger("gangway")
+
+_PRUNE_EVERY_SECONDS = 600
+
+
+class Gangway:
+    """The ASGI application: the v2 API under ``/v2``, Gangway's own endpoints under ``/_gangway``."""
+
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.rules = load_rules()
+        self.database = Database(settings.resolved_database_url())
+        self.store = Store(self.database, sealer_for(settings))
+        self.api = ApiApp(
+            routes=routes(self.rules),
+            store=self.store,
+            authenticator=Authenticator(self._principal),
+            now_ms=clock.now_ms,
+            max_body_bytes=settings.max_body_bytes,
+            idempotency_ttl_ms=settings.idempotency_ttl_hours * 3_600_000,
+        )
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def _principal(self, key_digest: str) -> KeyPrincipal | None:
+        with self.store.unit_of_work(write=False) as uow:
+            return uow.keys.principal(key_digest)
+
+    async def __call__(self, scope: dict[str, Any], receive: Callable[[], Any], send: Callable[[dict[str, Any]], Any]) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            if scope["path"] == "/_gangway/health":
+                await _plain(send, 200, b'{"status":"ok"}')
+                return
+            await self.api(scope, receive, send)
+        elif kind == "lifespan":
+            await self._lifespan(receive, send)
+
+    async def _lifespan(self, receive: Callable[[], Any], send: Callable[[dict[str, Any]], Any]) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                self._tasks.append(asyncio.create_task(self._prune_forever()))
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                for task in self._tasks:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+                self.database.dispose()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _prune_forever(self) -> None:
+        """Idempotency keys are kept for the configured TTL (at least 24 hours), then dropped."""
+        ttl_ms = self.settings.idempotency_ttl_hours * 3_600_000
+        while True:
+            await asyncio.sleep(_PRUNE_EVERY_SECONDS)
+            try:
+                await asyncio.to_thread(self._prune, self.clock.now_ms() - ttl_ms)
+            except Exception:
+                log.exception("pruning idempotency keys failed")
+
+    def _prune(self, before_ms: int) -> None:
+        with self.store.unit_of_work(write=True) as uow:
+            uow.idempotency.prune(before_ms=before_ms)
+
+
+async def _plain(send: Callable[[dict[str, Any]], Any], status: int, body: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def create_app(settings: Settings, clock: Clock | None = None) -> Gangway:
+    return Gangway(settings, clock or SystemClock())
+
+
+def asgi_factory() -> Gangway:
+    """Entry point for uvicorn workers: each process builds its app from ``GANGWAY_*``."""
+    return create_app(Settings())
+

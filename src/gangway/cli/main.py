@@ -1,0 +1,121 @@
+"""``gangway serve | keys create | db upgrade``: flags override ``GANGWAY_*`` environment settings."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from gangway.settings import Settings
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _export(args)
+    try:
+        settings = Settings()
+    except ValueError as exc:
+        parser.error(str(exc))
+    return int(args.run(settings, args))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gangway", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the API server")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int)
+    store = serve.add_mutually_exclusive_group()
+    store.add_argument("--data-dir")
+    store.add_argument("--database-url")
+    serve.add_argument("--public-url")
+    serve.set_defaults(run=_serve)
+
+    keys = commands.add_parser("keys", help="manage secret API keys")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True)
+    create = key_commands.add_parser("create", help="create a key and print only its secret")
+    create.add_argument("--mode", choices=("test", "live"), default="test")
+    _storage_flags(create)
+    create.set_defaults(run=_keys_create)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    up = db_commands.add_parser("upgrade", help="apply schema migrations")
+    _storage_flags(up)
+    up.set_defaults(run=_db_upgrade)
+    return parser
+
+
+def _storage_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--data-dir")
+    group.add_argument("--database-url")
+
+
+def _export(args: argparse.Namespace) -> None:
+    """Flags become environment settings, so uvicorn's worker processes see the same values."""
+    for flag in ("host", "port", "workers", "data_dir", "database_url", "public_url"):
+        value = getattr(args, flag, None)
+        if value is not None:
+            os.environ[f"GANGWAY_{flag.upper()}"] = str(value)
+
+
+def _serve(settings: Settings, _args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from gangway.bootstrap import prepare
+
+    prepared = prepare(settings)
+    origin = settings.resolved_public_url()
+    print(f"Gangway listening on http://{settings.host}:{settings.port} ({_storage(settings)})")
+    if prepared.first_test_key:
+        key = prepared.first_test_key
+        print(f"Test secret key: {key}")
+        print("Try:")
+        print(
+            f"  curl -s {origin}/v2/core/accounts -H 'Authorization: Bearer {key}' "
+            "-H 'Content-Type: application/json' -d '{\"display_name\": \"Dunder Mifflin\"}'"
+        )
+    sys.stdout.flush()
+    uvicorn.run(
+        "gangway.app:asgi_factory",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level=settings.log_level,
+        access_log=False,
+        server_header=False,
+    )
+    return 0
+
+
+def _keys_create(settings: Settings, args: argparse.Namespace) -> int:
+    from gangway.bootstrap import create_key
+
+    print(create_key(settings, livemode=args.mode == "live"))
+    return 0
+
+
+def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
+    from gangway.bootstrap import prepare
+
+    prepare(settings)
+    print(f"database is up to date ({_storage(settings)})", file=sys.stderr)
+    return 0
+
+
+def _storage(settings: Settings) -> str:
+    if settings.database_url:
+        return settings.database_url.split("@")[-1]
+    return f"SQLite at {settings.data_dir / 'gangway.db'}"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

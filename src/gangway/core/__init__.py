@@ -1,0 +1,1 @@
+"""The pure domain: no HTTP, SQL, templates or sockets in here."""

@@ -1,0 +1,172 @@
+"""Which validator guards which param: one table for accounts, one for persons.
+
+Only the values a request sets are checked (and normalised in place), each failure placed at its
+bracketed param path. The validators themselves live in ``gangway.validation`` and are shared with
+the hosted form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from gangway.core.errors import FieldInvalid, PathPart
+from gangway.validation import addresses, business, contact, countries, dates, id_numbers
+
+__all__ = ["CheckContext", "check_account_params", "check_person_params"]
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    today: date
+    country: str | None  # the account's identity country, for phone numbers
+    livemode: bool  # live mode refuses Stripe's documented test-mode magic values
+
+
+Validator = Callable[[Any, CheckContext], Any]
+
+
+def _email(value: Any, _ctx: CheckContext) -> Any:
+    return contact.email(value)
+
+
+def _phone(value: Any, ctx: CheckContext) -> Any:
+    return contact.phone(value, ctx.country, test_values=not ctx.livemode)
+
+
+def _url(value: Any, _ctx: CheckContext) -> Any:
+    return contact.url(value)
+
+
+def _country(value: Any, _ctx: CheckContext) -> Any:
+    return countries.country(value)
+
+
+def _currency(value: Any, _ctx: CheckContext) -> Any:
+    return countries.currency(value)
+
+
+def _locale(value: Any, _ctx: CheckContext) -> Any:
+    return countries.locale(value)
+
+
+def _address(value: Any, ctx: CheckContext) -> Any:
+    return addresses.address(value, country=ctx.country)
+
+
+def _date_of_birth(value: Any, ctx: CheckContext) -> Any:
+    day, month, year = dates.date_of_birth(value["day"], value["month"], value["year"], today=ctx.today)
+    return {"day": day, "month": month, "year": year}
+
+
+def _registration_date(value: Any, ctx: CheckContext) -> Any:
+    day, month, year = dates.registration_date(
+        value["day"], value["month"], value["year"], today=ctx.today
+    )
+    return {"day": day, "month": month, "year": year}
+
+
+def _individual_id(value: Any, ctx: CheckContext) -> Any:
+    return _id_number(value, ctx, id_numbers.individual_id_number)
+
+
+def _business_id(value: Any, ctx: CheckContext) -> Any:
+    return _id_number(value, ctx, id_numbers.business_id_number)
+
+
+def _id_number(value: Any, ctx: CheckContext, check: Callable[..., str]) -> Any:
+    try:
+        return {**value, "value": check(value["type"], value["value"], test_values=not ctx.livemode)}
+    except FieldInvalid as exc:
+        exc.details.setdefault("field", "value")
+        raise
+
+
+def _percent(value: Any, _ctx: CheckContext) -> Any:
+    return str(business.percent_ownership(value))
+
+
+def _mcc(value: Any, _ctx: CheckContext) -> Any:
+    return business.mcc(value)
+
+
+def _descriptor(value: Any, _ctx: CheckContext) -> Any:
+    return business.statement_descriptor(value)
+
+
+def _descriptor_prefix(value: Any, _ctx: CheckContext) -> Any:
+    return business.statement_descriptor(value, prefix=True)
+
+
+_PERSON_LIKE: dict[str, Validator] = {
+    "email": _email,
+    "phone": _phone,
+    "date_of_birth": _date_of_birth,
+    "address": _address,
+    "additional_addresses.*": _address,
+    "id_numbers.*": _individual_id,
+    "nationalities.*": _country,
+    "relationship.percent_ownership": _percent,
+}
+
+_ACCOUNT: dict[str, Validator] = {
+    "contact_email": _email,
+    "contact_phone": _phone,
+    "defaults.currency": _currency,
+    "defaults.locales.*": _locale,
+    "defaults.profile.business_url": _url,
+    "identity.country": _country,
+    **{f"identity.individual.{path}": check for path, check in _PERSON_LIKE.items()},
+    "identity.business_details.phone": _phone,
+    "identity.business_details.address": _address,
+    "identity.business_details.additional_addresses.*": _address,
+    "identity.business_details.id_numbers.*": _business_id,
+    "identity.business_details.registration_date": _registration_date,
+    "configuration.merchant.mcc": _mcc,
+    "configuration.merchant.statement_descriptor.descriptor": _descriptor,
+    "configuration.merchant.statement_descriptor.prefix": _descriptor_prefix,
+    "configuration.merchant.support.email": _email,
+    "configuration.merchant.support.phone": _phone,
+    "configuration.merchant.support.url": _url,
+    "configuration.merchant.support.address": _address,
+}
+
+
+def check_account_params(params: dict[str, Any], ctx: CheckContext) -> None:
+    """Validate and normalise, in place, every value the account params set."""
+    _walk(params, (), _ACCOUNT, ctx)
+
+
+def check_person_params(params: dict[str, Any], ctx: CheckContext) -> None:
+    _walk(params, (), _PERSON_LIKE, ctx)
+
+
+def _walk(node: Any, path: tuple[PathPart, ...], table: Mapping[str, Validator], ctx: CheckContext) -> None:
+    if isinstance(node, dict):
+        items: list[tuple[PathPart, Any]] = list(node.items())
+    elif isinstance(node, list):
+        items = list(enumerate(node))
+    else:
+        return
+    for key, value in items:
+        here = (*path, key)
+        check = table.get(_pattern(here))
+        if check is not None and value is not None:
+            try:
+                node[key] = check(value, ctx)
+            except FieldInvalid as exc:
+                raise exc.at(*here, *_leaf(exc)) from None
+        else:
+            _walk(value, here, table, ctx)
+
+
+def _pattern(path: tuple[PathPart, ...]) -> str:
+    return ".".join("*" if isinstance(part, int) else part for part in path)
+
+
+def _leaf(exc: FieldInvalid) -> tuple[PathPart, ...]:
+    """Validators of compound values may name the sub-field at fault (``field="postal_code"``)."""
+    field = exc.details.get("field")
+    return (field,) if isinstance(field, str) else ()

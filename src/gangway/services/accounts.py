@@ -1,0 +1,134 @@
+"""Account operations: create, retrieve, update, list, close, and their requirements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gangway.core import accounts as domain
+from gangway.core.errors import InvalidRequest, NotFound
+from gangway.core.field_checks import CheckContext, check_account_params
+from gangway.core.ids import new_id, random_token
+from gangway.core.pagination import PageRequest
+from gangway.requirements import AccountFacts, Evaluation, RuleBook, evaluate
+from gangway.services.context import Call
+from gangway.store.repos.accounts import AccountRecord
+from gangway.store.repos.paging import Page
+from gangway.store.uow import UnitOfWork
+
+__all__ = ["close", "create", "evaluation", "list_page", "retrieve", "update"]
+
+
+def create(uow: UnitOfWork, call: Call, params: dict[str, Any], rules: RuleBook) -> AccountRecord:
+    country = ((params.get("identity") or {}).get("country") or None)
+    check_account_params(params, CheckContext(today=call.today, country=country, livemode=call.livemode))
+    document = domain.new_account_document(params)
+    domain.check_account(document, params, previous=None)
+    record = AccountRecord(
+        id="acct_" + random_token(16),
+        platform_id=call.principal.platform_id,
+        livemode=call.livemode,
+        created_ms=call.now_ms,
+        updated_ms=call.now_ms,
+        closed=False,
+        document=document,
+    )
+    _stamp_individual(record, previous=None, call=call)
+    record.document["_gangway"] = {"api_version": call.api_version}
+    record.next_change_ms = evaluation(uow, record, rules, call.now_ms).next_change_ms
+    uow.accounts.insert(record)
+    return record
+
+
+def retrieve(uow: UnitOfWork, call: Call, account_id: str) -> AccountRecord:
+    record = uow.accounts.get(call.principal, account_id)
+    if record is None:
+        raise _not_found(account_id)
+    return record
+
+
+def update(
+    uow: UnitOfWork, call: Call, account_id: str, params: dict[str, Any], rules: RuleBook
+) -> AccountRecord:
+    record = _open_for_write(uow, call, account_id)
+    country = ((params.get("identity") or {}).get("country")) or (
+        (record.document.get("identity") or {}).get("country")
+    )
+    check_account_params(params, CheckContext(today=call.today, country=country, livemode=call.livemode))
+    previous = record.document
+    document = domain.merge_account(previous, params)
+    domain.check_account(document, params, previous=previous)
+    record.document = document
+    record.updated_ms = call.now_ms
+    _stamp_individual(record, previous=previous, call=call)
+    record.next_change_ms = evaluation(uow, record, rules, call.now_ms).next_change_ms
+    return uow.accounts.save(record)
+
+
+def close(uow: UnitOfWork, call: Call, account_id: str, params: dict[str, Any]) -> AccountRecord:
+    record = _open_for_write(uow, call, account_id)
+    applied = record.applied()
+    asked = params.get("applied_configurations")
+    if asked is not None and sorted(set(asked)) != sorted(applied):
+        raise InvalidRequest(
+            "All configurations on the Account must be passed in to close it: expected "
+            f"{', '.join(applied) or 'none'}.",
+            code="applied_configurations_mismatch",
+            param="applied_configurations",
+        )
+    record.closed = True
+    record.updated_ms = call.now_ms
+    record.next_change_ms = None
+    return uow.accounts.save(record)
+
+
+def list_page(uow: UnitOfWork, call: Call, page: PageRequest) -> tuple[list[AccountRecord], Page]:
+    return uow.accounts.page(
+        call.principal,
+        closed=bool(page.filters.get("closed", False)),
+        configurations=list(page.filters.get("applied_configurations") or []),
+        limit=page.limit,
+        cursor=page.cursor,
+    )
+
+
+def evaluation(uow: UnitOfWork, record: AccountRecord, rules: RuleBook, now_ms: int) -> Evaluation:
+    """The account's requirements and capability statuses as of ``now_ms``."""
+    persons = [
+        {**person.document, "id": person.id} for person in uow.accounts.persons_of(record.id)
+    ]
+    facts = AccountFacts(
+        id=record.id,
+        livemode=record.livemode,
+        created_ms=record.created_ms,
+        document=record.document,
+        persons=persons,
+    )
+    return evaluate(facts, rules, now_ms)
+
+
+def _open_for_write(uow: UnitOfWork, call: Call, account_id: str) -> AccountRecord:
+    record = uow.accounts.get(call.principal, account_id, for_update=True)
+    if record is None:
+        raise _not_found(account_id)
+    if record.closed:
+        raise InvalidRequest(
+            f"The account {account_id} is closed and can no longer be changed.",
+            code="account_closed",
+        )
+    return record
+
+
+def _stamp_individual(record: AccountRecord, *, previous: dict[str, Any] | None, call: Call) -> None:
+    """``identity.individual`` is itself a person object with an id and timestamps."""
+    individual = (record.document.get("identity") or {}).get("individual")
+    if not individual:
+        return
+    before = ((previous or {}).get("identity") or {}).get("individual") or {}
+    individual.setdefault("id", before.get("id") or new_id("person", livemode=call.livemode))
+    individual.setdefault("created_ms", before.get("created_ms", call.now_ms))
+    if individual != before:
+        individual["updated_ms"] = call.now_ms
+
+
+def _not_found(account_id: str) -> NotFound:
+    return NotFound(f"No such account: '{account_id}'", param="account")

@@ -1,0 +1,127 @@
+"""Person operations under an account: the representative, owners, directors and executives."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from typing import Any
+
+from gangway.core.accounts import merge_document
+from gangway.core.errors import InvalidRequest, NotFound
+from gangway.core.field_checks import CheckContext, check_person_params
+from gangway.core.ids import new_id
+from gangway.core.pagination import PageRequest
+from gangway.requirements import RuleBook
+from gangway.services import accounts
+from gangway.services.context import Call
+from gangway.store.repos.accounts import AccountRecord, PersonRecord
+from gangway.store.repos.paging import Page
+from gangway.store.uow import UnitOfWork
+
+__all__ = ["create", "delete", "list_page", "retrieve", "update"]
+
+_REQUEST_ONLY = ("person_token",)
+
+
+def create(
+    uow: UnitOfWork, call: Call, account_id: str, params: dict[str, Any], rules: RuleBook
+) -> PersonRecord:
+    account = _writable_account(uow, call, account_id)
+    check_person_params(params, _context(call, account))
+    document = {k: copy.deepcopy(v) for k, v in params.items() if k not in _REQUEST_ONLY}
+    person = PersonRecord(
+        id=new_id("person", livemode=call.livemode),
+        account_id=account.id,
+        created_ms=call.now_ms,
+        updated_ms=call.now_ms,
+        document=document,
+    )
+    _check_total_ownership(uow, account.id, person)
+    uow.accounts.insert_person(person)
+    _reindex(uow, call, account, rules)
+    return person
+
+
+def retrieve(uow: UnitOfWork, call: Call, account_id: str, person_id: str) -> PersonRecord:
+    account = accounts.retrieve(uow, call, account_id)
+    person = uow.accounts.get_person(account.id, person_id)
+    if person is None:
+        raise NotFound(f"No such person: '{person_id}'", param="person")
+    return person
+
+
+def update(
+    uow: UnitOfWork,
+    call: Call,
+    account_id: str,
+    person_id: str,
+    params: dict[str, Any],
+    rules: RuleBook,
+) -> PersonRecord:
+    account = _writable_account(uow, call, account_id)
+    person = retrieve(uow, call, account.id, person_id)
+    check_person_params(params, _context(call, account))
+    patch = {k: v for k, v in params.items() if k not in _REQUEST_ONLY}
+    person.document = merge_document(person.document, patch)
+    person.updated_ms = call.now_ms
+    _check_total_ownership(uow, account.id, person)
+    uow.accounts.save_person(person)
+    _reindex(uow, call, account, rules)
+    return person
+
+
+def delete(
+    uow: UnitOfWork, call: Call, account_id: str, person_id: str, rules: RuleBook
+) -> PersonRecord:
+    account = _writable_account(uow, call, account_id)
+    person = retrieve(uow, call, account.id, person_id)
+    uow.accounts.delete_person(person.id)
+    _reindex(uow, call, account, rules)
+    return person
+
+
+def list_page(
+    uow: UnitOfWork, call: Call, account_id: str, page: PageRequest
+) -> tuple[list[PersonRecord], Page]:
+    account = accounts.retrieve(uow, call, account_id)
+    return uow.accounts.page_persons(account.id, limit=page.limit, cursor=page.cursor)
+
+
+def _writable_account(uow: UnitOfWork, call: Call, account_id: str) -> AccountRecord:
+    account = uow.accounts.get(call.principal, account_id, for_update=True)
+    if account is None:
+        raise NotFound(f"No such account: '{account_id}'", param="account")
+    if account.closed:
+        raise InvalidRequest(
+            f"The account {account_id} is closed and its persons can no longer be changed.",
+            code="account_closed",
+        )
+    return account
+
+
+def _context(call: Call, account: AccountRecord) -> CheckContext:
+    country = (account.document.get("identity") or {}).get("country")
+    return CheckContext(today=call.today, country=country, livemode=call.livemode)
+
+
+def _check_total_ownership(uow: UnitOfWork, account_id: str, changed: PersonRecord) -> None:
+    others = [p for p in uow.accounts.persons_of(account_id) if p.id != changed.id]
+    total = sum((_ownership(p.document) for p in others), _ownership(changed.document))
+    if total > 100:
+        raise InvalidRequest(
+            f"The persons' percent_ownership would add up to {total}%, more than 100%.",
+            code="total_person_ownership_exceeded",
+            param="relationship[percent_ownership]",
+        )
+
+
+def _ownership(document: dict[str, Any]) -> Decimal:
+    value = (document.get("relationship") or {}).get("percent_ownership")
+    return Decimal(str(value)) if value is not None else Decimal(0)
+
+
+def _reindex(uow: UnitOfWork, call: Call, account: AccountRecord, rules: RuleBook) -> None:
+    """Persons change the account's requirements, and with them its next deadline."""
+    account.next_change_ms = accounts.evaluation(uow, account, rules, call.now_ms).next_change_ms
+    account.updated_ms = call.now_ms
+    uow.accounts.save(account)

@@ -1,0 +1,42 @@
+"""Settings, built once (CLI or tests) and passed down; every field can come from ``GANGWAY_*``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GANGWAY_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=12111, ge=0, le=65535)
+    workers: int = Field(default=1, ge=1, le=64)
+    data_dir: Path = Path(".gangway")
+    database_url: str | None = None
+    """SQLAlchemy URL; defaults to SQLite (WAL) at ``<data_dir>/gangway.db``."""
+    public_url: str | None = None
+    """Origin that browsers reach this server at (account link URLs); defaults to http://host:port."""
+    encryption_key: SecretStr | None = None
+    """Base64 of 32 bytes for PII at rest; defaults to ``<data_dir>/encryption.key``, made on first start."""
+    idempotency_ttl_hours: int = Field(default=24, ge=24)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    log_level: str = "warning"
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'gangway.db').resolve()}"
+
+    def resolved_public_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url().startswith("sqlite")

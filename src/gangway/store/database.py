@@ -1,0 +1,67 @@
+"""Engines and transactions for SQLite (embedded default) and PostgreSQL.
+
+SQLite: WAL, ``synchronous=NORMAL`` and a busy timeout, so several processes can share the file.
+Writes begin with ``BEGIN IMMEDIATE``: a deferred transaction that reads and then writes can fail
+at once with SQLITE_BUSY when another process committed in between, and the busy handler does not
+help there. Reads begin deferred and never block writers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+
+__all__ = ["Database"]
+
+
+class Database:
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            self._reader = _sqlite_engine(url, begin="BEGIN", echo=echo)
+            self._writer = _sqlite_engine(url, begin="BEGIN IMMEDIATE", echo=echo)
+        else:
+            engine = create_engine(
+                url, echo=echo, pool_size=8, max_overflow=8, pool_pre_ping=True
+            )
+            self._reader = self._writer = engine
+
+    @property
+    def engine(self) -> Engine:
+        return self._writer
+
+    @contextmanager
+    def transaction(self, *, write: bool) -> Iterator[Connection]:
+        """One transaction: committed when the block ends, rolled back if it raises."""
+        engine = self._writer if write else self._reader
+        with engine.begin() as conn:
+            yield conn
+
+    def dispose(self) -> None:
+        self._reader.dispose()
+        if self._writer is not self._reader:
+            self._writer.dispose()
+
+
+def _sqlite_engine(url: str, *, begin: str, echo: bool) -> Engine:
+    engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql(begin)
+
+    return engine

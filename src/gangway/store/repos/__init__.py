@@ -1,0 +1,1 @@
+"""Repositories: one per table family, each a thin wrapper over a Connection."""

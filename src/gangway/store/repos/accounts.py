@@ -1,0 +1,174 @@
+"""Accounts and their persons, stored as sealed documents with a few plain columns to find them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, Row, delete, insert, select, update
+
+from gangway.core.keys import KeyPrincipal
+from gangway.core.pagination import Cursor
+from gangway.store.repos.paging import Page, keyset_page
+from gangway.store.sealing import Sealer
+from gangway.store.tables import accounts, persons
+
+__all__ = ["AccountRecord", "AccountRepository", "PersonRecord"]
+
+CONFIGURATIONS = ("customer", "merchant", "recipient")
+
+
+@dataclass
+class AccountRecord:
+    id: str
+    platform_id: str
+    livemode: bool
+    created_ms: int
+    updated_ms: int
+    closed: bool
+    document: dict[str, Any]
+    next_change_ms: int | None = None
+    version: int = 1
+
+    def applied(self) -> list[str]:
+        configuration = self.document.get("configuration") or {}
+        return [name for name in CONFIGURATIONS if (configuration.get(name) or {}).get("applied")]
+
+
+@dataclass
+class PersonRecord:
+    id: str
+    account_id: str
+    created_ms: int
+    updated_ms: int
+    document: dict[str, Any] = field(default_factory=dict)
+
+
+class AccountRepository:
+    def __init__(self, conn: Connection, sealer: Sealer) -> None:
+        self._conn = conn
+        self._sealer = sealer
+
+    # accounts -----------------------------------------------------------------------------
+    def get(self, principal: KeyPrincipal, account_id: str, *, for_update: bool = False) -> AccountRecord | None:
+        query = select(accounts).where(
+            accounts.c.id == account_id,
+            accounts.c.platform_id == principal.platform_id,
+            accounts.c.livemode == principal.livemode,
+        )
+        if for_update and self._conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = self._conn.execute(query).first()
+        return self._account(row) if row is not None else None
+
+    def insert(self, record: AccountRecord) -> None:
+        self._conn.execute(insert(accounts).values(**self._account_columns(record)))
+
+    def save(self, record: AccountRecord) -> AccountRecord:
+        saved = replace(record, version=record.version + 1)
+        self._conn.execute(
+            update(accounts)
+            .where(accounts.c.id == record.id)
+            .values(**self._account_columns(saved))
+        )
+        return saved
+
+    def page(
+        self,
+        principal: KeyPrincipal,
+        *,
+        closed: bool,
+        configurations: list[str],
+        limit: int,
+        cursor: Cursor | None,
+    ) -> tuple[list[AccountRecord], Page]:
+        where = [
+            accounts.c.platform_id == principal.platform_id,
+            accounts.c.livemode == principal.livemode,
+            accounts.c.closed == closed,
+        ]
+        where += [accounts.c[f"cfg_{name}"].is_(True) for name in configurations]
+        page = keyset_page(self._conn, accounts, where, limit=limit, cursor=cursor)
+        return [self._account(row) for row in page.rows], page
+
+    # persons ------------------------------------------------------------------------------
+    def get_person(self, account_id: str, person_id: str) -> PersonRecord | None:
+        row = self._conn.execute(
+            select(persons).where(persons.c.id == person_id, persons.c.account_id == account_id)
+        ).first()
+        return self._person(row) if row is not None else None
+
+    def persons_of(self, account_id: str) -> list[PersonRecord]:
+        rows = self._conn.execute(
+            select(persons)
+            .where(persons.c.account_id == account_id)
+            .order_by(persons.c.created_ms, persons.c.id)
+        ).all()
+        return [self._person(row) for row in rows]
+
+    def insert_person(self, record: PersonRecord) -> None:
+        self._conn.execute(insert(persons).values(**self._person_columns(record)))
+
+    def save_person(self, record: PersonRecord) -> None:
+        self._conn.execute(
+            update(persons).where(persons.c.id == record.id).values(**self._person_columns(record))
+        )
+
+    def delete_person(self, person_id: str) -> None:
+        self._conn.execute(delete(persons).where(persons.c.id == person_id))
+
+    def page_persons(self, account_id: str, *, limit: int, cursor: Cursor | None) -> tuple[list[PersonRecord], Page]:
+        page = keyset_page(
+            self._conn, persons, [persons.c.account_id == account_id], limit=limit, cursor=cursor
+        )
+        return [self._person(row) for row in page.rows], page
+
+    # (de)serialisation ---------------------------------------------------------------------
+    def _account(self, row: Row[Any]) -> AccountRecord:
+        return AccountRecord(
+            id=row.id,
+            platform_id=row.platform_id,
+            livemode=row.livemode,
+            created_ms=row.created_ms,
+            updated_ms=row.updated_ms,
+            closed=row.closed,
+            document=orjson.loads(self._sealer.open(row.sealed, row.id)),
+            next_change_ms=row.next_change_ms,
+            version=row.version,
+        )
+
+    def _account_columns(self, record: AccountRecord) -> dict[str, Any]:
+        applied = set(record.applied())
+        return {
+            "id": record.id,
+            "platform_id": record.platform_id,
+            "livemode": record.livemode,
+            "created_ms": record.created_ms,
+            "updated_ms": record.updated_ms,
+            "closed": record.closed,
+            "cfg_customer": "customer" in applied,
+            "cfg_merchant": "merchant" in applied,
+            "cfg_recipient": "recipient" in applied,
+            "next_change_ms": record.next_change_ms,
+            "version": record.version,
+            "sealed": self._sealer.seal(orjson.dumps(record.document), record.id),
+        }
+
+    def _person(self, row: Row[Any]) -> PersonRecord:
+        return PersonRecord(
+            id=row.id,
+            account_id=row.account_id,
+            created_ms=row.created_ms,
+            updated_ms=row.updated_ms,
+            document=orjson.loads(self._sealer.open(row.sealed, row.id)),
+        )
+
+    def _person_columns(self, record: PersonRecord) -> dict[str, Any]:
+        return {
+            "id": record.id,
+            "account_id": record.account_id,
+            "created_ms": record.created_ms,
+            "updated_ms": record.updated_ms,
+            "sealed": self._sealer.seal(orjson.dumps(record.document), record.id),
+        }

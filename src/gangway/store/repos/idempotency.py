@@ -1,0 +1,77 @@
+"""Stored responses for ``Idempotency-Key`` replays, scoped per platform and mode, sealed at rest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, delete, insert, select
+
+from gangway.core.keys import KeyPrincipal
+from gangway.store.sealing import Sealer
+from gangway.store.tables import idempotency_keys
+
+__all__ = ["IdempotencyRepository", "StoredResponse"]
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    fingerprint: str
+    status: int
+    body: bytes
+
+
+class IdempotencyRepository:
+    def __init__(self, conn: Connection, sealer: Sealer) -> None:
+        self._conn = conn
+        self._sealer = sealer
+
+    def find(self, principal: KeyPrincipal, key: str, *, not_before_ms: int) -> StoredResponse | None:
+        """The live record for ``key``; an expired one is removed so the key can be used again."""
+        table = idempotency_keys
+        where = (
+            table.c.platform_id == principal.platform_id,
+            table.c.livemode == principal.livemode,
+            table.c.key == key,
+        )
+        row = self._conn.execute(
+            select(table.c.fingerprint, table.c.status, table.c.response, table.c.created_ms).where(*where)
+        ).first()
+        if row is None:
+            return None
+        if row.created_ms < not_before_ms:
+            self._conn.execute(delete(table).where(*where))
+            return None
+        body = self._sealer.open(row.response, self._bound(principal, key))
+        return StoredResponse(fingerprint=row.fingerprint, status=row.status, body=body)
+
+    def store(
+        self,
+        principal: KeyPrincipal,
+        key: str,
+        *,
+        method: str,
+        path: str,
+        response: StoredResponse,
+        now_ms: int,
+    ) -> None:
+        self._conn.execute(
+            insert(idempotency_keys).values(
+                platform_id=principal.platform_id,
+                livemode=principal.livemode,
+                key=key,
+                method=method,
+                path=path[:512],
+                fingerprint=response.fingerprint,
+                status=response.status,
+                response=self._sealer.seal(response.body, self._bound(principal, key)),
+                created_ms=now_ms,
+            )
+        )
+
+    def prune(self, *, before_ms: int) -> int:
+        result = self._conn.execute(delete(idempotency_keys).where(idempotency_keys.c.created_ms < before_ms))
+        return int(result.rowcount or 0)
+
+    @staticmethod
+    def _bound(principal: KeyPrincipal, key: str) -> str:
+        return f"idem:{principal.platform_id}:{int(principal.livemode)}:{key}"

@@ -1,0 +1,105 @@
+"""Shared fixtures: real servers over real HTTP, on SQLite and (when configured) PostgreSQL.
+
+The PostgreSQL tier runs when ``GANGWAY_TEST_POSTGRES_URL`` names a server it may create scratch
+databases on; with ``GANGWAY_REQUIRE_POSTGRES=1`` (CI) a missing server fails instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+POSTGRES_URL = os.environ.get("GANGWAY_TEST_POSTGRES_URL")
+REQUIRE_POSTGRES = os.environ.get("GANGWAY_REQUIRE_POSTGRES") == "1"
+
+
+@dataclass(frozen=True)
+class RunningServer:
+    url: str
+    test_key: str
+    data_dir: Path
+    database_url: str | None
+    process: subprocess.Popen[bytes]
+
+    def new_key(self, mode: str) -> str:
+        args = [sys.executable, "-m", "gangway.cli.main", "keys", "create", "--mode", mode]
+        args += ["--database-url", self.database_url] if self.database_url else ["--data-dir", str(self.data_dir)]
+        env = {**os.environ, "GANGWAY_DATA_DIR": str(self.data_dir)}
+        return subprocess.run(args, check=True, capture_output=True, text=True, env=env).stdout.strip()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(data_dir: Path, database_url: str | None = None, workers: int = 1) -> RunningServer:
+    port = free_port()
+    env = {**os.environ, "GANGWAY_DATA_DIR": str(data_dir), "GANGWAY_LOG_LEVEL": "warning"}
+    args = [sys.executable, "-m", "gangway.cli.main", "serve", "--port", str(port), "--workers", str(workers)]
+    if database_url:
+        args += ["--database-url", database_url]
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / "server.log", "wb") as log:  # the child keeps its own descriptor
+        process = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gangway serve exited: {(data_dir / 'server.log').read_text()}")
+        try:
+            if httpx.get(f"{url}/_gangway/health", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.05)
+    else:
+        process.kill()
+        raise RuntimeError("gangway serve did not become healthy within 30 s")
+    key = (data_dir / "test_secret_key").read_text().strip()
+    return RunningServer(url=url, test_key=key, data_dir=data_dir, database_url=database_url, process=process)
+
+
+def stop_server(server: RunningServer) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A scratch database on the configured PostgreSQL server, dropped afterwards."""
+    if not POSTGRES_URL:
+        if REQUIRE_POSTGRES:
+            pytest.fail("GANGWAY_REQUIRE_POSTGRES=1 but GANGWAY_TEST_POSTGRES_URL is not set")
+        pytest.skip("PostgreSQL tier: set GANGWAY_TEST_POSTGRES_URL to run it")
+    name = f"gangway_test_{secrets.token_hex(4)}"
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sa.exc.OperationalError as exc:
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"PostgreSQL tier required but unreachable: {exc}")
+        pytest.skip(f"PostgreSQL unreachable: {exc}")
+    url = sa.engine.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
