@@ -116,11 +116,14 @@ def _create_script(key: str, workdir: Path) -> Path:
     script = workdir / "create.lua"
     body = json.dumps(CREATE_BODY).replace("\\", "\\\\").replace('"', '\\"')
     script.write_text(
-        "local n = 0\nlocal salt = tostring(math.random(1, 1000000000))\n"
-        f'wrk.headers["Authorization"] = "Bearer {key}"\n'
-        'wrk.headers["Content-Type"] = "application/json"\n'
+        # one key per request: each wrk thread gets its own id in setup()
+        "local threads = 0\nfunction setup(thread)\n  threads = threads + 1\n"
+        '  thread:set("tid", threads)\nend\n'
+        "local n = 0\n"
         "request = function()\n  n = n + 1\n"
-        '  local headers = {["Idempotency-Key"] = salt .. "-" .. tostring(n)}\n'
+        # wrk.format replaces wrk.headers when given a table, so every header goes here
+        f'  local headers = {{["Authorization"] = "Bearer {key}", ["Content-Type"] = "application/json",'
+        ' ["Idempotency-Key"] = "bench-" .. tid .. "-" .. n}\n'
         f'  return wrk.format("POST", "/v2/core/accounts", headers, "{body}")\nend\n'
     )
     return script

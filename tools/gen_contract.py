@@ -90,7 +90,7 @@ def _is_union(tp: Any) -> bool:
     return get_origin(tp) in (Union, types.UnionType)
 
 
-def _string_node(args: tuple[Any, ...], *, key: str) -> Node | None:
+def _string_node(args: tuple[Any, ...]) -> Node | None:
     """``Literal[...]``, ``str`` and unions of them become one string node (None otherwise)."""
     values: set[str] = set()
     open_enum = False
@@ -103,7 +103,7 @@ def _string_node(args: tuple[Any, ...], *, key: str) -> Node | None:
             return None
     if not all(isinstance(v, str) for v in values):
         return None
-    node: Node = {key: "string"}
+    node: Node = {"type": "string"}
     if values:
         node["enum"] = sorted(values)
         if open_enum:
@@ -127,6 +127,8 @@ class _ParamsBuilder:
         required = set(td.__required_keys__)  # type: ignore[attr-defined]
         fields: Node = {}
         for name, hint in hints.items():
+            if name.startswith("_"):  # private keys are the generator's own hints
+                raise TypeError(f"{td.__name__}.{name}: leading underscore not supported")
             wrapper = get_origin(hint)
             if wrapper in _OPTIONAL_WRAPPERS:
                 marked_required = wrapper in (typing.Required, typing_extensions.Required)
@@ -166,7 +168,7 @@ class _ParamsBuilder:
         args = get_args(tp) if _is_union(tp) else (tp,)
         nullable = _NONE in args
         rest = tuple(a for a in args if a is not _NONE)
-        node = _string_node(rest, key="type")
+        node = _string_node(rest)
         if node is None:
             # ``Dict[str, X] | UntypedStripeObject[X]``: the dict spelling is the wire type.
             dicts = [a for a in rest if get_origin(a) is dict]
@@ -264,7 +266,7 @@ class _ShapeBuilder:
         if _is_union(tp) or origin in _LITERALS or tp is str:
             args = get_args(tp) if _is_union(tp) else (tp,)
             rest = tuple(a for a in args if a is not _NONE)
-            node = _string_node(rest, key="type")
+            node = _string_node(rest)
             if node is None:
                 if len(rest) != 1:
                     raise TypeError(f"{where}: unsupported union {tp!r}")

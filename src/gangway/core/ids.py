@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-import secrets
+import os
 import string
 
 __all__ = ["new_id", "random_token"]
 
 _ALPHABET = string.ascii_letters + string.digits
+# Bytes 0..247 map evenly onto the 62 characters (248 = 4 * 62); 248..255 are dropped, so every
+# character is uniform. One os.urandom call and a translate: ~10x faster than secrets.choice.
+_TABLE = bytes(ord(_ALPHABET[b % 62]) if b < 248 else 0 for b in range(256))
+_DROP = bytes(range(248, 256))
 
 
 def random_token(length: int) -> str:
     """``length`` base62 characters from the OS CSPRNG (5.95 bits each)."""
-    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+    token = b""
+    while len(token) < length:
+        token += os.urandom(length + 8).translate(_TABLE, _DROP)
+    return token[:length].decode()
 
 
 def new_id(prefix: str, *, livemode: bool | None = None, length: int = 24) -> str:

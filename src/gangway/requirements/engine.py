@@ -62,6 +62,8 @@ class Evaluation:
 
 
 def evaluate(facts: AccountFacts, rules: RuleBook, now_ms: int) -> Evaluation:
+    """What ``facts`` still owes under ``rules`` at ``now_ms``; the same inputs always give the
+    same answer, so callers may cache it until ``next_change_ms`` or until the facts change."""
     document = facts.document
     applied = applied_configuration_names(document)
     requested = requested_capabilities(document)

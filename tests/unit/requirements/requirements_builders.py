@@ -63,7 +63,10 @@ def complete_individual(*configurations: str) -> dict[str, Any]:
             "individual": individual_fields(),
             "attestations": _tos(),
         },
-        "defaults": {"currency": "usd", "profile": {"business_url": "https://accessible.stripe.com"}},
+        "defaults": {
+            "currency": "usd",
+            "profile": {"business_url": "https://accessible.stripe.com"},
+        },
         "external_account": "ba_123",
         "configuration": _configurations(configurations or ("merchant",)),
     }
@@ -86,7 +89,10 @@ def complete_company(*configurations: str, entity_type: str = "company") -> dict
             },
             "attestations": attestations,
         },
-        "defaults": {"currency": "usd", "profile": {"business_url": "https://accessible.stripe.com"}},
+        "defaults": {
+            "currency": "usd",
+            "profile": {"business_url": "https://accessible.stripe.com"},
+        },
         "external_account": "ba_123",
         "configuration": _configurations(configurations or ("merchant",)),
     }

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from requirements_builders import CREATED_MS, DAY_MS, complete_individual, facts, rules, with_value, without
+from requirements_builders import (
+    CREATED_MS,
+    DAY_MS,
+    complete_individual,
+    facts,
+    rules,
+    with_value,
+    without,
+)
 
 from gangway.core.clock import to_rfc3339
 from gangway.requirements import evaluate
@@ -36,8 +44,20 @@ D10, D15 = CREATED_MS + 10 * DAY_MS, CREATED_MS + 15 * DAY_MS
             False,
             Deadline("currently_due", CREATED_MS + 6 * DAY_MS, CREATED_MS + 6 * DAY_MS),
         ),
-        (SCHEDULED, CREATED_MS, CREATED_MS + 20 * DAY_MS, False, Deadline("eventually_due", None, D10)),
-        (TRIGGER_ONLY, CREATED_MS + 900 * DAY_MS, None, False, Deadline("eventually_due", None, None)),
+        (
+            SCHEDULED,
+            CREATED_MS,
+            CREATED_MS + 20 * DAY_MS,
+            False,
+            Deadline("eventually_due", None, D10),
+        ),
+        (
+            TRIGGER_ONLY,
+            CREATED_MS + 900 * DAY_MS,
+            None,
+            False,
+            Deadline("eventually_due", None, None),
+        ),
         (
             TRIGGER_ONLY,
             CREATED_MS + 3 * DAY_MS,
@@ -97,7 +117,9 @@ def test_thirty_day_requirements_over_time(
     ]
     for entry in entries:
         assert entry["minimum_deadline"] == {"status": status}
-        assert {r["deadline"]["status"] for r in entry["impact"]["restricts_capabilities"]} == {status}
+        assert {r["deadline"]["status"] for r in entry["impact"]["restricts_capabilities"]} == {
+            status
+        }
     assert result.requirements["summary"] == {"minimum_deadline": {"status": status, "time": time}}
     assert result.next_change_ms == next_change
     assert result.capabilities["merchant"] == {

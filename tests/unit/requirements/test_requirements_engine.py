@@ -59,7 +59,10 @@ def _fresh_individual(*configurations: str) -> dict[str, Any]:
     """Country, entity type and capabilities: what a platform sends at creation."""
     configuration = complete_individual(*configurations)["configuration"]
     configuration.get("merchant", {}).pop("mcc", None)
-    return {"identity": {"country": "us", "entity_type": "individual"}, "configuration": configuration}
+    return {
+        "identity": {"country": "us", "entity_type": "individual"},
+        "configuration": configuration,
+    }
 
 
 def test_fresh_individual_merchant_exact_entries() -> None:
@@ -98,10 +101,14 @@ def test_fresh_individual_merchant_exact_entries() -> None:
     assert restricted(by_description["external_account"]) == {
         ("merchant", "stripe_balance.payouts", "past_due")
     }
-    assert result.requirements["summary"] == {"minimum_deadline": {"status": "past_due", "time": None}}
+    assert result.requirements["summary"] == {
+        "minimum_deadline": {"status": "past_due", "time": None}
+    }
     assert result.requirements["alternatives"] == [
         {
-            "original_entries": [{"description": "defaults.profile.business_url", "reference": None}],
+            "original_entries": [
+                {"description": "defaults.profile.business_url", "reference": None}
+            ],
             "options": [
                 {
                     "entries": [
@@ -128,7 +135,9 @@ def test_fresh_individual_merchant_exact_entries() -> None:
     assert result.next_change_ms == CREATED_MS + 16 * DAY_MS
 
 
-@pytest.mark.parametrize("configurations", [("merchant",), ("recipient",), ("merchant", "recipient")])
+@pytest.mark.parametrize(
+    "configurations", [("merchant",), ("recipient",), ("merchant", "recipient")]
+)
 def test_complete_individual_is_active(configurations: tuple[str, ...]) -> None:
     result = evaluate(facts(complete_individual(*configurations)), rules(), NOW + 90 * DAY_MS)
 
@@ -232,7 +241,10 @@ def test_fresh_recipient_only_individual() -> None:
         ("recipient", "stripe_balance.stripe_transfers", "past_due"),
     }
     assert result.capabilities == {
-        "recipient": {"stripe_balance.stripe_transfers": RESTRICTED, "stripe_balance.payouts": RESTRICTED}
+        "recipient": {
+            "stripe_balance.stripe_transfers": RESTRICTED,
+            "stripe_balance.payouts": RESTRICTED,
+        }
     }
 
 
@@ -257,9 +269,9 @@ def test_unapplied_and_unrequested_capabilities_produce_nothing() -> None:
 
     assert result.capabilities == {"merchant": {"card_payments": RESTRICTED}}
     for entry in result.requirements["entries"]:
-        assert {(r["configuration"], r["capability"]) for r in entry["impact"]["restricts_capabilities"]} == {
-            ("merchant", "card_payments")
-        }
+        assert {
+            (r["configuration"], r["capability"]) for r in entry["impact"]["restricts_capabilities"]
+        } == {("merchant", "card_payments")}
     # external_account restricts only payouts, which nobody asked for.
     assert "external_account" not in [e["description"] for e in result.requirements["entries"]]
 
@@ -293,7 +305,7 @@ def test_fresh_company_lists_every_us_company_field() -> None:
 
     result = evaluate(facts(document, persons), rules(), NOW)
 
-    expected = {
+    expected: dict[tuple[str, str | None], str] = {
         (d, None): "past_due"
         for d in [
             "configuration.merchant.mcc",
@@ -327,7 +339,10 @@ def test_fresh_company_lists_every_us_company_field() -> None:
     ("persons", "attestation", "missing"),
     [
         pytest.param(
-            [person(REP, representative=True)], {"owners": True}, set(), id="rep and owners attested"
+            [person(REP, representative=True)],
+            {"owners": True},
+            set(),
+            id="rep and owners attested",
         ),
         pytest.param([], {"owners": True}, {("relationship.representative", None)}, id="no rep"),
         pytest.param(
@@ -349,9 +364,9 @@ def test_fresh_company_lists_every_us_company_field() -> None:
             id="ownership exemption",
         ),
         pytest.param(
-            [person(REP, representative=True, owner=True)], {"owners": False}, {
-                ("identity.attestations.persons_provided.owners", None)
-            },
+            [person(REP, representative=True, owner=True)],
+            {"owners": False},
+            {("identity.attestations.persons_provided.owners", None)},
             id="representative is the owner, attestation false",
         ),
         pytest.param(
@@ -400,7 +415,9 @@ def test_non_profit_needs_a_representative_but_no_owners() -> None:
     without_rep = evaluate(facts(document, []), rules(), NOW)
     with_rep = evaluate(facts(document, [person(REP, representative=True)]), rules(), NOW)
 
-    assert set(statuses(without_rep.requirements["entries"])) == {("relationship.representative", None)}
+    assert set(statuses(without_rep.requirements["entries"])) == {
+        ("relationship.representative", None)
+    }
     assert with_rep.requirements["entries"] == []
     assert with_rep.capabilities["recipient"]["stripe_balance.stripe_transfers"] == ACTIVE
 
@@ -409,7 +426,9 @@ def test_non_profit_needs_a_representative_but_no_owners() -> None:
 
 
 def test_no_country_asks_for_the_country_and_restricts_everything() -> None:
-    document = {"configuration": complete_individual("merchant", "recipient", "customer")["configuration"]}
+    document = {
+        "configuration": complete_individual("merchant", "recipient", "customer")["configuration"]
+    }
     result = evaluate(facts(document), rules(), NOW)
 
     (entry,) = result.requirements["entries"]
@@ -458,7 +477,9 @@ def test_unsupported_country_or_entity_type(path: str, value: str, code: str) ->
 
 def test_country_code_case_does_not_matter() -> None:
     document = with_value(complete_individual(), "identity.country", "US")
-    assert evaluate(facts(document), rules(), NOW).capabilities["merchant"]["card_payments"] == ACTIVE
+    assert (
+        evaluate(facts(document), rules(), NOW).capabilities["merchant"]["card_payments"] == ACTIVE
+    )
 
 
 def test_a_capability_the_country_rules_do_not_know_is_unsupported() -> None:
@@ -472,3 +493,20 @@ def test_a_capability_the_country_rules_do_not_know_is_unsupported() -> None:
         "status_details": [{"code": "unsupported_country", "resolution": "contact_stripe"}],
     }
     assert result.capabilities["merchant"]["card_payments"] == ACTIVE
+
+
+def test_without_an_entity_type_only_the_common_rules_apply() -> None:
+    document = _fresh_individual("merchant")
+    del document["identity"]["entity_type"]
+
+    result = evaluate(facts(document), rules(), NOW)
+
+    assert [e["description"] for e in result.requirements["entries"]] == [
+        "configuration.merchant.mcc",
+        "defaults.profile.business_url",
+        "external_account",
+        "identity.attestations.terms_of_service.account.date",
+        "identity.attestations.terms_of_service.account.ip",
+        "identity.entity_type",
+    ]
+    assert result.capabilities["merchant"]["card_payments"] == RESTRICTED

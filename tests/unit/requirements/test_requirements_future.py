@@ -81,7 +81,8 @@ def test_after_the_transition(future_rules: RuleBook) -> None:
         (POLITICAL, "past_due")
     ]
     assert [
-        (r["configuration"], r["capability"]) for r in future["entries"][0]["impact"]["restricts_capabilities"]
+        (r["configuration"], r["capability"])
+        for r in future["entries"][0]["impact"]["restricts_capabilities"]
     ] == [("merchant", "card_payments"), ("merchant", "stripe_balance.payouts")]
     assert result.next_change_ms == OCTOBER_MS
 
@@ -113,7 +114,9 @@ def test_future_does_not_repeat_what_is_already_due(future_rules: RuleBook) -> N
     document = with_value(complete_individual(), "identity.individual.email", None)
     result = evaluate(facts(document), future_rules, CREATED_MS)
 
-    assert [e["description"] for e in result.requirements["entries"]] == ["identity.individual.email"]
+    assert [e["description"] for e in result.requirements["entries"]] == [
+        "identity.individual.email"
+    ]
     assert [e["description"] for e in result.future_requirements["entries"]] == [NATIONALITIES]
 
 

@@ -269,3 +269,80 @@ def test_one_bad_file_among_good_ones_stops_the_boot(tmp_path: Path) -> None:
 
     assert caught.value.file == "zy.yaml"
     assert caught.value.message == "the file is empty"
+
+
+JAPAN_LIKE = """\
+schema_version: 1
+country: jp
+version: "test"
+sources:
+  - {id: spec, url: "https://example.test/jp", as_of: 2022-03-17}
+entity_types: [individual, company]
+capabilities:
+  merchant: [card_payments]
+deadline_policies:
+  onboarding: {kind: immediate}
+requirements:
+  - id: names
+    source: spec
+    entity_types: [individual]
+    restricts: [merchant.card_payments]
+    deadline: onboarding
+    fields:
+      - identity.individual.script_names.kana.given_name
+      - identity.individual.script_names.kanji.given_name
+      - identity.individual.script_addresses.kana.town
+      - defaults.profile.business_url
+      - defaults.profile.product_description
+  - id: directors_attested
+    source: spec
+    entity_types: [company]
+    restricts: [merchant.card_payments]
+    deadline: onboarding
+    fields:
+      - {description: identity.attestations.persons_provided.directors, check: {kind: "true"}}
+  - id: director_names
+    source: spec
+    scope: directors
+    entity_types: [company]
+    restricts: [merchant.card_payments]
+    deadline: onboarding
+    fields: [script_names.kana.surname, script_names.kanji.surname]
+roles:
+  - id: directors
+    source: spec
+    role: directors
+    entity_types: [company]
+    restricts: [merchant.card_payments]
+    deadline: onboarding
+    waived_by: [identity.attestations.persons_provided.directors]
+"""
+
+
+def test_schema_carries_script_names_directors_and_both_profile_fields(tmp_path: Path) -> None:
+    _write(tmp_path, JAPAN_LIKE, name="jp.yaml")
+    book = load_rules(tmp_path)
+    document = {
+        "identity": {"country": "jp", "entity_type": "company"},
+        "configuration": {
+            "merchant": {"applied": True, "capabilities": {"card_payments": {"requested": True}}}
+        },
+    }
+
+    no_directors = evaluate(facts(document), book, CREATED_MS)
+    one_director = evaluate(
+        facts(document, [{"id": "person_d", "relationship": {"director": True}}]), book, CREATED_MS
+    )
+
+    assert [e["description"] for e in no_directors.requirements["entries"]] == [
+        "identity.attestations.persons_provided.directors",
+        "relationship.director",
+    ]
+    assert [
+        (e["description"], (e["reference"] or {}).get("resource"))
+        for e in one_director.requirements["entries"]
+    ] == [
+        ("directors.script_names.kana.surname", "person_d"),
+        ("directors.script_names.kanji.surname", "person_d"),
+        ("identity.attestations.persons_provided.directors", None),
+    ]

@@ -31,7 +31,9 @@ DOC_FAILED = Verification(
 )
 PENDING_CAPABILITY = {
     "status": "pending",
-    "status_details": [{"code": "requirements_pending_verification", "resolution": "no_resolution"}],
+    "status_details": [
+        {"code": "requirements_pending_verification", "resolution": "no_resolution"}
+    ],
 }
 RESTRICTED = {
     "status": "restricted",

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
 
 from gangway.core.keys import KeyPrincipal
 from gangway.core.pagination import Cursor
@@ -17,6 +17,27 @@ from gangway.store.tables import accounts, persons
 __all__ = ["AccountRecord", "AccountRepository", "PersonRecord"]
 
 CONFIGURATIONS = ("customer", "merchant", "recipient")
+
+# Statements built once: building and cache-keying a select costs more than running it.
+_GET = select(accounts).where(
+    accounts.c.id == bindparam("account_id"),
+    accounts.c.platform_id == bindparam("platform_id"),
+    accounts.c.livemode == bindparam("livemode"),
+)
+_GET_FOR_UPDATE = _GET.with_for_update()
+_INSERT = insert(accounts)
+_UPDATE = update(accounts).where(accounts.c.id == bindparam("account_id"))
+_PERSON = select(persons).where(
+    persons.c.id == bindparam("person_id"), persons.c.account_id == bindparam("account_id")
+)
+_PERSONS_OF = (
+    select(persons)
+    .where(persons.c.account_id == bindparam("account_id"))
+    .order_by(persons.c.created_ms, persons.c.id)
+)
+_INSERT_PERSON = insert(persons)
+_UPDATE_PERSON = update(persons).where(persons.c.id == bindparam("person_id"))
+_DELETE_PERSON = delete(persons).where(persons.c.id == bindparam("person_id"))
 
 
 @dataclass
@@ -52,26 +73,21 @@ class AccountRepository:
 
     # accounts -----------------------------------------------------------------------------
     def get(self, principal: KeyPrincipal, account_id: str, *, for_update: bool = False) -> AccountRecord | None:
-        query = select(accounts).where(
-            accounts.c.id == account_id,
-            accounts.c.platform_id == principal.platform_id,
-            accounts.c.livemode == principal.livemode,
-        )
-        if for_update and self._conn.dialect.name == "postgresql":
-            query = query.with_for_update()
-        row = self._conn.execute(query).first()
+        locking = for_update and self._conn.dialect.name == "postgresql"
+        row = self._conn.execute(
+            _GET_FOR_UPDATE if locking else _GET,
+            {"account_id": account_id, "platform_id": principal.platform_id, "livemode": principal.livemode},
+        ).first()
         return self._account(row) if row is not None else None
 
     def insert(self, record: AccountRecord) -> None:
-        self._conn.execute(insert(accounts).values(**self._account_columns(record)))
+        self._conn.execute(_INSERT, self._account_columns(record))
 
     def save(self, record: AccountRecord) -> AccountRecord:
         saved = replace(record, version=record.version + 1)
-        self._conn.execute(
-            update(accounts)
-            .where(accounts.c.id == record.id)
-            .values(**self._account_columns(saved))
-        )
+        columns = self._account_columns(saved)
+        del columns["id"]
+        self._conn.execute(_UPDATE, {**columns, "account_id": record.id})
         return saved
 
     def page(
@@ -94,29 +110,23 @@ class AccountRepository:
 
     # persons ------------------------------------------------------------------------------
     def get_person(self, account_id: str, person_id: str) -> PersonRecord | None:
-        row = self._conn.execute(
-            select(persons).where(persons.c.id == person_id, persons.c.account_id == account_id)
-        ).first()
+        row = self._conn.execute(_PERSON, {"person_id": person_id, "account_id": account_id}).first()
         return self._person(row) if row is not None else None
 
     def persons_of(self, account_id: str) -> list[PersonRecord]:
-        rows = self._conn.execute(
-            select(persons)
-            .where(persons.c.account_id == account_id)
-            .order_by(persons.c.created_ms, persons.c.id)
-        ).all()
+        rows = self._conn.execute(_PERSONS_OF, {"account_id": account_id}).all()
         return [self._person(row) for row in rows]
 
     def insert_person(self, record: PersonRecord) -> None:
-        self._conn.execute(insert(persons).values(**self._person_columns(record)))
+        self._conn.execute(_INSERT_PERSON, self._person_columns(record))
 
     def save_person(self, record: PersonRecord) -> None:
-        self._conn.execute(
-            update(persons).where(persons.c.id == record.id).values(**self._person_columns(record))
-        )
+        columns = self._person_columns(record)
+        del columns["id"]
+        self._conn.execute(_UPDATE_PERSON, {**columns, "person_id": record.id})
 
     def delete_person(self, person_id: str) -> None:
-        self._conn.execute(delete(persons).where(persons.c.id == person_id))
+        self._conn.execute(_DELETE_PERSON, {"person_id": person_id})
 
     def page_persons(self, account_id: str, *, limit: int, cursor: Cursor | None) -> tuple[list[PersonRecord], Page]:
         page = keyset_page(
