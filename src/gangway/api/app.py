@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -240,13 +241,8 @@ class ApiApp:
     def _run(
         self, route: Route, call: Call, params: dict[str, Any], args: tuple[str, ...]
     ) -> tuple[int, bytes]:
-        try:
-            with self._store.unit_of_work(write=route.write) as uow:
-                status, body = route.handler(Request(call=call, params=params, args=args, uow=uow))
-        except OperationalError as exc:
-            if "locked" in str(exc).lower():
-                raise RateLimited("The database is busy; retry the request.", code="lock_timeout") from exc
-            raise
+        with self._db_errors(), self._store.unit_of_work(write=route.write) as uow:
+            status, body = route.handler(Request(call=call, params=params, args=args, uow=uow))
         return status, orjson.dumps(body)
 
     def _run_idempotent(
@@ -260,27 +256,34 @@ class ApiApp:
         method: str,
         path: str,
     ) -> tuple[int, bytes, bool]:
-        """Replay, refuse, or run once. Two concurrent requests with one key never both take
-        effect: SQLite serialises writers, and on PostgreSQL the loser's insert of the key fails
-        on the primary key, rolling its whole transaction back before it replays the winner's."""
+        """Replay, refuse, or run once.
+
+        A replay is found without the write lock. Otherwise the handler runs and the key is
+        stored with the response in the handler's transaction. If a concurrent request with the
+        key committed in between, storing the key fails on the primary key (on PostgreSQL after
+        waiting for that transaction), this transaction rolls back whole, and the winner's
+        response is replayed: never two creations.
+        """
         principal: KeyPrincipal = call.principal
         not_before = call.now_ms - self._idempotency_ttl_ms
+        with self._store.unit_of_work(write=False) as uow:
+            stored = uow.idempotency.find(principal, key, not_before_ms=not_before)
+        if stored is not None:
+            return _replay(stored, fingerprint)
         try:
-            with self._store.unit_of_work(write=True) as uow:
-                stored = uow.idempotency.find(principal, key, not_before_ms=not_before)
-                if stored is not None:
-                    return _replay(stored, fingerprint)
+            with self._db_errors(), self._store.unit_of_work(write=True) as uow:
                 status, body = route.handler(Request(call=call, params=params, args=args, uow=uow))
                 encoded = orjson.dumps(body)
-                if status < 400:
-                    uow.idempotency.store(
-                        principal,
-                        key,
-                        method=method,
-                        path=path,
-                        response=StoredResponse(fingerprint, status, encoded),
-                        now_ms=call.now_ms,
-                    )
+                if status >= 400:
+                    return status, encoded, False
+                uow.idempotency.store(
+                    principal,
+                    key,
+                    method=method,
+                    path=path,
+                    response=StoredResponse(fingerprint, status, encoded),
+                    now_ms=call.now_ms,
+                )
                 return status, encoded, False
         except IntegrityError:
             with self._store.unit_of_work(write=False) as uow:
@@ -288,6 +291,16 @@ class ApiApp:
             if stored is None:
                 raise
             return _replay(stored, fingerprint)
+
+    @contextmanager
+    def _db_errors(self) -> Iterator[None]:
+        """A lock that could not be had in time is the client's cue to retry, not a 500."""
+        try:
+            yield
+        except OperationalError as exc:
+            if "locked" in str(exc).lower():
+                raise RateLimited("The database is busy; retry the request.", code="lock_timeout") from exc
+            raise
 
 
 def _replay(stored: StoredResponse, fingerprint: str) -> tuple[int, bytes, bool]:

@@ -34,8 +34,10 @@ def routes(rules: RuleBook) -> list[Route]:
 
     def create_account(request: Request) -> tuple[int, dict[str, Any]]:
         _refuse_tokens(request.params, "account_token")
-        record = accounts.create(request.uow, request.call, request.params, rules)
-        return account_response(request, record)
+        record, evaluation = accounts.build(request.call, request.params, rules)
+        body = render.account(record, set(request.params.get("include") or ()), evaluation)
+        accounts.add(request.uow, record)  # the transaction begins here
+        return 200, body
 
     def retrieve_account(request: Request) -> tuple[int, dict[str, Any]]:
         return account_response(request, accounts.retrieve(request.uow, request.call, request.args[0]))

@@ -29,8 +29,9 @@ _APPLICATION_FEES = {"application", "application_custom", "application_express"}
 
 
 def new_account_document(params: Mapping[str, Any]) -> dict[str, Any]:
-    """The stored document for a new account: the params minus request-only keys, configured."""
-    document = {k: copy.deepcopy(v) for k, v in params.items() if k not in ("include", "account_token")}
+    """The stored document for a new account: the params (freshly decoded, so owned by this
+    request and not copied) minus request-only keys, configured."""
+    document = {k: v for k, v in params.items() if k not in ("include", "account_token")}
     for name, config in (document.get("configuration") or {}).items():
         config["applied"] = True
         _imply_capabilities(name, config)

@@ -15,11 +15,13 @@ from gangway.store.repos.accounts import AccountRecord
 from gangway.store.repos.paging import Page
 from gangway.store.uow import UnitOfWork
 
-__all__ = ["close", "create", "evaluation", "list_page", "retrieve", "update"]
+__all__ = ["add", "build", "close", "evaluation", "list_page", "retrieve", "update"]
 
 
-def create(uow: UnitOfWork, call: Call, params: dict[str, Any], rules: RuleBook) -> AccountRecord:
-    country = ((params.get("identity") or {}).get("country") or None)
+def build(call: Call, params: dict[str, Any], rules: RuleBook) -> tuple[AccountRecord, Evaluation]:
+    """A new account and its first evaluation, without touching the database: creating splits
+    into this pure part and ``add``, so the write transaction only covers the insert."""
+    country = (params.get("identity") or {}).get("country") or None
     check_account_params(params, CheckContext(today=call.today, country=country, livemode=call.livemode))
     document = domain.new_account_document(params)
     domain.check_account(document, params, previous=None)
@@ -34,9 +36,13 @@ def create(uow: UnitOfWork, call: Call, params: dict[str, Any], rules: RuleBook)
     )
     _stamp_individual(record, previous=None, call=call)
     record.document["_gangway"] = {"api_version": call.api_version}
-    record.next_change_ms = evaluation(uow, record, rules, call.now_ms).next_change_ms
+    first = evaluate(_facts(record, persons=[]), rules, call.now_ms)
+    record.next_change_ms = first.next_change_ms
+    return record, first
+
+
+def add(uow: UnitOfWork, record: AccountRecord) -> None:
     uow.accounts.insert(record)
-    return record
 
 
 def retrieve(uow: UnitOfWork, call: Call, account_id: str) -> AccountRecord:
@@ -93,17 +99,18 @@ def list_page(uow: UnitOfWork, call: Call, page: PageRequest) -> tuple[list[Acco
 
 def evaluation(uow: UnitOfWork, record: AccountRecord, rules: RuleBook, now_ms: int) -> Evaluation:
     """The account's requirements and capability statuses as of ``now_ms``."""
-    persons = [
-        {**person.document, "id": person.id} for person in uow.accounts.persons_of(record.id)
-    ]
-    facts = AccountFacts(
+    persons = [{**person.document, "id": person.id} for person in uow.accounts.persons_of(record.id)]
+    return evaluate(_facts(record, persons), rules, now_ms)
+
+
+def _facts(record: AccountRecord, persons: list[dict[str, Any]]) -> AccountFacts:
+    return AccountFacts(
         id=record.id,
         livemode=record.livemode,
         created_ms=record.created_ms,
         document=record.document,
         persons=persons,
     )
-    return evaluate(facts, rules, now_ms)
 
 
 def _open_for_write(uow: UnitOfWork, call: Call, account_id: str) -> AccountRecord:

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from gangway.core.keys import KeyPrincipal
 from gangway.store.sealing import Sealer
 from gangway.store.tables import idempotency_keys
 
 __all__ = ["IdempotencyRepository", "StoredResponse"]
+
+_T = idempotency_keys
+_WHERE = (
+    _T.c.platform_id == bindparam("platform_id"),
+    _T.c.livemode == bindparam("livemode"),
+    _T.c.key == bindparam("key"),
+)
+_FIND = select(_T.c.fingerprint, _T.c.status, _T.c.response, _T.c.created_ms).where(*_WHERE)
+_DELETE = delete(_T).where(*_WHERE)
+_INSERT = insert(_T)
 
 
 @dataclass(frozen=True)
@@ -27,19 +37,12 @@ class IdempotencyRepository:
 
     def find(self, principal: KeyPrincipal, key: str, *, not_before_ms: int) -> StoredResponse | None:
         """The live record for ``key``; an expired one is removed so the key can be used again."""
-        table = idempotency_keys
-        where = (
-            table.c.platform_id == principal.platform_id,
-            table.c.livemode == principal.livemode,
-            table.c.key == key,
-        )
-        row = self._conn.execute(
-            select(table.c.fingerprint, table.c.status, table.c.response, table.c.created_ms).where(*where)
-        ).first()
+        where = {"platform_id": principal.platform_id, "livemode": principal.livemode, "key": key}
+        row = self._conn.execute(_FIND, where).first()
         if row is None:
             return None
         if row.created_ms < not_before_ms:
-            self._conn.execute(delete(table).where(*where))
+            self._conn.execute(_DELETE, where)
             return None
         body = self._sealer.open(row.response, self._bound(principal, key))
         return StoredResponse(fingerprint=row.fingerprint, status=row.status, body=body)
@@ -55,17 +58,18 @@ class IdempotencyRepository:
         now_ms: int,
     ) -> None:
         self._conn.execute(
-            insert(idempotency_keys).values(
-                platform_id=principal.platform_id,
-                livemode=principal.livemode,
-                key=key,
-                method=method,
-                path=path[:512],
-                fingerprint=response.fingerprint,
-                status=response.status,
-                response=self._sealer.seal(response.body, self._bound(principal, key)),
-                created_ms=now_ms,
-            )
+            _INSERT,
+            {
+                "platform_id": principal.platform_id,
+                "livemode": principal.livemode,
+                "key": key,
+                "method": method,
+                "path": path[:512],
+                "fingerprint": response.fingerprint,
+                "status": response.status,
+                "response": self._sealer.seal(response.body, self._bound(principal, key)),
+                "created_ms": now_ms,
+            },
         )
 
     def prune(self, *, before_ms: int) -> int:
