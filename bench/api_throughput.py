@@ -30,9 +30,15 @@ CREATE_BODY = {
     "display_name": "Bench Shop",
     "contact_email": "bench@example.com",
     "dashboard": "none",
-    "identity": {"country": "us", "entity_type": "individual", "individual": {"given_name": "Jenny", "surname": "Rosen"}},
+    "identity": {
+        "country": "us",
+        "entity_type": "individual",
+        "individual": {"given_name": "Jenny", "surname": "Rosen"},
+    },
     "configuration": {"merchant": {"capabilities": {"card_payments": {"requested": True}}}},
-    "defaults": {"responsibilities": {"fees_collector": "application", "losses_collector": "application"}},
+    "defaults": {
+        "responsibilities": {"fees_collector": "application", "losses_collector": "application"}
+    },
 }
 
 
@@ -47,7 +53,9 @@ class Result:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
@@ -61,20 +69,48 @@ def main() -> int:
         results = []
         ceiling_port = _free_port()
         ceiling = _start(
-            [sys.executable, "-m", "uvicorn", "bench.hello:app", "--port", str(ceiling_port),
-             "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"],
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "bench.hello:app",
+                "--port",
+                str(ceiling_port),
+                "--workers",
+                str(args.workers),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
             workdir / "ceiling.log",
         )
         try:
             _wait(f"http://127.0.0.1:{ceiling_port}/")
-            results.append(_wrk("ceiling (raw ASGI hello world)", f"http://127.0.0.1:{ceiling_port}/", None, args, workdir))
+            results.append(
+                _wrk(
+                    "ceiling (raw ASGI hello world)",
+                    f"http://127.0.0.1:{ceiling_port}/",
+                    None,
+                    args,
+                    workdir,
+                )
+            )
         finally:
             _stop(ceiling)
 
         port = _free_port()
         env = {**os.environ, "GANGWAY_DATA_DIR": str(workdir / "data")}
         server = _start(
-            [sys.executable, "-m", "gangway.cli.main", "serve", "--port", str(port), "--workers", str(args.workers)],
+            [
+                sys.executable,
+                "-m",
+                "gangway.cli.main",
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+            ],
             workdir / "gangway.log",
             env=env,
         )
@@ -83,8 +119,12 @@ def main() -> int:
             _wait(f"{base}/_gangway/health")
             key = (workdir / "data" / "test_secret_key").read_text().strip()
             ids = _seed(base, key, args.accounts)
-            results.append(_wrk("retrieve account", base, _retrieve_script(key, ids, workdir), args, workdir))
-            results.append(_wrk("create account", base, _create_script(key, workdir), args, workdir))
+            results.append(
+                _wrk("retrieve account", base, _retrieve_script(key, ids, workdir), args, workdir)
+            )
+            results.append(
+                _wrk("create account", base, _create_script(key, workdir), args, workdir)
+            )
         finally:
             _stop(server)
     ceiling_rps = results[0].requests_per_second
@@ -97,14 +137,17 @@ def main() -> int:
 def _seed(base: str, key: str, count: int) -> list[str]:
     headers = {"Authorization": f"Bearer {key}"}
     with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
-        return [client.post("/v2/core/accounts", json=CREATE_BODY).raise_for_status().json()["id"] for _ in range(count)]
+        return [
+            client.post("/v2/core/accounts", json=CREATE_BODY).raise_for_status().json()["id"]
+            for _ in range(count)
+        ]
 
 
 def _retrieve_script(key: str, ids: list[str], workdir: Path) -> Path:
     script = workdir / "retrieve.lua"
     id_list = ",".join(f'"{i}"' for i in ids)
     script.write_text(
-        f'local ids = {{{id_list}}}\nlocal n = 0\n'
+        f"local ids = {{{id_list}}}\nlocal n = 0\n"
         f'wrk.headers["Authorization"] = "Bearer {key}"\n'
         "request = function()\n  n = n + 1\n"
         '  return wrk.format("GET", "/v2/core/accounts/" .. ids[(n % #ids) + 1])\nend\n'
@@ -129,8 +172,18 @@ def _create_script(key: str, workdir: Path) -> Path:
     return script
 
 
-def _wrk(name: str, url: str, script: Path | None, args: argparse.Namespace, workdir: Path) -> Result:
-    command = ["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--latency", "--timeout", "5s"]
+def _wrk(
+    name: str, url: str, script: Path | None, args: argparse.Namespace, workdir: Path
+) -> Result:
+    command = [
+        "wrk",
+        "-t2",
+        f"-c{args.connections}",
+        f"-d{args.seconds}s",
+        "--latency",
+        "--timeout",
+        "5s",
+    ]
     if script is not None:
         command += ["-s", str(script)]
     output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
@@ -155,12 +208,18 @@ def _latency(output: str, percentile: str) -> float:
 
 
 def _report(results: list[Result], args: argparse.Namespace) -> None:
-    print(f"\nGangway API benchmark: SQLite, {args.workers} workers, {args.connections} connections, "
-          f"{args.seconds}s each, {os.cpu_count()} CPUs, loopback\n")
-    print(f"{'operation':34} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'vs ceiling':>10}")
+    print(
+        f"\nGangway API benchmark: SQLite, {args.workers} workers, {args.connections} connections, "
+        f"{args.seconds}s each, {os.cpu_count()} CPUs, loopback\n"
+    )
+    print(
+        f"{'operation':34} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'vs ceiling':>10}"
+    )
     for r in results:
         ratio = f"{r.ratio_to_ceiling:.1%}" if r.ratio_to_ceiling is not None else "-"
-        print(f"{r.name:34} {r.requests_per_second:>10.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {r.non_2xx:>8} {ratio:>10}")
+        print(
+            f"{r.name:34} {r.requests_per_second:>10.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {r.non_2xx:>8} {ratio:>10}"
+        )
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "api_throughput.json").write_text(json.dumps([asdict(r) for r in results], indent=2))
@@ -172,7 +231,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _start(command: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+def _start(
+    command: list[str], log: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     with open(log, "wb") as handle:  # the child keeps its own descriptor
         return subprocess.Popen(command, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT, env=env)
 

@@ -9,7 +9,9 @@ _BODY = b'{"hello":"world"}'
 _HEADERS = [(b"content-type", b"application/json"), (b"content-length", str(len(_BODY)).encode())]
 
 
-async def app(scope: dict[str, Any], receive: Callable[[], Any], send: Callable[[dict[str, Any]], Any]) -> None:
+async def app(
+    scope: dict[str, Any], receive: Callable[[], Any], send: Callable[[dict[str, Any]], Any]
+) -> None:
     if scope["type"] != "http":
         return
     await send({"type": "http.response.start", "status": 200, "headers": _HEADERS})

@@ -34,9 +34,15 @@ class RunningServer:
 
     def new_key(self, mode: str) -> str:
         args = [sys.executable, "-m", "gangway.cli.main", "keys", "create", "--mode", mode]
-        args += ["--database-url", self.database_url] if self.database_url else ["--data-dir", str(self.data_dir)]
+        args += (
+            ["--database-url", self.database_url]
+            if self.database_url
+            else ["--data-dir", str(self.data_dir)]
+        )
         env = {**os.environ, "GANGWAY_DATA_DIR": str(self.data_dir)}
-        return subprocess.run(args, check=True, capture_output=True, text=True, env=env).stdout.strip()
+        return subprocess.run(
+            args, check=True, capture_output=True, text=True, env=env
+        ).stdout.strip()
 
 
 def free_port() -> int:
@@ -45,10 +51,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(data_dir: Path, database_url: str | None = None, workers: int = 1) -> RunningServer:
+def start_server(
+    data_dir: Path, database_url: str | None = None, workers: int = 1
+) -> RunningServer:
     port = free_port()
     env = {**os.environ, "GANGWAY_DATA_DIR": str(data_dir), "GANGWAY_LOG_LEVEL": "warning"}
-    args = [sys.executable, "-m", "gangway.cli.main", "serve", "--port", str(port), "--workers", str(workers)]
+    args = [
+        sys.executable,
+        "-m",
+        "gangway.cli.main",
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     if database_url:
         args += ["--database-url", database_url]
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -68,7 +85,9 @@ def start_server(data_dir: Path, database_url: str | None = None, workers: int =
         process.kill()
         raise RuntimeError("gangway serve did not become healthy within 30 s")
     key = (data_dir / "test_secret_key").read_text().strip()
-    return RunningServer(url=url, test_key=key, data_dir=data_dir, database_url=database_url, process=process)
+    return RunningServer(
+        url=url, test_key=key, data_dir=data_dir, database_url=database_url, process=process
+    )
 
 
 def stop_server(server: RunningServer) -> None:

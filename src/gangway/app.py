@@ -49,7 +49,12 @@ class Gangway:
         with self.store.unit_of_work(write=False) as uow:
             return uow.keys.principal(key_digest)
 
-    async def __call__(self, scope: dict[str, Any], receive: Callable[[], Any], send: Callable[[dict[str, Any]], Any]) -> None:
+    async def __call__(
+        self,
+        scope: dict[str, Any],
+        receive: Callable[[], Any],
+        send: Callable[[dict[str, Any]], Any],
+    ) -> None:
         kind = scope["type"]
         if kind == "http":
             if scope["path"] == "/_gangway/health":
@@ -59,7 +64,9 @@ class Gangway:
         elif kind == "lifespan":
             await self._lifespan(receive, send)
 
-    async def _lifespan(self, receive: Callable[[], Any], send: Callable[[dict[str, Any]], Any]) -> None:
+    async def _lifespan(
+        self, receive: Callable[[], Any], send: Callable[[dict[str, Any]], Any]
+    ) -> None:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
@@ -94,7 +101,10 @@ async def _plain(send: Callable[[dict[str, Any]], Any], status: int, body: bytes
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": body})
@@ -107,4 +117,3 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Gangway:
 def asgi_factory() -> Gangway:
     """Entry point for uvicorn workers: each process builds its app from ``GANGWAY_*``."""
     return create_app(Settings())
-

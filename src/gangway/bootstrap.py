@@ -66,7 +66,9 @@ def create_key(settings: Settings, *, livemode: bool) -> str:
     try:
         key = new_secret_key(livemode=livemode)
         with database.transaction(write=True) as conn:
-            KeyRepository(conn).add_key(new_id("key"), prepared.platform_id, key, SystemClock().now_ms())
+            KeyRepository(conn).add_key(
+                new_id("key"), prepared.platform_id, key, SystemClock().now_ms()
+            )
         return key.secret
     finally:
         database.dispose()

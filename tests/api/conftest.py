@@ -12,9 +12,13 @@ from tests.conftest import RunningServer, start_server, stop_server
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningServer]:
     data_dir: Path = tmp_path_factory.mktemp(f"gangway-{request.param}")
-    database_url = request.getfixturevalue("postgres_database") if request.param == "postgres" else None
+    database_url = (
+        request.getfixturevalue("postgres_database") if request.param == "postgres" else None
+    )
     running = start_server(data_dir, database_url)
     try:
         yield running

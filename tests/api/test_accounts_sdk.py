@@ -40,14 +40,20 @@ def us_individual_merchant(**overrides: object) -> dict[str, object]:
             },
         },
         "configuration": {"merchant": {"capabilities": {"card_payments": {"requested": True}}}},
-        "defaults": {"responsibilities": {"fees_collector": "application", "losses_collector": "application"}},
+        "defaults": {
+            "responsibilities": {"fees_collector": "application", "losses_collector": "application"}
+        },
     }
     params.update(overrides)
     return params
 
 
-def test_create_returns_the_v2_shape_with_sections_null_unless_included(client: stripe.StripeClient) -> None:
-    account = client.v2.core.accounts.create({"display_name": "Dunder Mifflin", "contact_email": "a@b.co"})
+def test_create_returns_the_v2_shape_with_sections_null_unless_included(
+    client: stripe.StripeClient,
+) -> None:
+    account = client.v2.core.accounts.create(
+        {"display_name": "Dunder Mifflin", "contact_email": "a@b.co"}
+    )
     assert account.object == "v2.core.account"
     assert re.match(r"^acct_[A-Za-z0-9]{16}$", account.id)
     assert RFC3339_MS.match(account.created)
@@ -59,7 +65,9 @@ def test_create_returns_the_v2_shape_with_sections_null_unless_included(client: 
         assert getattr(account, section) is None, section
 
 
-def test_include_fills_sections_and_nulls_unincluded_configurations(client: stripe.StripeClient) -> None:
+def test_include_fills_sections_and_nulls_unincluded_configurations(
+    client: stripe.StripeClient,
+) -> None:
     account = client.v2.core.accounts.create(
         {**us_individual_merchant(), "include": ["configuration.merchant", "identity", "defaults"]}
     )
@@ -76,14 +84,19 @@ def test_include_fills_sections_and_nulls_unincluded_configurations(client: stri
     assert individual.id.startswith("person_test_")
     assert [n.to_dict() for n in individual.id_numbers] == [{"type": "us_ssn_last_4"}]
     responsibilities = account.defaults.responsibilities
-    assert (responsibilities.fees_collector, responsibilities.losses_collector) == ("application", "application")
+    assert (responsibilities.fees_collector, responsibilities.losses_collector) == (
+        "application",
+        "application",
+    )
     assert responsibilities.requirements_collector == "application"
     assert account.requirements is None
 
 
 def test_retrieve_with_include_query_array(client: stripe.StripeClient) -> None:
     created = client.v2.core.accounts.create(us_individual_merchant())
-    account = client.v2.core.accounts.retrieve(created.id, {"include": ["identity", "requirements"]})
+    account = client.v2.core.accounts.retrieve(
+        created.id, {"include": ["identity", "requirements"]}
+    )
     assert account.identity.country == "us"
     assert account.configuration is None
     descriptions = {entry.description for entry in account.requirements.entries}
@@ -111,16 +124,24 @@ def test_country_is_immutable_once_set(client: stripe.StripeClient) -> None:
 
 
 def test_list_pages_with_auto_paging_iter_and_survives_inserts(server: RunningServer) -> None:
-    client = sdk(server, server.new_key("test"))  # same platform, but only this test's accounts matter
+    client = sdk(
+        server, server.new_key("test")
+    )  # same platform, but only this test's accounts matter
     marker = uuid.uuid4().hex
     created = [
-        client.v2.core.accounts.create({"display_name": f"{marker}-{i}", "configuration": {"customer": {}}})
+        client.v2.core.accounts.create(
+            {"display_name": f"{marker}-{i}", "configuration": {"customer": {}}}
+        )
         for i in range(5)
     ]
     seen: list[str] = []
-    for account in client.v2.core.accounts.list({"limit": 2, "applied_configurations": ["customer"]}).auto_paging_iter():
+    for account in client.v2.core.accounts.list(
+        {"limit": 2, "applied_configurations": ["customer"]}
+    ).auto_paging_iter():
         if len(seen) == 1:  # a row inserted mid-iteration must not shift the pages
-            client.v2.core.accounts.create({"display_name": "late", "configuration": {"customer": {}}})
+            client.v2.core.accounts.create(
+                {"display_name": "late", "configuration": {"customer": {}}}
+            )
         if (account.display_name or "").startswith(marker):
             seen.append(account.id)
     assert seen == [a.id for a in reversed(created)]
@@ -139,7 +160,9 @@ def test_list_page_shape_and_limits(client: stripe.StripeClient) -> None:
 
 
 def test_close_hides_from_default_list(client: stripe.StripeClient) -> None:
-    account = client.v2.core.accounts.create({"contact_email": "c@d.co", "configuration": {"customer": {}}})
+    account = client.v2.core.accounts.create(
+        {"contact_email": "c@d.co", "configuration": {"customer": {}}}
+    )
     with pytest.raises(stripe.InvalidRequestError) as caught:
         client.v2.core.accounts.close(account.id, {"applied_configurations": ["merchant"]})
     assert caught.value.code == "applied_configurations_mismatch"
@@ -157,29 +180,75 @@ def test_close_hides_from_default_list(client: stripe.StripeClient) -> None:
     ("params", "code", "param"),
     [
         ({"nickname": "x"}, "parameter_unknown", "nickname"),
-        ({"identity": {"country": "us", "individual": {"nick": "x"}}}, "parameter_unknown", "identity[individual][nick]"),
+        (
+            {"identity": {"country": "us", "individual": {"nick": "x"}}},
+            "parameter_unknown",
+            "identity[individual][nick]",
+        ),
         ({"dashboard": "partial"}, None, "dashboard"),
         ({"contact_email": "not-an-email"}, "email_invalid", "contact_email"),
         ({"contact_phone": "12"}, "phone_invalid", "contact_phone"),
-        ({"defaults": {"profile": {"business_url": "ftp://x"}}}, "url_invalid", "defaults[profile][business_url]"),
-        ({"identity": {"entity_type": "individual"}, "configuration": {"recipient": {}}, "contact_email": "a@b.co"}, "identity_country_required", "identity[country]"),
         (
-            us_individual_merchant(identity={"country": "us", "individual": {"date_of_birth": {"day": 31, "month": 2, "year": 1990}}}),
+            {"defaults": {"profile": {"business_url": "ftp://x"}}},
+            "url_invalid",
+            "defaults[profile][business_url]",
+        ),
+        (
+            {
+                "identity": {"entity_type": "individual"},
+                "configuration": {"recipient": {}},
+                "contact_email": "a@b.co",
+            },
+            "identity_country_required",
+            "identity[country]",
+        ),
+        (
+            us_individual_merchant(
+                identity={
+                    "country": "us",
+                    "individual": {"date_of_birth": {"day": 31, "month": 2, "year": 1990}},
+                }
+            ),
             "date_of_birth_invalid",
             "identity[individual][date_of_birth]",
         ),
         (
-            us_individual_merchant(identity={"country": "us", "individual": {"id_numbers": [{"type": "us_ssn", "value": "12"}]}}),
+            us_individual_merchant(
+                identity={
+                    "country": "us",
+                    "individual": {"id_numbers": [{"type": "us_ssn", "value": "12"}]},
+                }
+            ),
             "id_number_invalid",
             "identity[individual][id_numbers][0][value]",
         ),
-        ({"dashboard": "express"}, "account_controller_express_dash_without_application_losses_or_fees", "defaults[responsibilities]"),
         (
-            {"contact_email": "a@b.co", "configuration": {"merchant": {}}, "defaults": {"responsibilities": {"fees_collector": "stripe", "losses_collector": "application"}}},
+            {"dashboard": "express"},
+            "account_controller_express_dash_without_application_losses_or_fees",
+            "defaults[responsibilities]",
+        ),
+        (
+            {
+                "contact_email": "a@b.co",
+                "configuration": {"merchant": {}},
+                "defaults": {
+                    "responsibilities": {
+                        "fees_collector": "stripe",
+                        "losses_collector": "application",
+                    }
+                },
+            },
             "account_controller_stripe_pricing_platform_liable",
             "defaults[responsibilities][fees_collector]",
         ),
-        ({"configuration": {"customer": {}}, "identity": {"country": "us", "entity_type": "individual"}}, "unsupported_identity_field_for_configs", "identity[entity_type]"),
+        (
+            {
+                "configuration": {"customer": {}},
+                "identity": {"country": "us", "entity_type": "individual"},
+            },
+            "unsupported_identity_field_for_configs",
+            "identity[entity_type]",
+        ),
         ({"configuration": {"merchant": {}}}, "parameter_missing", "contact_email"),
         ({"metadata": {f"k{i}": "v" for i in range(51)}}, None, "metadata"),
     ],
@@ -219,7 +288,9 @@ def test_test_and_live_never_see_each_other(server: RunningServer) -> None:
         with pytest.raises(stripe.InvalidRequestError) as caught:
             client.v2.core.accounts.retrieve(foreign)
         assert caught.value.http_status == 404
-    assert test_account.id not in {a.id for a in live_client.v2.core.accounts.list({"limit": 100}).data}
+    assert test_account.id not in {
+        a.id for a in live_client.v2.core.accounts.list({"limit": 100}).data
+    }
 
 
 def test_idempotent_replay_and_conflict(client: stripe.StripeClient) -> None:
@@ -238,7 +309,11 @@ def test_concurrent_requests_with_one_key_create_one_account(server: RunningServ
 
     def attempt(_: int) -> str:
         try:
-            return sdk(server).v2.core.accounts.create({"display_name": "race"}, {"idempotency_key": key}).id
+            return (
+                sdk(server)
+                .v2.core.accounts.create({"display_name": "race"}, {"idempotency_key": key})
+                .id
+            )
         except stripe.IdempotencyError:
             return "conflict"
 

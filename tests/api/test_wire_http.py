@@ -26,7 +26,10 @@ def test_every_response_has_a_request_id(server: RunningServer) -> None:
     assert unknown.status_code == 404
 
 
-@pytest.mark.parametrize("style", ["include[0]=identity", "include[]=identity", "include=identity", "include%5B0%5D=identity"])
+@pytest.mark.parametrize(
+    "style",
+    ["include[0]=identity", "include[]=identity", "include=identity", "include%5B0%5D=identity"],
+)
 def test_query_array_styles(server: RunningServer, style: str) -> None:
     created = call(server, "POST", "/v2/core/accounts", json={"identity": {"country": "fr"}}).json()
     fetched = call(server, "GET", f"/v2/core/accounts/{created['id']}?{style}").json()
@@ -34,14 +37,26 @@ def test_query_array_styles(server: RunningServer, style: str) -> None:
 
 
 def test_malformed_json_is_a_400(server: RunningServer) -> None:
-    response = call(server, "POST", "/v2/core/accounts", content=b'{"display_name": ', headers={"Content-Type": "application/json"})
+    response = call(
+        server,
+        "POST",
+        "/v2/core/accounts",
+        content=b'{"display_name": ',
+        headers={"Content-Type": "application/json"},
+    )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_json"
 
 
 def test_body_over_one_megabyte_is_refused(server: RunningServer) -> None:
     big = b'{"display_name": "' + b"x" * (1024 * 1024 + 10) + b'"}'
-    response = call(server, "POST", "/v2/core/accounts", content=big, headers={"Content-Type": "application/json"})
+    response = call(
+        server,
+        "POST",
+        "/v2/core/accounts",
+        content=big,
+        headers={"Content-Type": "application/json"},
+    )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "request_too_large"
 
@@ -53,7 +68,13 @@ def test_over_long_string_names_the_param(server: RunningServer) -> None:
 
 
 def test_stripe_version_is_accepted_and_echoed(server: RunningServer) -> None:
-    response = call(server, "POST", "/v2/core/accounts", json={}, headers={"Stripe-Version": "2025-07-30.preview"})
+    response = call(
+        server,
+        "POST",
+        "/v2/core/accounts",
+        json={},
+        headers={"Stripe-Version": "2025-07-30.preview"},
+    )
     assert response.status_code == 200
     assert response.headers["stripe-version"] == "2025-07-30.preview"
     assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", response.json()["created"])
@@ -72,7 +93,15 @@ def test_pii_is_not_stored_in_plaintext(server: RunningServer) -> None:
         server,
         "POST",
         "/v2/core/accounts",
-        json={"identity": {"country": "us", "individual": {"id_numbers": [{"type": "us_ssn", "value": "536904399"}], "date_of_birth": {"day": 17, "month": 3, "year": 1987}}}},
+        json={
+            "identity": {
+                "country": "us",
+                "individual": {
+                    "id_numbers": [{"type": "us_ssn", "value": "536904399"}],
+                    "date_of_birth": {"day": 17, "month": 3, "year": 1987},
+                },
+            }
+        },
     ).raise_for_status()
     call(server, "GET", "/v2/core/accounts").raise_for_status()  # let WAL content reach the files
     raw = b"".join(p.read_bytes() for p in server.data_dir.glob("gangway.db*"))

@@ -120,9 +120,13 @@ class ApiApp:
         except GangwayError as exc:
             status, body = exc.status, orjson.dumps(exc.body())
         except Exception:
-            log.exception("unhandled error in %s %s (%s)", scope["method"], scope["path"], request_id)
-            exc = InternalError("An unexpected error occurred; the request was not carried out.")
-            status, body = exc.status, orjson.dumps(exc.body())
+            log.exception(
+                "unhandled error in %s %s (%s)", scope["method"], scope["path"], request_id
+            )
+            internal = InternalError(
+                "An unexpected error occurred; the request was not carried out."
+            )
+            status, body = internal.status, orjson.dumps(internal.body())
         response_headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
@@ -208,7 +212,7 @@ class ApiApp:
     @staticmethod
     def _decode(method: str, raw: bytes, query: bytes, headers: dict[str, str]) -> Any:
         if method != "POST":
-            return parse_query(query)
+            return parse_query(query) if query else {}
         if not raw.strip():
             return {}
         content_type = headers.get("content-type", "application/json").split(";")[0].strip().lower()
@@ -236,7 +240,7 @@ class ApiApp:
             return {}
         if route.method == "POST":
             return param_checks.check(route.params, decoded)
-        return coerce(route.params, decoded)
+        return coerce(route.params, decoded) if decoded else {}
 
     def _run(
         self, route: Route, call: Call, params: dict[str, Any], args: tuple[str, ...]
@@ -299,7 +303,9 @@ class ApiApp:
             yield
         except OperationalError as exc:
             if "locked" in str(exc).lower():
-                raise RateLimited("The database is busy; retry the request.", code="lock_timeout") from exc
+                raise RateLimited(
+                    "The database is busy; retry the request.", code="lock_timeout"
+                ) from exc
             raise
 
 

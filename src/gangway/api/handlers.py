@@ -23,7 +23,9 @@ _MAX_LIMIT = 100
 def routes(rules: RuleBook) -> list[Route]:
     """The v2 Core routes this server answers, bound to the loaded requirement rules."""
 
-    def account_response(request: Request, record: Any, status: int = 200) -> tuple[int, dict[str, Any]]:
+    def account_response(
+        request: Request, record: Any, status: int = 200
+    ) -> tuple[int, dict[str, Any]]:
         include = set(request.params.get("include") or ())
         evaluation = (
             accounts.evaluation(request.uow, record, rules, request.call.now_ms)
@@ -40,7 +42,9 @@ def routes(rules: RuleBook) -> list[Route]:
         return 200, body
 
     def retrieve_account(request: Request) -> tuple[int, dict[str, Any]]:
-        return account_response(request, accounts.retrieve(request.uow, request.call, request.args[0]))
+        return account_response(
+            request, accounts.retrieve(request.uow, request.call, request.args[0])
+        )
 
     def update_account(request: Request) -> tuple[int, dict[str, Any]]:
         _refuse_tokens(request.params, "account_token")
@@ -69,11 +73,14 @@ def routes(rules: RuleBook) -> list[Route]:
     def update_person(request: Request) -> tuple[int, dict[str, Any]]:
         _refuse_tokens(request.params, "person_token")
         account_id, person_id = request.args
-        person = persons.update(request.uow, request.call, account_id, person_id, request.params, rules)
+        person = persons.update(
+            request.uow, request.call, account_id, person_id, request.params, rules
+        )
         return 200, render.person(person, livemode=request.call.livemode)
 
     def delete_person(request: Request) -> tuple[int, dict[str, Any]]:
-        person = persons.delete(request.uow, request.call, *request.args, rules)
+        account_id, person_id = request.args
+        person = persons.delete(request.uow, request.call, account_id, person_id, rules)
         return 200, {"id": person.id, "object": "v2.core.account_person", "deleted": True}
 
     def list_persons(request: Request) -> tuple[int, dict[str, Any]]:
@@ -90,11 +97,25 @@ def routes(rules: RuleBook) -> list[Route]:
         Route("GET", "/v2/core/accounts", list_accounts, "AccountListParams"),
         Route("GET", "/v2/core/accounts/{id}", retrieve_account, "AccountRetrieveParams"),
         Route("POST", "/v2/core/accounts/{id}", update_account, "AccountUpdateParams", write=True),
-        Route("POST", "/v2/core/accounts/{id}/close", close_account, "AccountCloseParams", write=True),
-        Route("POST", "/v2/core/accounts/{id}/persons", create_person, "PersonCreateParams", write=True),
+        Route(
+            "POST", "/v2/core/accounts/{id}/close", close_account, "AccountCloseParams", write=True
+        ),
+        Route(
+            "POST",
+            "/v2/core/accounts/{id}/persons",
+            create_person,
+            "PersonCreateParams",
+            write=True,
+        ),
         Route("GET", "/v2/core/accounts/{id}/persons", list_persons, "PersonListParams"),
         Route("GET", "/v2/core/accounts/{id}/persons/{pid}", retrieve_person, None),
-        Route("POST", "/v2/core/accounts/{id}/persons/{pid}", update_person, "PersonUpdateParams", write=True),
+        Route(
+            "POST",
+            "/v2/core/accounts/{id}/persons/{pid}",
+            update_person,
+            "PersonUpdateParams",
+            write=True,
+        ),
         Route("DELETE", "/v2/core/accounts/{id}/persons/{pid}", delete_person, None, write=True),
         Route("POST", "/v2/core/account_tokens", unsupported, None),
         Route("GET", "/v2/core/account_tokens/{id}", unsupported, None),
@@ -134,10 +155,16 @@ def _page_request(params: dict[str, Any], filter_names: tuple[str, ...]) -> Page
     return PageRequest(limit=limit, cursor=None, filters=filters)
 
 
-def _list_body(data: list[dict[str, Any]], page: Page, base: str, request: PageRequest) -> dict[str, Any]:
+def _list_body(
+    data: list[dict[str, Any]], page: Page, base: str, request: PageRequest
+) -> dict[str, Any]:
     def url(cursor: Any) -> str | None:
         if cursor is None:
             return None
         return f"{base}?page={encode_token(cursor, request.limit, request.filters)}"
 
-    return {"data": data, "next_page_url": url(page.next_cursor), "previous_page_url": url(page.prev_cursor)}
+    return {
+        "data": data,
+        "next_page_url": url(page.next_cursor),
+        "previous_page_url": url(page.prev_cursor),
+    }

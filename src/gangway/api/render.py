@@ -31,7 +31,9 @@ INCLUDABLE = (
 NEEDS_EVALUATION = frozenset(INCLUDABLE) - {"defaults", "identity"}
 
 
-def account(record: AccountRecord, include: Collection[str], evaluation: Evaluation | None) -> dict[str, Any]:
+def account(
+    record: AccountRecord, include: Collection[str], evaluation: Evaluation | None
+) -> dict[str, Any]:
     document = record.document
     wire: dict[str, Any] = {
         "id": record.id,
@@ -89,14 +91,18 @@ def person(record: PersonRecord, *, livemode: bool) -> dict[str, Any]:
     return shape.render("AccountPerson", wire)
 
 
-def _configuration(name: str, config: Mapping[str, Any], evaluation: Evaluation | None) -> dict[str, Any]:
+def _configuration(
+    name: str, config: Mapping[str, Any], evaluation: Evaluation | None
+) -> dict[str, Any]:
     rendered = dict(config)
     statuses = (evaluation.capabilities.get(name) if evaluation else None) or {}
     rendered["capabilities"] = _capabilities(config.get("capabilities") or {}, statuses, "")
     return rendered
 
 
-def _capabilities(requested: Mapping[str, Any], statuses: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+def _capabilities(
+    requested: Mapping[str, Any], statuses: Mapping[str, Any], prefix: str
+) -> dict[str, Any]:
     """Requested leaves become their status objects; unrequested ones are left out."""
     out: dict[str, Any] = {}
     for key, value in requested.items():
@@ -107,7 +113,9 @@ def _capabilities(requested: Mapping[str, Any], statuses: Mapping[str, Any], pre
             if value.get("requested"):
                 out[key] = statuses.get(dotted) or {
                     "status": "pending",
-                    "status_details": [{"code": "determining_status", "resolution": "no_resolution"}],
+                    "status_details": [
+                        {"code": "determining_status", "resolution": "no_resolution"}
+                    ],
                 }
         else:
             nested = _capabilities(value, statuses, dotted + ".")

@@ -55,7 +55,10 @@ def merge_account(document: Mapping[str, Any], params: Mapping[str, Any]) -> dic
             )
     merged = merge_document(document, patch)
     for name, config in (merged.get("configuration") or {}).items():
-        if name in (patch.get("configuration") or {}) and "applied" not in patch["configuration"][name]:
+        if (
+            name in (patch.get("configuration") or {})
+            and "applied" not in patch["configuration"][name]
+        ):
             config["applied"] = True
         _imply_capabilities(name, config)
     return merged
@@ -120,9 +123,9 @@ def _imply_capabilities(name: str, config: dict[str, Any]) -> None:
     """Stripe adds ``stripe_balance.payouts`` itself; it is not requestable in 16.1.0."""
     capabilities = config.get("capabilities") or {}
     requested = _requested_paths(capabilities)
-    wants_payouts = (name == "merchant" and any(p != "stripe_balance.payouts" for p in requested)) or (
-        name == "recipient" and "stripe_balance.stripe_transfers" in requested
-    )
+    wants_payouts = (
+        name == "merchant" and any(p != "stripe_balance.payouts" for p in requested)
+    ) or (name == "recipient" and "stripe_balance.stripe_transfers" in requested)
     if name in ("merchant", "recipient"):
         balance = capabilities.setdefault("stripe_balance", {})
         balance["payouts"] = {"requested": wants_payouts}

@@ -57,7 +57,9 @@ def _address(value: Any, ctx: CheckContext) -> Any:
 
 
 def _date_of_birth(value: Any, ctx: CheckContext) -> Any:
-    day, month, year = dates.date_of_birth(value["day"], value["month"], value["year"], today=ctx.today)
+    day, month, year = dates.date_of_birth(
+        value["day"], value["month"], value["year"], today=ctx.today
+    )
     return {"day": day, "month": month, "year": year}
 
 
@@ -78,7 +80,10 @@ def _business_id(value: Any, ctx: CheckContext) -> Any:
 
 def _id_number(value: Any, ctx: CheckContext, check: Callable[..., str]) -> Any:
     try:
-        return {**value, "value": check(value["type"], value["value"], test_values=not ctx.livemode)}
+        return {
+            **value,
+            "value": check(value["type"], value["value"], test_values=not ctx.livemode),
+        }
     except FieldInvalid as exc:
         exc.details.setdefault("field", "value")
         raise
@@ -143,7 +148,9 @@ def check_person_params(params: dict[str, Any], ctx: CheckContext) -> None:
     _walk(params, (), _PERSON_LIKE, ctx)
 
 
-def _walk(node: Any, path: tuple[PathPart, ...], table: Mapping[str, Validator], ctx: CheckContext) -> None:
+def _walk(
+    node: Any, path: tuple[PathPart, ...], table: Mapping[str, Validator], ctx: CheckContext
+) -> None:
     if isinstance(node, dict):
         items: list[tuple[PathPart, Any]] = list(node.items())
     elif isinstance(node, list):

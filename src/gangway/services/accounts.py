@@ -22,7 +22,9 @@ def build(call: Call, params: dict[str, Any], rules: RuleBook) -> tuple[AccountR
     """A new account and its first evaluation, without touching the database: creating splits
     into this pure part and ``add``, so the write transaction only covers the insert."""
     country = (params.get("identity") or {}).get("country") or None
-    check_account_params(params, CheckContext(today=call.today, country=country, livemode=call.livemode))
+    check_account_params(
+        params, CheckContext(today=call.today, country=country, livemode=call.livemode)
+    )
     document = domain.new_account_document(params)
     domain.check_account(document, params, previous=None)
     record = AccountRecord(
@@ -59,7 +61,9 @@ def update(
     country = ((params.get("identity") or {}).get("country")) or (
         (record.document.get("identity") or {}).get("country")
     )
-    check_account_params(params, CheckContext(today=call.today, country=country, livemode=call.livemode))
+    check_account_params(
+        params, CheckContext(today=call.today, country=country, livemode=call.livemode)
+    )
     previous = record.document
     document = domain.merge_account(previous, params)
     domain.check_account(document, params, previous=previous)
@@ -99,7 +103,9 @@ def list_page(uow: UnitOfWork, call: Call, page: PageRequest) -> tuple[list[Acco
 
 def evaluation(uow: UnitOfWork, record: AccountRecord, rules: RuleBook, now_ms: int) -> Evaluation:
     """The account's requirements and capability statuses as of ``now_ms``."""
-    persons = [{**person.document, "id": person.id} for person in uow.accounts.persons_of(record.id)]
+    persons = [
+        {**person.document, "id": person.id} for person in uow.accounts.persons_of(record.id)
+    ]
     return evaluate(_facts(record, persons), rules, now_ms)
 
 
@@ -125,7 +131,9 @@ def _open_for_write(uow: UnitOfWork, call: Call, account_id: str) -> AccountReco
     return record
 
 
-def _stamp_individual(record: AccountRecord, *, previous: dict[str, Any] | None, call: Call) -> None:
+def _stamp_individual(
+    record: AccountRecord, *, previous: dict[str, Any] | None, call: Call
+) -> None:
     """``identity.individual`` is itself a person object with an id and timestamps."""
     individual = (record.document.get("identity") or {}).get("individual")
     if not individual:

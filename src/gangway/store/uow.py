@@ -23,7 +23,9 @@ __all__ = ["Store", "UnitOfWork"]
 
 
 class UnitOfWork:
-    def __init__(self, database: Database, sealer: Sealer, stack: ExitStack, *, write: bool) -> None:
+    def __init__(
+        self, database: Database, sealer: Sealer, stack: ExitStack, *, write: bool
+    ) -> None:
         self._database = database
         self._sealer = sealer
         self._stack = stack

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from gangway.core.keys import KeyPrincipal
 from gangway.core.pagination import Cursor
+from gangway.store.fastpath import DriverQuery
 from gangway.store.repos.paging import Page, keyset_page
 from gangway.store.sealing import Sealer
 from gangway.store.tables import accounts, persons
@@ -25,6 +26,8 @@ _GET = select(accounts).where(
     accounts.c.livemode == bindparam("livemode"),
 )
 _GET_FOR_UPDATE = _GET.with_for_update()
+_FAST_GET = DriverQuery(_GET)
+_FAST_GET_FOR_UPDATE = DriverQuery(_GET_FOR_UPDATE)
 _INSERT = insert(accounts)
 _UPDATE = update(accounts).where(accounts.c.id == bindparam("account_id"))
 _PERSON = select(persons).where(
@@ -35,6 +38,7 @@ _PERSONS_OF = (
     .where(persons.c.account_id == bindparam("account_id"))
     .order_by(persons.c.created_ms, persons.c.id)
 )
+_FAST_PERSONS_OF = DriverQuery(_PERSONS_OF)
 _INSERT_PERSON = insert(persons)
 _UPDATE_PERSON = update(persons).where(persons.c.id == bindparam("person_id"))
 _DELETE_PERSON = delete(persons).where(persons.c.id == bindparam("person_id"))
@@ -72,12 +76,18 @@ class AccountRepository:
         self._sealer = sealer
 
     # accounts -----------------------------------------------------------------------------
-    def get(self, principal: KeyPrincipal, account_id: str, *, for_update: bool = False) -> AccountRecord | None:
+    def get(
+        self, principal: KeyPrincipal, account_id: str, *, for_update: bool = False
+    ) -> AccountRecord | None:
         locking = for_update and self._conn.dialect.name == "postgresql"
-        row = self._conn.execute(
-            _GET_FOR_UPDATE if locking else _GET,
-            {"account_id": account_id, "platform_id": principal.platform_id, "livemode": principal.livemode},
-        ).first()
+        row = (_FAST_GET_FOR_UPDATE if locking else _FAST_GET).first(
+            self._conn,
+            {
+                "account_id": account_id,
+                "platform_id": principal.platform_id,
+                "livemode": principal.livemode,
+            },
+        )
         return self._account(row) if row is not None else None
 
     def insert(self, record: AccountRecord) -> None:
@@ -110,11 +120,13 @@ class AccountRepository:
 
     # persons ------------------------------------------------------------------------------
     def get_person(self, account_id: str, person_id: str) -> PersonRecord | None:
-        row = self._conn.execute(_PERSON, {"person_id": person_id, "account_id": account_id}).first()
+        row = self._conn.execute(
+            _PERSON, {"person_id": person_id, "account_id": account_id}
+        ).first()
         return self._person(row) if row is not None else None
 
     def persons_of(self, account_id: str) -> list[PersonRecord]:
-        rows = self._conn.execute(_PERSONS_OF, {"account_id": account_id}).all()
+        rows = _FAST_PERSONS_OF.all(self._conn, {"account_id": account_id})
         return [self._person(row) for row in rows]
 
     def insert_person(self, record: PersonRecord) -> None:
@@ -128,14 +140,16 @@ class AccountRepository:
     def delete_person(self, person_id: str) -> None:
         self._conn.execute(_DELETE_PERSON, {"person_id": person_id})
 
-    def page_persons(self, account_id: str, *, limit: int, cursor: Cursor | None) -> tuple[list[PersonRecord], Page]:
+    def page_persons(
+        self, account_id: str, *, limit: int, cursor: Cursor | None
+    ) -> tuple[list[PersonRecord], Page]:
         page = keyset_page(
             self._conn, persons, [persons.c.account_id == account_id], limit=limit, cursor=cursor
         )
         return [self._person(row) for row in page.rows], page
 
     # (de)serialisation ---------------------------------------------------------------------
-    def _account(self, row: Row[Any]) -> AccountRecord:
+    def _account(self, row: Any) -> AccountRecord:
         return AccountRecord(
             id=row.id,
             platform_id=row.platform_id,
@@ -165,7 +179,7 @@ class AccountRepository:
             "sealed": self._sealer.seal(orjson.dumps(record.document), record.id),
         }
 
-    def _person(self, row: Row[Any]) -> PersonRecord:
+    def _person(self, row: Any) -> PersonRecord:
         return PersonRecord(
             id=row.id,
             account_id=row.account_id,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from gangway.core.keys import KeyPrincipal
+from gangway.store.fastpath import DriverQuery
 from gangway.store.sealing import Sealer
 from gangway.store.tables import idempotency_keys
 
@@ -18,7 +19,9 @@ _WHERE = (
     _T.c.livemode == bindparam("livemode"),
     _T.c.key == bindparam("key"),
 )
-_FIND = select(_T.c.fingerprint, _T.c.status, _T.c.response, _T.c.created_ms).where(*_WHERE)
+_FIND = DriverQuery(
+    select(_T.c.fingerprint, _T.c.status, _T.c.response, _T.c.created_ms).where(*_WHERE)
+)
 _DELETE = delete(_T).where(*_WHERE)
 _INSERT = insert(_T)
 
@@ -35,10 +38,12 @@ class IdempotencyRepository:
         self._conn = conn
         self._sealer = sealer
 
-    def find(self, principal: KeyPrincipal, key: str, *, not_before_ms: int) -> StoredResponse | None:
+    def find(
+        self, principal: KeyPrincipal, key: str, *, not_before_ms: int
+    ) -> StoredResponse | None:
         """The live record for ``key``; an expired one is removed so the key can be used again."""
         where = {"platform_id": principal.platform_id, "livemode": principal.livemode, "key": key}
-        row = self._conn.execute(_FIND, where).first()
+        row = _FIND.first(self._conn, where)
         if row is None:
             return None
         if row.created_ms < not_before_ms:
@@ -73,7 +78,9 @@ class IdempotencyRepository:
         )
 
     def prune(self, *, before_ms: int) -> int:
-        result = self._conn.execute(delete(idempotency_keys).where(idempotency_keys.c.created_ms < before_ms))
+        result = self._conn.execute(
+            delete(idempotency_keys).where(idempotency_keys.c.created_ms < before_ms)
+        )
         return int(result.rowcount or 0)
 
     @staticmethod

@@ -21,9 +21,7 @@ class KeyRepository:
         return row[0] if row else None
 
     def add_platform(self, platform_id: str, name: str, now_ms: int) -> None:
-        self._conn.execute(
-            insert(platforms).values(id=platform_id, name=name, created_ms=now_ms)
-        )
+        self._conn.execute(insert(platforms).values(id=platform_id, name=name, created_ms=now_ms))
 
     def add_key(self, key_id: str, platform_id: str, key: ApiKey, now_ms: int) -> None:
         self._conn.execute(

@@ -34,11 +34,17 @@ def keyset_page(
     if cursor is not None:
         if backwards:  # rows newer than the cursor, nearest first
             query = query.where(
-                or_(created > cursor.created_ms, and_(created == cursor.created_ms, ident > cursor.id))
+                or_(
+                    created > cursor.created_ms,
+                    and_(created == cursor.created_ms, ident > cursor.id),
+                )
             ).order_by(created.asc(), ident.asc())
         else:
             query = query.where(
-                or_(created < cursor.created_ms, and_(created == cursor.created_ms, ident < cursor.id))
+                or_(
+                    created < cursor.created_ms,
+                    and_(created == cursor.created_ms, ident < cursor.id),
+                )
             ).order_by(created.desc(), ident.desc())
     else:
         query = query.order_by(created.desc(), ident.desc())
