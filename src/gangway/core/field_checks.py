@@ -139,38 +139,53 @@ _ACCOUNT: dict[str, Validator] = {
 }
 
 
+Tree = dict[str, "Tree | Validator"]
+
+
+def _tree(table: Mapping[str, Validator]) -> Tree:
+    """``{"identity.individual.email": v}`` -> ``{"identity": {"individual": {"email": v}}}``:
+    the walk then descends only where something is checked (``*`` matches list items)."""
+    root: Tree = {}
+    for dotted, check in table.items():
+        *parents, leaf = dotted.split(".")
+        node = root
+        for part in parents:
+            node = node.setdefault(part, {})  # type: ignore[assignment]
+        node[leaf] = check
+    return root
+
+
+_ACCOUNT_TREE = _tree(_ACCOUNT)
+_PERSON_TREE = _tree(_PERSON_LIKE)
+
+
 def check_account_params(params: dict[str, Any], ctx: CheckContext) -> None:
     """Validate and normalise, in place, every value the account params set."""
-    _walk(params, (), _ACCOUNT, ctx)
+    _walk(params, (), _ACCOUNT_TREE, ctx)
 
 
 def check_person_params(params: dict[str, Any], ctx: CheckContext) -> None:
-    _walk(params, (), _PERSON_LIKE, ctx)
+    _walk(params, (), _PERSON_TREE, ctx)
 
 
-def _walk(
-    node: Any, path: tuple[PathPart, ...], table: Mapping[str, Validator], ctx: CheckContext
-) -> None:
+def _walk(node: Any, path: tuple[PathPart, ...], tree: Tree, ctx: CheckContext) -> None:
     if isinstance(node, dict):
-        items: list[tuple[PathPart, Any]] = list(node.items())
-    elif isinstance(node, list):
+        items: list[tuple[PathPart, Any]] = [(k, v) for k, v in node.items() if k in tree]
+    elif isinstance(node, list) and "*" in tree:
         items = list(enumerate(node))
     else:
         return
     for key, value in items:
-        here = (*path, key)
-        check = table.get(_pattern(here))
-        if check is not None and value is not None:
+        branch = tree["*" if isinstance(key, int) else key]
+        if value is None:
+            continue
+        if callable(branch):
             try:
-                node[key] = check(value, ctx)
+                node[key] = branch(value, ctx)
             except FieldInvalid as exc:
-                raise exc.at(*here, *_leaf(exc)) from None
+                raise exc.at(*path, key, *_leaf(exc)) from None
         else:
-            _walk(value, here, table, ctx)
-
-
-def _pattern(path: tuple[PathPart, ...]) -> str:
-    return ".".join("*" if isinstance(part, int) else part for part in path)
+            _walk(value, (*path, key), branch, ctx)
 
 
 def _leaf(exc: FieldInvalid) -> tuple[PathPart, ...]:
