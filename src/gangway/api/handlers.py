@@ -9,15 +9,19 @@ from urllib.parse import quote
 from gangway.api import render
 from gangway.api.app import Request, Route
 from gangway.core.errors import InvalidRequest
-from gangway.core.pagination import PageRequest, decode_token, encode_token
+from gangway.core.pagination import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    PageRequest,
+    decode_token,
+    encode_token,
+)
 from gangway.requirements import RuleBook
 from gangway.services import accounts, persons
 from gangway.store.repos.paging import Page
 
 __all__ = ["routes"]
 
-_DEFAULT_LIMIT = 10
-_MAX_LIMIT = 100
 
 
 def routes(rules: RuleBook) -> list[Route]:
@@ -144,10 +148,10 @@ def _page_request(params: dict[str, Any], filter_names: tuple[str, ...]) -> Page
     token = params.get("page")
     if token:
         return decode_token(token)
-    limit = params.get("limit", _DEFAULT_LIMIT)
-    if not 1 <= limit <= _MAX_LIMIT:
+    limit = params.get("limit", DEFAULT_LIMIT)
+    if not 1 <= limit <= MAX_LIMIT:
         raise InvalidRequest(
-            f"limit must be between 1 and {_MAX_LIMIT}; got {limit}.",
+            f"limit must be between 1 and {MAX_LIMIT}; got {limit}.",
             code="parameter_invalid_integer",
             param="limit",
         )

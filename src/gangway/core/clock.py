@@ -47,4 +47,6 @@ def from_rfc3339(text: str) -> int:
     parsed = datetime.fromisoformat(value)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return int(parsed.timestamp() * 1000)
+    # integer arithmetic: float timestamps lose the millisecond (…47.472 -> 471)
+    delta = parsed - datetime(1970, 1, 1, tzinfo=UTC)
+    return delta.days * 86_400_000 + delta.seconds * 1000 + delta.microseconds // 1000

@@ -16,9 +16,11 @@ import orjson
 
 from gangway.core.errors import InvalidRequest
 
-__all__ = ["Cursor", "PageRequest", "decode_token", "encode_token"]
+__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "Cursor", "PageRequest", "decode_token", "encode_token"]
 
 Direction = Literal["next", "prev"]
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 100
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,10 @@ def decode_token(token: str) -> PageRequest:
         filters = data["f"]
         if not isinstance(filters, dict):
             raise ValueError(filters)
-        return PageRequest(limit=int(data["l"]), cursor=cursor, filters=filters)
+        limit = int(data["l"])
+        if not 1 <= limit <= MAX_LIMIT:
+            raise ValueError(limit)
+        return PageRequest(limit=limit, cursor=cursor, filters=filters)
     except (ValueError, KeyError, TypeError, binascii.Error, orjson.JSONDecodeError) as exc:
         raise InvalidRequest(
             "The page token is not valid: use the next_page_url or previous_page_url as given.",

@@ -36,6 +36,8 @@ class Sealer:
     def open(self, sealed: bytes, bound_to: str) -> bytes:
         if sealed[:1] != _VERSION:
             raise SealError("unknown sealing version")
+        if len(sealed) < 1 + 12 + 16:  # version, nonce, tag
+            raise SealError(f"sealed value for {bound_to} is truncated")
         try:
             return self._aead.decrypt(sealed[1:13], sealed[13:], bound_to.encode())
         except InvalidTag as exc:

