@@ -10,7 +10,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from gangway.core.keys import KeyPrincipal
 from gangway.core.pagination import Cursor
-from gangway.store.fastpath import DriverQuery
+from gangway.store.fastpath import DriverStatement
 from gangway.store.repos.paging import Page, keyset_page
 from gangway.store.sealing import Sealer
 from gangway.store.tables import accounts, persons
@@ -26,9 +26,9 @@ _GET = select(accounts).where(
     accounts.c.livemode == bindparam("livemode"),
 )
 _GET_FOR_UPDATE = _GET.with_for_update()
-_FAST_GET = DriverQuery(_GET)
-_FAST_GET_FOR_UPDATE = DriverQuery(_GET_FOR_UPDATE)
-_INSERT = insert(accounts)
+_FAST_GET = DriverStatement(_GET)
+_FAST_GET_FOR_UPDATE = DriverStatement(_GET_FOR_UPDATE)
+_INSERT = DriverStatement(insert(accounts))
 _UPDATE = update(accounts).where(accounts.c.id == bindparam("account_id"))
 _PERSON = select(persons).where(
     persons.c.id == bindparam("person_id"), persons.c.account_id == bindparam("account_id")
@@ -38,7 +38,7 @@ _PERSONS_OF = (
     .where(persons.c.account_id == bindparam("account_id"))
     .order_by(persons.c.created_ms, persons.c.id)
 )
-_FAST_PERSONS_OF = DriverQuery(_PERSONS_OF)
+_FAST_PERSONS_OF = DriverStatement(_PERSONS_OF)
 _INSERT_PERSON = insert(persons)
 _UPDATE_PERSON = update(persons).where(persons.c.id == bindparam("person_id"))
 _DELETE_PERSON = delete(persons).where(persons.c.id == bindparam("person_id"))
@@ -91,7 +91,7 @@ class AccountRepository:
         return self._account(row) if row is not None else None
 
     def insert(self, record: AccountRecord) -> None:
-        self._conn.execute(_INSERT, self._account_columns(record))
+        _INSERT.execute(self._conn, self._account_columns(record))
 
     def save(self, record: AccountRecord) -> AccountRecord:
         saved = replace(record, version=record.version + 1)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from gangway.core.keys import KeyPrincipal
-from gangway.store.fastpath import DriverQuery
+from gangway.store.fastpath import DriverStatement
 from gangway.store.sealing import Sealer
 from gangway.store.tables import idempotency_keys
 
@@ -19,11 +19,11 @@ _WHERE = (
     _T.c.livemode == bindparam("livemode"),
     _T.c.key == bindparam("key"),
 )
-_FIND = DriverQuery(
+_FIND = DriverStatement(
     select(_T.c.fingerprint, _T.c.status, _T.c.response, _T.c.created_ms).where(*_WHERE)
 )
 _DELETE = delete(_T).where(*_WHERE)
-_INSERT = insert(_T)
+_INSERT = DriverStatement(insert(_T))
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,8 @@ class IdempotencyRepository:
         response: StoredResponse,
         now_ms: int,
     ) -> None:
-        self._conn.execute(
-            _INSERT,
+        _INSERT.execute(
+            self._conn,
             {
                 "platform_id": principal.platform_id,
                 "livemode": principal.livemode,
