@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,10 +52,19 @@ def free_port() -> int:
 
 
 def start_server(
-    data_dir: Path, database_url: str | None = None, workers: int = 1
+    data_dir: Path,
+    database_url: str | None = None,
+    workers: int = 1,
+    env: Mapping[str, str] | None = None,
 ) -> RunningServer:
+    """``env`` adds to the server's environment (a shared ``GANGWAY_ENCRYPTION_KEY``, say)."""
     port = free_port()
-    env = {**os.environ, "GANGWAY_DATA_DIR": str(data_dir), "GANGWAY_LOG_LEVEL": "warning"}
+    environment = {
+        **os.environ,
+        "GANGWAY_DATA_DIR": str(data_dir),
+        "GANGWAY_LOG_LEVEL": "warning",
+        **(env or {}),
+    }
     args = [
         sys.executable,
         "-m",
@@ -70,7 +79,7 @@ def start_server(
         args += ["--database-url", database_url]
     data_dir.mkdir(parents=True, exist_ok=True)
     with open(data_dir / "server.log", "wb") as log:  # the child keeps its own descriptor
-        process = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(args, env=environment, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

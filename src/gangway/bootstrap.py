@@ -12,7 +12,7 @@ from gangway.core.ids import new_id
 from gangway.core.keys import ApiKey, new_secret_key
 from gangway.settings import Settings
 from gangway.store.database import Database
-from gangway.store.migrate import upgrade
+from gangway.store.migrate import SCHEMA_LOCK, upgrade
 from gangway.store.repos.keys import KeyRepository
 from gangway.store.sealing import Sealer, decode_key, load_or_create_key
 
@@ -41,6 +41,8 @@ def prepare(settings: Settings) -> Prepared:
     try:
         upgrade(database.engine)
         with database.transaction(write=True) as conn:
+            if conn.dialect.name == "postgresql":  # nodes starting together seed one platform
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
             keys = KeyRepository(conn)
             platform_id = keys.default_platform()
             first_key: ApiKey | None = None

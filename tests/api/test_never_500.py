@@ -14,8 +14,14 @@ from tests.api.test_accounts_sdk import us_individual_merchant
 from tests.conftest import RunningServer
 
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=40),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=40),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -32,7 +38,12 @@ def paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 
 BASE = us_individual_merchant()
-BASE["identity"]["individual"]["address"] = {"country": "us", "line1": "1 Main St", "postal_code": "94111", "state": "CA"}  # type: ignore[index]
+BASE["identity"]["individual"]["address"] = {
+    "country": "us",
+    "line1": "1 Main St",
+    "postal_code": "94111",
+    "state": "CA",
+}  # type: ignore[index]
 PATHS = paths(BASE)
 
 
@@ -66,7 +77,9 @@ def test_generated_bad_bodies_never_get_a_500(server: RunningServer) -> None:
         before = len(client.get("/v2/core/accounts", params={"limit": 100}).json()["data"])
         created = 0
 
-        @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(
+            max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None
+        )
         @given(broken_bodies())
         def check(body: Any) -> None:
             nonlocal created

@@ -107,3 +107,28 @@ def test_pii_is_not_stored_in_plaintext(server: RunningServer) -> None:
     raw = b"".join(p.read_bytes() for p in server.data_dir.glob("gangway.db*"))
     assert b"536904399" not in raw
     assert b"1987" not in raw
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"applied_configurations": ["bogus"]},
+        {"applied_configurations": "merchant"},
+        {"applied_configurations": 7},
+        {"closed": "no"},
+        {"evil": 1},
+    ],
+)
+def test_hand_edited_page_tokens_are_a_400(
+    server: RunningServer, filters: dict[str, object]
+) -> None:
+    import base64
+
+    import orjson
+
+    raw = orjson.dumps({"c": 2**62, "i": "z", "d": "next", "l": 10, "f": filters})
+    token = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    response = call(server, "GET", "/v2/core/accounts", params={"page": token})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_page_token"
+    assert response.json()["error"]["param"] == "page"

@@ -287,6 +287,7 @@ class ApiApp:
                     path=path,
                     response=StoredResponse(fingerprint, status, encoded),
                     now_ms=call.now_ms,
+                    not_before_ms=not_before,
                 )
                 return status, encoded, False
         except IntegrityError:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
+from gangway.api import params as param_checks
 from gangway.api import render
 from gangway.api.app import Request, Route
 from gangway.core.errors import InvalidRequest
@@ -21,7 +22,6 @@ from gangway.services import accounts, persons
 from gangway.store.repos.paging import Page
 
 __all__ = ["routes"]
-
 
 
 def routes(rules: RuleBook) -> list[Route]:
@@ -60,7 +60,9 @@ def routes(rules: RuleBook) -> list[Route]:
         return account_response(request, record)
 
     def list_accounts(request: Request) -> tuple[int, dict[str, Any]]:
-        page_request = _page_request(request.params, ("applied_configurations", "closed"))
+        page_request = _page_request(
+            request.params, "AccountListParams", ("applied_configurations", "closed")
+        )
         records, page = accounts.list_page(request.uow, request.call, page_request)
         data = [render.account(record, (), None) for record in records]
         return 200, _list_body(data, page, "/v2/core/accounts", page_request)
@@ -89,7 +91,7 @@ def routes(rules: RuleBook) -> list[Route]:
 
     def list_persons(request: Request) -> tuple[int, dict[str, Any]]:
         account_id = request.args[0]
-        page_request = _page_request(request.params, ())
+        page_request = _page_request(request.params, "PersonListParams", ())
         records, page = persons.list_page(request.uow, request.call, account_id, page_request)
         data = [render.person(p, livemode=request.call.livemode) for p in records]
         base = f"/v2/core/accounts/{quote(account_id, safe='')}/persons"
@@ -144,10 +146,12 @@ def _unsupported(message: str) -> Callable[[Request], tuple[int, dict[str, Any]]
     return handler
 
 
-def _page_request(params: dict[str, Any], filter_names: tuple[str, ...]) -> PageRequest:
+def _page_request(
+    params: dict[str, Any], params_name: str, filter_names: tuple[str, ...]
+) -> PageRequest:
     token = params.get("page")
     if token:
-        return decode_token(token)
+        return _checked(decode_token(token), params_name, filter_names)
     limit = params.get("limit", DEFAULT_LIMIT)
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidRequest(
@@ -157,6 +161,22 @@ def _page_request(params: dict[str, Any], filter_names: tuple[str, ...]) -> Page
         )
     filters = {name: params[name] for name in filter_names if name in params}
     return PageRequest(limit=limit, cursor=None, filters=filters)
+
+
+def _checked(page: PageRequest, params_name: str, filter_names: tuple[str, ...]) -> PageRequest:
+    """A token's filters pass the same checks as the list's own params: a token is opaque, not
+    trusted, and a hand-edited one is a 400 like any other bad parameter."""
+    try:
+        if not set(page.filters) <= set(filter_names):
+            raise InvalidRequest("unexpected filters")
+        param_checks.check(params_name, page.filters)
+    except InvalidRequest as exc:
+        raise InvalidRequest(
+            "The page token is not valid: use the next_page_url or previous_page_url as given.",
+            code="invalid_page_token",
+            param="page",
+        ) from exc
+    return page
 
 
 def _list_body(

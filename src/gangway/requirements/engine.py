@@ -1,7 +1,8 @@
 """``evaluate``: a pure function of (account facts, rules, now) to requirements and capabilities.
 
-It runs on every account retrieve that includes requirements, so it does only dictionary walks
-over rules compiled at load time. The steps:
+It runs on every account create and update and on every retrieve that includes requirements,
+so everything that depends only on the rules is worked out once per country, entity type and
+capability set (``plans.py``) and the per-call work is walking the account. The steps:
 
 1. Which capabilities count (requested, on an applied configuration); no-KYC ones are active.
 2. No country yet: one ``identity.country`` entry, past due, restricting everything.
@@ -11,6 +12,8 @@ over rules compiled at load time. The steps:
 4. Apply the next future version's additions at its transition date into
    ``future_requirements`` (requested reason ``future_requirements``).
 5. Derive capability statuses and the next instant the answer changes by time alone.
+
+How one pass walks the account is in ``passes.py``; ``scope.py`` holds what both passes share.
 """
 
 from __future__ import annotations
@@ -21,26 +24,23 @@ from typing import Any
 
 from gangway.core.clock import to_rfc3339
 from gangway.requirements.capabilities import capability_statuses
-from gangway.requirements.deadlines import Deadline, Policy, deadline_at
-from gangway.requirements.entries import STRIPE, USER, EntryCollector, empty_requirements
+from gangway.requirements.deadlines import Policy, deadline_at
+from gangway.requirements.entries import USER, EntryCollector, empty_requirements, entry_key
 from gangway.requirements.facts import (
     NO_KYC_CAPABILITIES,
     AccountFacts,
     CapabilityKey,
-    applied_configuration_names,
+    applied_and_requested,
     is_blank,
-    lookup,
-    persons_with_relationship,
-    requested_capabilities,
 )
-from gangway.requirements.fields import Field
-from gangway.requirements.rules import CompiledRequirement, CompiledRole, Layer, RuleBook
-from gangway.requirements.schema import ROLE_RELATIONSHIP
+from gangway.requirements.passes import Pass
+from gangway.requirements.plans import plans_for
+from gangway.requirements.rules import RuleBook
+from gangway.requirements.scope import Scope
 
 __all__ = ["Evaluation", "evaluate"]
 
 ROUTINE_ONBOARDING = "routine_onboarding"
-ROUTINE_VERIFICATION = "routine_verification"
 FUTURE_REQUIREMENTS = "future_requirements"
 
 _COUNTRY_POLICY = Policy("identity_country", immediate=True)
@@ -65,18 +65,26 @@ def evaluate(facts: AccountFacts, rules: RuleBook, now_ms: int) -> Evaluation:
     """What ``facts`` still owes under ``rules`` at ``now_ms``; the same inputs always give the
     same answer, so callers may cache it until ``next_change_ms`` or until the facts change."""
     document = facts.document
-    applied = applied_configuration_names(document)
-    requested = requested_capabilities(document)
+    applied, requested = applied_and_requested(document)
     kyc = [key for key in requested if key not in NO_KYC_CAPABILITIES]
     identity = document.get("identity")
-    identity = identity if isinstance(identity, Mapping) else {}
+    if type(identity) is not dict and not isinstance(identity, Mapping):
+        identity = {}
     country = identity.get("country")
 
     current = EntryCollector()
     if is_blank(country) or not isinstance(country, str):
         if kyc:
             deadline = deadline_at(_COUNTRY_POLICY, created_ms=0, triggered_ms=None, now_ms=now_ms)
-            current.add("identity.country", None, USER, deadline, kyc, ROUTINE_ONBOARDING)
+            current.add(
+                entry_key("identity.country", None),
+                "identity.country",
+                None,
+                USER,
+                deadline,
+                sorted(set(kyc)),
+                ROUTINE_ONBOARDING,
+            )
         return _evaluation(current, None, None, applied, requested, {})
 
     country_rules = rules.get(country)
@@ -89,33 +97,34 @@ def evaluate(facts: AccountFacts, rules: RuleBook, now_ms: int) -> Evaluation:
         unsupported = dict.fromkeys(kyc, "unsupported_entity_type")
         return _evaluation(current, None, None, applied, requested, unsupported)
 
-    supported = frozenset(key for key in kyc if key in country_rules.capabilities)
+    capabilities = country_rules.capabilities
+    supported = frozenset(key for key in kyc if key in capabilities)
     unsupported = {key: "unsupported_country" for key in kyc if key not in supported}
-    upcoming: Layer | None = None
-    layers = [country_rules.base]
-    for layer in country_rules.futures:
+    in_force: list[int] = []  # indexes of the future versions whose date has passed
+    upcoming: int | None = None  # index of the next one
+    upcoming_ms = 0
+    for index, layer in enumerate(country_rules.futures):
         if layer.transition_ms is None or layer.transition_ms <= now_ms:
-            layers.append(layer)
+            in_force.append(index)
         elif upcoming is None:
-            upcoming = layer
+            upcoming, upcoming_ms = index, layer.transition_ms
 
-    pass_now = _Pass(facts, supported, now_ms, current, reason_override=None, track_changes=True)
-    for layer in layers:
-        pass_now.apply(layer, entity)
+    plans = plans_for(country_rules)
+    scope = Scope(facts, plans)
+    plan = plans.current(tuple(in_force), entity, supported)
+    Pass(scope, now_ms, current, None, track_changes=True).run(plan)
 
     future: EntryCollector | None = None
-    if upcoming is not None and upcoming.transition_ms is not None:
-        future = EntryCollector(past_due_time_ms=upcoming.transition_ms)
-        at = max(now_ms, upcoming.transition_ms)
+    if upcoming is not None:
+        future = EntryCollector(past_due_time_ms=upcoming_ms)
         # Evaluated as of the transition; only the transition itself is a time-driven change.
-        future_pass = _Pass(
-            facts, supported, at, future, reason_override=FUTURE_REQUIREMENTS, track_changes=False
-        )
-        future_pass.apply(upcoming, entity)
+        at = max(now_ms, upcoming_ms)
+        future_pass = Pass(scope, at, future, FUTURE_REQUIREMENTS, track_changes=False)
+        future_pass.run(plans.upcoming(upcoming, entity, supported))
         future.discard(list(current.keys()))
         if future:
-            current.note_change(upcoming.transition_ms)
-    transition = upcoming.transition_ms if upcoming is not None and future else None
+            current.note_change(upcoming_ms)
+    transition = upcoming_ms if future else None
     return _evaluation(current, future, transition, applied, requested, unsupported)
 
 
@@ -139,192 +148,7 @@ def _evaluation(
         requirements=current.render(),
         future_requirements=future_wire,
         capabilities=capability_statuses(
-            applied, requested, current.capability_states, unsupported
+            applied, requested, current.restricted, current.pending, unsupported
         ),
         next_change_ms=current.next_change_ms,
     )
-
-
-class _Pass:
-    """One application of rule layers at one instant into one collector."""
-
-    __slots__ = (
-        "_by_role",
-        "created_ms",
-        "document",
-        "now_ms",
-        "out",
-        "persons",
-        "reason_override",
-        "supported",
-        "track_changes",
-        "triggered_ms",
-        "verifications",
-    )
-
-    def __init__(
-        self,
-        facts: AccountFacts,
-        supported: frozenset[CapabilityKey],
-        now_ms: int,
-        out: EntryCollector,
-        *,
-        reason_override: str | None,
-        track_changes: bool,
-    ) -> None:
-        self.document = facts.document
-        self.persons = facts.persons
-        self.verifications = facts.verifications
-        self.created_ms = facts.created_ms
-        self.triggered_ms = facts.triggered_ms
-        self.supported = supported
-        self.now_ms = now_ms
-        self.out = out
-        self.reason_override = reason_override
-        self.track_changes = track_changes
-        self._by_role: dict[str, list[Mapping[str, Any]]] = {}
-
-    def apply(self, layer: Layer, entity: str | None) -> None:
-        requirements, roles = layer.by_entity[entity]
-        for rule in requirements:
-            self._requirement(rule)
-        for role in roles:
-            self._role(role)
-
-    def _persons(self, role: str) -> list[Mapping[str, Any]]:
-        found = self._by_role.get(role)
-        if found is None:
-            found = persons_with_relationship(self.persons, ROLE_RELATIONSHIP[role])
-            self._by_role[role] = found
-        return found
-
-    def _deadline(self, policy: Policy, awaiting_stripe: bool = False) -> Deadline:
-        deadline = deadline_at(
-            policy,
-            created_ms=self.created_ms,
-            triggered_ms=self.triggered_ms,
-            now_ms=self.now_ms,
-            awaiting_stripe=awaiting_stripe,
-        )
-        if self.track_changes:
-            self.out.note_change(deadline.next_change_ms)
-        return deadline
-
-    def _reason(self, reason: str) -> str:
-        return self.reason_override or reason
-
-    def _requirement(self, rule: CompiledRequirement) -> None:
-        targets = [key for key in rule.restricts if key in self.supported]
-        if not targets:
-            return
-        if rule.role is None:
-            for field in rule.fields:
-                self._field(field, self.document, None, "", rule.policy, rule.reason, targets)
-            return
-        prefix = rule.role + "."
-        for person in self._persons(rule.role):
-            person_id = str(person.get("id"))
-            for field in rule.fields:
-                self._field(field, person, person_id, prefix, rule.policy, rule.reason, targets)
-
-    def _role(self, rule: CompiledRole) -> None:
-        targets = [key for key in rule.restricts if key in self.supported]
-        if not targets or len(self._persons(rule.role)) >= rule.min_count:
-            return
-        for path in rule.waived_by:
-            answer = lookup(self.document, path)
-            if answer is not False and not is_blank(answer):
-                return
-        self.out.add(
-            "relationship." + rule.relationship,
-            None,
-            USER,
-            self._deadline(rule.policy),
-            targets,
-            self._reason(rule.reason),
-        )
-
-    def _field(
-        self,
-        field: Field,
-        root: Mapping[str, Any],
-        person_id: str | None,
-        prefix: str,
-        policy: Policy,
-        reason: str,
-        targets: list[CapabilityKey],
-    ) -> None:
-        if field.provided(root):
-            self._verify(field, root, person_id, prefix, policy, reason, targets)
-            return
-        if field.alternatives:
-            option = field.satisfying_option(root)
-            if option is not None:
-                for chosen in option:
-                    self._verify(chosen, root, person_id, prefix, policy, reason, targets)
-                return
-        alternatives = tuple(
-            tuple(prefix + o.description for o in option) for option in field.alternatives
-        )
-        self.out.add(
-            prefix + field.description,
-            person_id,
-            USER,
-            self._deadline(policy),
-            targets,
-            self._reason(reason),
-            alternatives=alternatives,
-        )
-
-    def _verify(
-        self,
-        field: Field,
-        root: Mapping[str, Any],
-        person_id: str | None,
-        prefix: str,
-        policy: Policy,
-        reason: str,
-        targets: list[CapabilityKey],
-    ) -> None:
-        """A provided field: nothing if verified (or never checked), a Stripe entry while
-        pending, and on failure a user entry with the errors plus whatever the rule raises."""
-        verification = self.verifications.get((person_id, field.description))
-        if verification is None or verification.status == "verified":
-            return
-        description = prefix + field.description
-        if verification.status == "pending":
-            deadline = self._deadline(policy, awaiting_stripe=True)
-            self.out.add(description, person_id, STRIPE, deadline, targets, self._reason(reason))
-            return
-        resolved = bool(field.raises) and all(
-            raised.provided(root) and not self._failed(person_id, raised) for raised in field.raises
-        )
-        if not resolved:
-            self.out.add(
-                description,
-                person_id,
-                USER,
-                self._deadline(policy),
-                targets,
-                self._reason(ROUTINE_VERIFICATION),
-                errors=verification.errors,
-            )
-        raise_policy = field.raise_policy or policy
-        for raised in field.raises:
-            if raised.provided(root):
-                self._verify(
-                    raised, root, person_id, prefix, raise_policy, ROUTINE_VERIFICATION, targets
-                )
-            else:
-                self.out.add(
-                    prefix + raised.description,
-                    person_id,
-                    USER,
-                    self._deadline(raise_policy),
-                    targets,
-                    self._reason(ROUTINE_VERIFICATION),
-                )
-
-    def _failed(self, person_id: str | None, field: Field) -> bool:
-        verification = self.verifications.get((person_id, field.description))
-        return verification is not None and verification.status == "failed"

@@ -1,48 +1,57 @@
-"""Collecting requirement entries and rendering them in the exact v2 wire shape.
+"""Collecting requirement entries, directly in the exact v2 wire shape.
 
 Several rules may ask for the same thing (a raised identity document that a schedule also
 wants, a field that restricts merchant and recipient capabilities): entries are merged by
 ``(description, person)``, keeping the strictest deadline per capability. The collector also
-remembers, per capability, whether something past due restricts it or Stripe is still verifying,
+remembers which capabilities something past due restricts and which wait on Stripe's review,
 which is all ``capabilities.py`` needs.
+
+Almost every entry is added once, so an entry is rendered when it is first added and that wire
+dict is the record: the rare second add merges into it (``_merge``). Entries are keyed by a
+string that sorts like ``(description, person id or "")`` (``entry_key``), so the final order is
+one plain string sort.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from gangway.core.clock import to_rfc3339
 from gangway.requirements.deadlines import (
+    CURRENTLY_DUE,
     EVENTUALLY_DUE,
     PAST_DUE,
-    STATUS_RANK,
     Deadline,
     stricter,
 )
 from gangway.requirements.facts import CapabilityKey
 
-__all__ = ["PENDING", "RESTRICTED", "STRIPE", "USER", "EntryCollector", "empty_requirements"]
+__all__ = [
+    "STRIPE",
+    "USER",
+    "EntryCollector",
+    "empty_requirements",
+    "entry_key",
+    "person_key_suffix",
+]
 
 USER = "user"
 STRIPE = "stripe"
-RESTRICTED = "restricted"
-PENDING = "pending"
 
-EntryKey = tuple[str, str | None]
+#: Separates description and person id in an entry key. Descriptions are dotted lowercase
+#: paths, so a key "d" (the account) sorts before every "d\x00<person>" and after any
+#: description that "d" extends, exactly as the tuple ``(description, person or "")`` would.
+_SEPARATOR = "\x00"
 
 
-@dataclass(slots=True)
-class _Entry:
-    description: str
-    person_id: str | None
-    awaiting: str
-    restricts: dict[CapabilityKey, str]
-    reasons: list[str]
-    errors: list[dict[str, str]] = field(default_factory=list)
-    time_ms: int | None = None
-    alternatives: tuple[tuple[str, ...], ...] = ()
+def person_key_suffix(person_id: str) -> str:
+    """What ``entry_key`` appends for one Person; computed once per Person."""
+    return _SEPARATOR + person_id
+
+
+def entry_key(description: str, person_id: str | None) -> str:
+    return description if person_id is None else description + _SEPARATOR + person_id
 
 
 class EntryCollector:
@@ -52,21 +61,49 @@ class EntryCollector:
     transition can impact the account from the transition on, so that is its time.
     """
 
+    __slots__ = (
+        "_alternatives",
+        "_entries",
+        "_past_due_time_ms",
+        "_statuses",
+        "_tie",
+        "_times",
+        "next_change_ms",
+        "pending",
+        "restricted",
+    )
+
     def __init__(self, past_due_time_ms: int | None = None) -> None:
-        self._entries: dict[EntryKey, _Entry] = {}
+        self._entries: dict[str, dict[str, Any]] = {}
+        #: key -> (description, person id, option descriptions), for entries that have options.
+        self._alternatives: dict[str, tuple[str, str | None, tuple[tuple[str, ...], ...]]] = {}
+        #: key -> soonest deadline time, for entries that have one.
+        self._times: dict[str, int] = {}
+        #: Every minimum deadline status added (for the summary); rebuilt by ``discard``.
+        self._statuses: set[str] = set()
+        #: A Person with an empty id: its keys can tie with the account's (see ``render``).
+        self._tie = False
         self._past_due_time_ms = past_due_time_ms
-        self.capability_states: dict[CapabilityKey, str] = {}
+        self.restricted: set[CapabilityKey] = set()
+        self.pending: set[CapabilityKey] = set()
         self.next_change_ms: int | None = None
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def keys(self) -> Iterable[EntryKey]:
+    def keys(self) -> Iterable[str]:
         return self._entries.keys()
 
-    def discard(self, keys: Iterable[EntryKey]) -> None:
+    def discard(self, keys: Iterable[str]) -> None:
+        entries = self._entries
+        removed = False
         for key in keys:
-            self._entries.pop(key, None)
+            if entries.pop(key, None) is not None:
+                removed = True
+                self._alternatives.pop(key, None)
+                self._times.pop(key, None)
+        if removed:
+            self._statuses = {entry["minimum_deadline"]["status"] for entry in entries.values()}
 
     def note_change(self, at_ms: int | None) -> None:
         if at_ms is not None and (self.next_change_ms is None or at_ms < self.next_change_ms):
@@ -74,104 +111,155 @@ class EntryCollector:
 
     def add(
         self,
+        key: str,
         description: str,
         person_id: str | None,
         awaiting: str,
         deadline: Deadline,
         targets: Sequence[CapabilityKey],
         reason: str,
-        *,
         errors: Sequence[Mapping[str, str]] = (),
         alternatives: tuple[tuple[str, ...], ...] = (),
     ) -> None:
+        """One rule's request for an entry. ``key`` is ``entry_key(description, person_id)``;
+        ``targets`` are sorted and distinct."""
         status = deadline.status
-        time_ms = deadline.time_ms if awaiting == USER else None
+        if awaiting == USER:
+            time_ms = deadline.time_ms
+            if status == PAST_DUE:
+                self.restricted.update(targets)
+        else:
+            time_ms = None
+            if status != EVENTUALLY_DUE:
+                self.pending.update(targets)
         if status == PAST_DUE and self._past_due_time_ms is not None:
             time_ms = self._past_due_time_ms
-        key = (description, person_id)
+        if time_ms is not None:
+            known = self._times.get(key)
+            if known is None or time_ms < known:
+                self._times[key] = time_ms
+        # An entry's minimum deadline is its strictest restriction (eventually_due if none).
+        minimum = status if targets else EVENTUALLY_DUE
+        self._statuses.add(minimum)
         entry = self._entries.get(key)
-        if entry is None:
-            entry = _Entry(
-                description, person_id, awaiting, {}, [reason], alternatives=alternatives
-            )
-            self._entries[key] = entry
+        if entry is not None:
+            _merge(entry, awaiting, minimum, targets, reason, errors)
+            if alternatives and key not in self._alternatives:
+                self._alternatives[key] = (description, person_id, alternatives)
+            return
+        if person_id is None:
+            reference = None
         else:
-            if awaiting == USER:
-                entry.awaiting = USER
-            if reason not in entry.reasons:
-                entry.reasons.append(reason)
-            entry.alternatives = entry.alternatives or alternatives
-        for error in errors:
-            rendered = {
-                "code": str(error.get("code", "")),
-                "description": str(error.get("description", "")),
-            }
-            if rendered not in entry.errors:
-                entry.errors.append(rendered)
-        if time_ms is not None and (entry.time_ms is None or time_ms < entry.time_ms):
-            entry.time_ms = time_ms
-        restricts = entry.restricts
-        states = self.capability_states
-        for target in targets:
-            previous = restricts.get(target)
-            restricts[target] = status if previous is None else stricter(previous, status)
-            if awaiting == USER and status == PAST_DUE:
-                states[target] = RESTRICTED
-            elif awaiting == STRIPE and status != EVENTUALLY_DUE and target not in states:
-                states[target] = PENDING
+            reference = {"inquiry": None, "resource": person_id, "type": "person"}
+            if not person_id:
+                self._tie = True
+        # A loop, not a comprehension: on 3.11 a comprehension's own frame costs more than
+        # the one or two items it builds here.
+        restricts = []
+        for configuration, capability in targets:
+            restricts.append(
+                {
+                    "capability": capability,
+                    "configuration": configuration,
+                    "deadline": {"status": status},
+                }
+            )
+        self._entries[key] = {
+            "awaiting_action_from": awaiting,
+            "description": description,
+            "errors": _add_errors([], errors) if errors else [],
+            "impact": {"restricts_capabilities": restricts},
+            "minimum_deadline": {"status": minimum},
+            "reference": reference,
+            "requested_reasons": [{"code": reason}],
+        }
+        if alternatives:
+            self._alternatives[key] = (description, person_id, alternatives)
 
     def render(self) -> dict[str, Any]:
         """``{"entries": [...], "alternatives": [...] | None, "summary": {...} | None}``."""
-        entries: list[dict[str, Any]] = []
-        alternatives: list[dict[str, Any]] = []
-        strictest: str | None = None
-        soonest: int | None = None
-        for key in sorted(self._entries, key=_sort_key):
-            entry = self._entries[key]
-            minimum = EVENTUALLY_DUE
-            restricts: list[dict[str, Any]] = []
-            for (configuration, capability), status in sorted(entry.restricts.items()):
-                if STATUS_RANK[status] > STATUS_RANK[minimum]:
-                    minimum = status
-                restricts.append(
-                    {
-                        "capability": capability,
-                        "configuration": configuration,
-                        "deadline": {"status": status},
-                    }
-                )
-            reference = _reference(entry.person_id)
-            entries.append(
-                {
-                    "awaiting_action_from": entry.awaiting,
-                    "description": entry.description,
-                    "errors": [dict(error) for error in entry.errors],
-                    "impact": {"restricts_capabilities": restricts},
-                    "minimum_deadline": {"status": minimum},
-                    "reference": reference,
-                    "requested_reasons": [{"code": code} for code in entry.reasons],
-                }
-            )
-            if entry.alternatives and entry.awaiting == USER and not entry.errors:
-                alternatives.append(
-                    _alternative(entry.description, entry.alternatives, entry.person_id)
-                )
-            strictest = minimum if strictest is None else stricter(strictest, minimum)
-            if entry.time_ms is not None and (soonest is None or entry.time_ms < soonest):
-                soonest = entry.time_ms
-        summary = None
-        if strictest is not None:
-            time = to_rfc3339(soonest) if soonest is not None else None
-            summary = {"minimum_deadline": {"status": strictest, "time": time}}
-        return {"entries": entries, "alternatives": alternatives or None, "summary": summary}
+        entries = self._entries
+        if not entries:
+            return empty_requirements()
+        # A Person whose id is "" has keys "d\x00", which must sort level with the account's
+        # "d" and keep insertion order, as the tuple (d, "") does; only then is a key needed.
+        order = _tie_order if self._tie else None
+        alternatives = [
+            _alternative(*self._alternatives[key])
+            for key in sorted(self._alternatives, key=order)
+            if entries[key]["awaiting_action_from"] == USER and not entries[key]["errors"]
+        ]
+        statuses = self._statuses
+        strictest = (
+            PAST_DUE
+            if PAST_DUE in statuses
+            else CURRENTLY_DUE
+            if CURRENTLY_DUE in statuses
+            else EVENTUALLY_DUE
+        )
+        times = self._times
+        time = to_rfc3339(min(times.values())) if times else None
+        return {
+            "entries": [entries[key] for key in sorted(entries, key=order)],
+            "alternatives": alternatives or None,
+            "summary": {"minimum_deadline": {"status": strictest, "time": time}},
+        }
 
 
 def empty_requirements() -> dict[str, Any]:
     return {"entries": [], "alternatives": None, "summary": None}
 
 
-def _sort_key(key: EntryKey) -> tuple[str, str]:
-    return key[0], key[1] or ""
+def _tie_order(key: str) -> str:
+    return key[:-1] if key.endswith(_SEPARATOR) else key
+
+
+def _merge(
+    entry: dict[str, Any],
+    awaiting: str,
+    status: str,
+    targets: Sequence[CapabilityKey],
+    reason: str,
+    errors: Sequence[Mapping[str, str]],
+) -> None:
+    """A second request for the same entry: the user's turn wins over Stripe's, reasons and
+    errors accumulate without repeats, and each capability keeps its strictest status.
+    ``status`` applies to every target (with no targets it is eventually_due, which changes
+    nothing)."""
+    if awaiting == USER:
+        entry["awaiting_action_from"] = USER
+    reasons: list[dict[str, str]] = entry["requested_reasons"]
+    if all(known["code"] != reason for known in reasons):
+        reasons.append({"code": reason})
+    if errors:
+        _add_errors(entry["errors"], errors)
+    impact = entry["impact"]
+    merged: dict[CapabilityKey, str] = {
+        (r["configuration"], r["capability"]): r["deadline"]["status"]
+        for r in impact["restricts_capabilities"]
+    }
+    for target in targets:
+        previous = merged.get(target)
+        merged[target] = status if previous is None else stricter(previous, status)
+    impact["restricts_capabilities"] = [
+        {"capability": capability, "configuration": configuration, "deadline": {"status": s}}
+        for (configuration, capability), s in sorted(merged.items())
+    ]
+    minimum = entry["minimum_deadline"]
+    minimum["status"] = stricter(minimum["status"], status)
+
+
+def _add_errors(
+    rendered: list[dict[str, str]], errors: Sequence[Mapping[str, str]]
+) -> list[dict[str, str]]:
+    for error in errors:
+        item = {
+            "code": str(error.get("code", "")),
+            "description": str(error.get("description", "")),
+        }
+        if item not in rendered:
+            rendered.append(item)
+    return rendered
 
 
 def _reference(person_id: str | None) -> dict[str, Any] | None:
@@ -181,7 +269,7 @@ def _reference(person_id: str | None) -> dict[str, Any] | None:
 
 
 def _alternative(
-    description: str, options: tuple[tuple[str, ...], ...], person_id: str | None
+    description: str, person_id: str | None, options: tuple[tuple[str, ...], ...]
 ) -> dict[str, Any]:
     return {
         "original_entries": [{"description": description, "reference": _reference(person_id)}],

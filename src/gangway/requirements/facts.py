@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 __all__ = [
     "NO_KYC_CAPABILITIES",
@@ -18,9 +18,13 @@ __all__ = [
     "CapabilityKey",
     "Verification",
     "VerificationKey",
+    "applied_and_requested",
     "applied_configuration_names",
+    "has_list_item",
     "is_blank",
+    "is_mapping",
     "lookup",
+    "mapping_at",
     "persons_with_relationship",
     "requested_capabilities",
 ]
@@ -61,16 +65,41 @@ class AccountFacts:
     triggered_ms: int | None = None
 
 
+def is_mapping(value: Any) -> TypeGuard[Mapping[str, Any]]:
+    """``isinstance(value, Mapping)``. Documents are plain dicts almost always, and answering
+    for them first skips the ABC machinery, which is slow, slowest for a miss. The hot helpers
+    below spell the same test out inline, saving the call."""
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def lookup(root: Mapping[str, Any] | None, path: tuple[str, ...]) -> Any:
     """The value at ``path`` or None when any step is missing or not an object."""
     value: Any = root
     for key in path:
-        if not isinstance(value, Mapping):
+        if type(value) is not dict and not isinstance(value, Mapping):
             return None
         value = value.get(key)
         if value is None:
             return None
     return value
+
+
+def mapping_at(root: Mapping[str, Any] | None, path: tuple[str, ...]) -> Mapping[str, Any] | None:
+    """The object at ``path``, or None when there is none (missing, or not an object)."""
+    value = lookup(root, path)
+    if type(value) is dict or (value is not None and isinstance(value, Mapping)):
+        return value
+    return None
+
+
+def has_list_item(value: Any, key: str, wanted: frozenset[str]) -> bool:
+    """A list holding an object whose ``key`` is one of ``wanted`` (typed ``id_numbers``)."""
+    if not isinstance(value, list):
+        return False
+    for item in value:  # a loop: any() over a generator costs more than the check
+        if (type(item) is dict or isinstance(item, Mapping)) and item.get(key) in wanted:
+            return True
+    return False
 
 
 def is_blank(value: Any) -> bool:
@@ -80,6 +109,14 @@ def is_blank(value: Any) -> bool:
     """
     if value is None:
         return True
+    # Exact built-in types first: the ``Mapping`` check below is an ABC check, slow for a miss.
+    kind = type(value)
+    if kind is str:
+        return not value.strip()
+    if kind is dict:
+        return all(is_blank(v) for v in value.values())
+    if kind is int or kind is bool or kind is float:
+        return False
     if isinstance(value, str):
         return not value.strip()
     if isinstance(value, Mapping):
@@ -95,53 +132,52 @@ def requested_capabilities(document: Mapping[str, Any]) -> list[CapabilityKey]:
     Capabilities are nested on the wire (``stripe_balance.payouts``); a leaf is an object with a
     ``requested`` key. The order follows the configurations, then the document.
     """
-    configurations = document.get("configuration")
-    if not isinstance(configurations, Mapping):
-        return []
-    found: list[CapabilityKey] = []
-    for name in _CONFIGURATIONS:
-        config = configurations.get(name)
-        if not isinstance(config, Mapping) or config.get("applied") is not True:
-            continue
-        capabilities = config.get("capabilities")
-        if isinstance(capabilities, Mapping):
-            found.extend((name, dotted) for dotted in _requested(capabilities, ""))
-    return found
+    return applied_and_requested(document)[1]
 
 
 def applied_configuration_names(document: Mapping[str, Any]) -> list[str]:
     """Configurations whose ``applied`` is true; unapplied ones produce nothing at all."""
+    return applied_and_requested(document)[0]
+
+
+def applied_and_requested(document: Mapping[str, Any]) -> tuple[list[str], list[CapabilityKey]]:
+    """``applied_configuration_names`` and ``requested_capabilities`` in one walk."""
     configurations = document.get("configuration")
-    if not isinstance(configurations, Mapping):
-        return []
-    return [
-        name
-        for name in _CONFIGURATIONS
-        if isinstance(configurations.get(name), Mapping)
-        and configurations[name].get("applied") is True
-    ]
+    if not is_mapping(configurations):
+        return [], []
+    applied: list[str] = []
+    found: list[CapabilityKey] = []
+    for name in _CONFIGURATIONS:
+        config = configurations.get(name)
+        if not is_mapping(config) or config.get("applied") is not True:
+            continue
+        applied.append(name)
+        capabilities = config.get("capabilities")
+        if is_mapping(capabilities):
+            _requested(capabilities, name, "", found)
+    return applied, found
 
 
-def _requested(capabilities: Mapping[str, Any], prefix: str) -> list[str]:
-    found: list[str] = []
+def _requested(
+    capabilities: Mapping[str, Any], configuration: str, prefix: str, found: list[CapabilityKey]
+) -> None:
     for key, value in capabilities.items():
-        if not isinstance(value, Mapping):
+        if type(value) is not dict and not isinstance(value, Mapping):
             continue
         if "requested" in value:
             if value.get("requested") is True:
-                found.append(prefix + key)
+                found.append((configuration, prefix + key))
         else:
-            found.extend(_requested(value, f"{prefix}{key}."))
-    return found
+            _requested(value, configuration, prefix + key + ".", found)
 
 
 def persons_with_relationship(
     persons: Sequence[Mapping[str, Any]], relationship: str
 ) -> list[Mapping[str, Any]]:
     """Persons whose ``relationship.<relationship>`` is true, in the order given."""
-    return [
-        person
-        for person in persons
-        if isinstance(person.get("relationship"), Mapping)
-        and person["relationship"].get(relationship) is True
-    ]
+    found: list[Mapping[str, Any]] = []
+    for person in persons:
+        flags = person.get("relationship")
+        if (type(flags) is dict or isinstance(flags, Mapping)) and flags.get(relationship) is True:
+            found.append(person)
+    return found

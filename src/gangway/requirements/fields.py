@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gangway.requirements.deadlines import Policy
-from gangway.requirements.facts import is_blank, lookup
+from gangway.requirements.facts import has_list_item, is_blank, lookup
 
 __all__ = ["CHECK_LIST_ITEM", "CHECK_PRESENT", "CHECK_TRUE", "Field"]
 
@@ -45,10 +45,7 @@ class Field:
             return not is_blank(value)
         if self.check == CHECK_TRUE:
             return value is True
-        if not isinstance(value, list):
-            return False
-        key, wanted = self.list_key, self.list_values
-        return any(isinstance(item, Mapping) and item.get(key) in wanted for item in value)
+        return has_list_item(value, self.list_key, self.list_values)
 
     def satisfying_option(self, root: Mapping[str, Any] | None) -> tuple[Field, ...] | None:
         """The first alternative option whose fields are all provided, if any."""

@@ -8,7 +8,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
-__all__ = ["upgrade"]
+__all__ = ["SCHEMA_LOCK", "upgrade"]
+
+SCHEMA_LOCK = 727274001
+"""PostgreSQL advisory lock held by whoever changes the schema or seeds the first platform."""
 
 _SCRIPTS = Path(__file__).parent / "migrations"
 
@@ -20,6 +23,6 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     config.set_main_option("script_location", str(_SCRIPTS))
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727274001)")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
         config.attributes["connection"] = conn
         command.upgrade(config, revision)

@@ -56,7 +56,11 @@ def test_new_document_applies_configurations_and_implies_payouts(
 
 def test_new_document_gives_customers_no_balance_capability() -> None:
     document = new_account_document(
-        {"configuration": {"customer": {"capabilities": {"automatic_indirect_tax": {"requested": True}}}}}
+        {
+            "configuration": {
+                "customer": {"capabilities": {"automatic_indirect_tax": {"requested": True}}}
+            }
+        }
     )
     assert document["configuration"]["customer"] == {
         "applied": True,
@@ -150,7 +154,9 @@ MERGES = {
 
 
 @pytest.mark.parametrize(("base", "patch", "expected"), MERGES.values(), ids=MERGES.keys())
-def test_merge_document(base: dict[str, Any], patch: dict[str, Any], expected: dict[str, Any]) -> None:
+def test_merge_document(
+    base: dict[str, Any], patch: dict[str, Any], expected: dict[str, Any]
+) -> None:
     base_before, patch_before = copy.deepcopy(base), copy.deepcopy(patch)
     merged = merge_document(base, patch)
     assert merged == expected
@@ -195,7 +201,9 @@ def _merchant(applied: bool = True) -> dict[str, Any]:
         {"applied": False, "mcc": "5734"},
     ],
 )
-def test_merge_refuses_settings_on_a_deactivated_configuration(config_patch: dict[str, Any]) -> None:
+def test_merge_refuses_settings_on_a_deactivated_configuration(
+    config_patch: dict[str, Any],
+) -> None:
     document = _merchant(applied=False)
     with pytest.raises(InvalidRequest) as info:
         merge_account(document, {"configuration": {"merchant": config_patch}})
@@ -218,7 +226,9 @@ def test_merge_reactivates_and_changes_settings_in_one_request() -> None:
 def test_merge_deactivates_a_configuration_and_keeps_its_settings() -> None:
     merged = merge_account(_merchant(), {"configuration": {"merchant": {"applied": False}}})
     assert merged["configuration"]["merchant"]["applied"] is False
-    assert merged["configuration"]["merchant"]["capabilities"]["card_payments"] == {"requested": True}
+    assert merged["configuration"]["merchant"]["capabilities"]["card_payments"] == {
+        "requested": True
+    }
     assert applied_configurations(merged) == []
 
 
@@ -229,7 +239,9 @@ def test_merge_leaves_a_deactivated_configuration_alone_when_not_named() -> None
 
 
 def test_merge_applies_a_configuration_that_the_patch_adds_or_changes() -> None:
-    merged = merge_account(_merchant(), {"configuration": {"recipient": {}, "merchant": {"mcc": "5734"}}})
+    merged = merge_account(
+        _merchant(), {"configuration": {"recipient": {}, "merchant": {"mcc": "5734"}}}
+    )
     assert applied_configurations(merged) == ["merchant", "recipient"]
     assert _payouts(merged, "recipient") == {"requested": False}
 
@@ -247,7 +259,9 @@ def test_merge_recomputes_implied_payouts() -> None:
 
 def test_merge_drops_request_only_keys_and_unsets_metadata() -> None:
     document = {"display_name": "Old", "metadata": {"a": "1", "b": "2"}}
-    merged = merge_account(document, {"include": ["identity"], "account_token": "t", "metadata": {"a": None}})
+    merged = merge_account(
+        document, {"include": ["identity"], "account_token": "t", "metadata": {"a": None}}
+    )
     assert merged == {"display_name": "Old", "metadata": {"b": "2"}}
     assert document == {"display_name": "Old", "metadata": {"a": "1", "b": "2"}}
 
@@ -257,8 +271,14 @@ def test_merge_drops_request_only_keys_and_unsets_metadata() -> None:
 RESPONSIBILITIES = {
     "none": None,
     "application/application": APP,
-    "application_custom/application": {"fees_collector": "application_custom", "losses_collector": "application"},
-    "application_express/application": {"fees_collector": "application_express", "losses_collector": "application"},
+    "application_custom/application": {
+        "fees_collector": "application_custom",
+        "losses_collector": "application",
+    },
+    "application_express/application": {
+        "fees_collector": "application_express",
+        "losses_collector": "application",
+    },
     "stripe/stripe": STRIPE,
     "application/stripe": {"fees_collector": "application", "losses_collector": "stripe"},
     "stripe/application": {"fees_collector": "stripe", "losses_collector": "application"},
@@ -274,7 +294,9 @@ COLLECTOR_CASES = [
 
 
 @pytest.mark.parametrize(("dashboard", "responsibilities", "collector"), COLLECTOR_CASES)
-def test_requirements_collector(dashboard: str | None, responsibilities: str, collector: str) -> None:
+def test_requirements_collector(
+    dashboard: str | None, responsibilities: str, collector: str
+) -> None:
     document: dict[str, Any] = {}
     if dashboard is not None:
         document["dashboard"] = dashboard
@@ -284,7 +306,9 @@ def test_requirements_collector(dashboard: str | None, responsibilities: str, co
 
 
 def test_requirements_collector_with_defaults_but_no_responsibilities_is_stripe() -> None:
-    assert requirements_collector({"dashboard": "none", "defaults": {"currency": "usd"}}) == "stripe"
+    assert (
+        requirements_collector({"dashboard": "none", "defaults": {"currency": "usd"}}) == "stripe"
+    )
 
 
 # check_account ----------------------------------------------------------------------------------
@@ -310,7 +334,9 @@ def _doc(
     return params
 
 
-def _refusal(document: dict[str, Any], params: dict[str, Any], previous: dict[str, Any] | None) -> tuple[str | None, str | None]:
+def _refusal(
+    document: dict[str, Any], params: dict[str, Any], previous: dict[str, Any] | None
+) -> tuple[str | None, str | None]:
     with pytest.raises(InvalidRequest) as info:
         check_account(document, params, previous=previous)
     assert info.value.status == 400
@@ -376,7 +402,9 @@ REFUSED_ON_CREATE = {
 }  # fmt: skip
 
 
-@pytest.mark.parametrize(("params", "code", "param"), REFUSED_ON_CREATE.values(), ids=REFUSED_ON_CREATE.keys())
+@pytest.mark.parametrize(
+    ("params", "code", "param"), REFUSED_ON_CREATE.values(), ids=REFUSED_ON_CREATE.keys()
+)
 def test_check_account_refuses_on_create(params: dict[str, Any], code: str, param: str) -> None:
     document = new_account_document(copy.deepcopy(params))
     assert _refusal(document, params, None) == (code, param)
@@ -444,7 +472,13 @@ def test_a_country_set_earlier_satisfies_identity_country_required() -> None:
 
 def test_switching_an_account_with_an_individual_to_company_is_refused() -> None:
     previous = new_account_document(
-        _doc(identity={"country": "us", "entity_type": "individual", "individual": {"given_name": "J"}})
+        _doc(
+            identity={
+                "country": "us",
+                "entity_type": "individual",
+                "individual": {"given_name": "J"},
+            }
+        )
     )
     params = {"identity": {"entity_type": "company"}}
     assert _refusal(_update(previous, params), params, previous) == (
@@ -483,4 +517,7 @@ def test_contact_email_is_not_required_for_a_deactivated_merchant() -> None:
 def test_adding_a_recipient_to_a_customer_without_email_needs_the_email() -> None:
     previous = new_account_document(_doc(configs=("customer",), contact_email=None))
     params: dict[str, Any] = {"configuration": {"recipient": {}}}
-    assert _refusal(_update(previous, params), params, previous) == ("parameter_missing", "contact_email")
+    assert _refusal(_update(previous, params), params, previous) == (
+        "parameter_missing",
+        "contact_email",
+    )

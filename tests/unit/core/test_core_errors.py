@@ -59,7 +59,9 @@ def test_each_error_carries_stripes_status_type_and_default_code(
     error = error_type("Something went wrong.")
     assert isinstance(error, GangwayError)
     assert (error.status, error.type, error.code) == (status, type_, code)
-    assert error.body() == {"error": {"type": type_, "code": code, "message": "Something went wrong."}}
+    assert error.body() == {
+        "error": {"type": type_, "code": code, "message": "Something went wrong."}
+    }
     assert str(error) == "Something went wrong."
 
 

@@ -78,14 +78,20 @@ ACCOUNT_PATHS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("path", "raw", "clean"), ACCOUNT_PATHS, ids=[p for p, _, _ in ACCOUNT_PATHS])
-def test_account_value_is_validated_and_normalised_in_place(path: str, raw: Any, clean: Any) -> None:
+@pytest.mark.parametrize(
+    ("path", "raw", "clean"), ACCOUNT_PATHS, ids=[p for p, _, _ in ACCOUNT_PATHS]
+)
+def test_account_value_is_validated_and_normalised_in_place(
+    path: str, raw: Any, clean: Any
+) -> None:
     params = _nest(path, copy.deepcopy(raw))
     check_account_params(params, TEST_MODE)
     assert _get(params, path) == clean
 
 
-@pytest.mark.parametrize(("path", "raw", "clean"), PERSON_PATHS, ids=[p for p, _, _ in PERSON_PATHS])
+@pytest.mark.parametrize(
+    ("path", "raw", "clean"), PERSON_PATHS, ids=[p for p, _, _ in PERSON_PATHS]
+)
 def test_person_value_is_validated_and_normalised_in_place(path: str, raw: Any, clean: Any) -> None:
     params = _nest(path, copy.deepcopy(raw))
     check_person_params(params, TEST_MODE)
@@ -185,7 +191,9 @@ FAILURES = [
 
 
 @pytest.mark.parametrize(("params", "code", "param"), FAILURES, ids=[p for _, _, p in FAILURES])
-def test_a_failure_carries_its_code_and_bracketed_param(params: dict[str, Any], code: str, param: str) -> None:
+def test_a_failure_carries_its_code_and_bracketed_param(
+    params: dict[str, Any], code: str, param: str
+) -> None:
     with pytest.raises(InvalidRequest) as info:
         check_account_params(params, TEST_MODE)
     assert (info.value.code, info.value.param, info.value.status) == (code, param, 400)
@@ -193,7 +201,11 @@ def test_a_failure_carries_its_code_and_bracketed_param(params: dict[str, Any], 
 
 ADDRESS_SUB_FIELDS = [
     ({"postal_code": "ABCDE", "country": "US"}, "address_postal_code_invalid", "postal_code"),
-    ({"state": "CA", "postal_code": "10001", "country": "US"}, "address_postal_code_invalid", "postal_code"),
+    (
+        {"state": "CA", "postal_code": "10001", "country": "US"},
+        "address_postal_code_invalid",
+        "postal_code",
+    ),
     ({"state": "Narnia", "country": "US"}, "address_state_invalid", "state"),
     ({"country": "XX"}, "country_invalid", "country"),
     ({"line1": 5, "country": "US"}, "address_characters_invalid", "line1"),
@@ -203,7 +215,11 @@ ADDRESS_SUB_FIELDS = [
 @pytest.mark.parametrize(
     "where", ["identity[individual][address]", "configuration[merchant][support][address]"]
 )
-@pytest.mark.parametrize(("address", "code", "field"), ADDRESS_SUB_FIELDS, ids=[f"{c}-{f}" for _, c, f in ADDRESS_SUB_FIELDS])
+@pytest.mark.parametrize(
+    ("address", "code", "field"),
+    ADDRESS_SUB_FIELDS,
+    ids=[f"{c}-{f}" for _, c, f in ADDRESS_SUB_FIELDS],
+)
 def test_an_address_failure_names_the_sub_field_at_fault(
     where: str, address: dict[str, Any], code: str, field: str
 ) -> None:
@@ -230,7 +246,9 @@ MAGIC_VALUES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("path", "raw", "param"), MAGIC_VALUES, ids=[f"{p}={r}" for p, r, _ in MAGIC_VALUES])
+@pytest.mark.parametrize(
+    ("path", "raw", "param"), MAGIC_VALUES, ids=[f"{p}={r}" for p, r, _ in MAGIC_VALUES]
+)
 def test_test_mode_accepts_stripes_magic_values(path: str, raw: Any, param: str) -> None:
     params = _nest(path, copy.deepcopy(raw))
     check_account_params(params, TEST_MODE)
@@ -240,7 +258,9 @@ def test_test_mode_accepts_stripes_magic_values(path: str, raw: Any, param: str)
     ).replace("-", "")
 
 
-@pytest.mark.parametrize(("path", "raw", "param"), MAGIC_VALUES, ids=[f"{p}={r}" for p, r, _ in MAGIC_VALUES])
+@pytest.mark.parametrize(
+    ("path", "raw", "param"), MAGIC_VALUES, ids=[f"{p}={r}" for p, r, _ in MAGIC_VALUES]
+)
 def test_live_mode_refuses_stripes_magic_values(path: str, raw: Any, param: str) -> None:
     with pytest.raises(InvalidRequest) as info:
         check_account_params(_nest(path, copy.deepcopy(raw)), LIVE_MODE)

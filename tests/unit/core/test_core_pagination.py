@@ -9,7 +9,14 @@ import orjson
 import pytest
 
 from gangway.core.errors import InvalidRequest
-from gangway.core.pagination import Cursor, PageRequest, decode_token, encode_token
+from gangway.core.pagination import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    Cursor,
+    PageRequest,
+    decode_token,
+    encode_token,
+)
 
 ROUND_TRIPS = [
     (Cursor(1_700_000_000_123, "acct_61abcDEF", "next"), 10, {}),
@@ -98,10 +105,16 @@ def test_garbage_and_tampered_tokens_are_refused_as_invalid_page_token(token: st
     }
 
 
-@pytest.mark.parametrize("limit", [0, -1, -100])
+@pytest.mark.parametrize("limit", [0, -1, -100, MAX_LIMIT + 1, 1_000_000])
 def test_a_token_with_a_limit_no_list_can_hand_out_is_refused(limit: int) -> None:
-    # encode_token is only ever called with a limit the list accepted (1 or more); a token that
-    # says otherwise was edited by hand. Today it is accepted and yields empty or truncated pages.
+    # encode_token is only called with a limit the list accepted (1 to MAX_LIMIT); a token that
+    # says otherwise was edited by hand, to get empty pages or to get round the ceiling.
     with pytest.raises(InvalidRequest) as info:
         decode_token(_raw({**_GOOD, "l": limit}))
     assert (info.value.code, info.value.param) == ("invalid_page_token", "page")
+
+
+@pytest.mark.parametrize("limit", [1, DEFAULT_LIMIT, MAX_LIMIT])
+def test_every_limit_a_list_accepts_survives_the_token(limit: int) -> None:
+    cursor = Cursor(1, "acct_1", "next")
+    assert decode_token(encode_token(cursor, limit, {})).limit == limit

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gangway.store.sealing import SealError, Sealer, decode_key, load_or_create_key
+from gangway.store.sealing import Sealer, SealError, decode_key, load_or_create_key
 
 KEY = bytes(range(32))
 OTHER_KEY = bytes(range(1, 33))
@@ -18,7 +18,12 @@ OTHER_KEY = bytes(range(1, 33))
 
 @pytest.mark.parametrize(
     "plaintext",
-    [b"", b"{}", b'{"identity":{"individual":{"id_numbers":[{"value":"536904399"}]}}}', os.urandom(70_000)],
+    [
+        b"",
+        b"{}",
+        b'{"identity":{"individual":{"id_numbers":[{"value":"536904399"}]}}}',
+        os.urandom(70_000),
+    ],
 )
 def test_a_sealed_value_opens_to_the_same_bytes(plaintext: bytes) -> None:
     sealer = Sealer(KEY)
@@ -70,7 +75,9 @@ CUTS: dict[str, Callable[[bytes], bytes]] = {
 
 
 @pytest.mark.parametrize("cut", CUTS.values(), ids=CUTS.keys())
-def test_truncated_extended_or_unversioned_blobs_fail_to_open(cut: Callable[[bytes], bytes]) -> None:
+def test_truncated_extended_or_unversioned_blobs_fail_to_open(
+    cut: Callable[[bytes], bytes],
+) -> None:
     # SealError is the documented failure; a corrupt row must not surface as some other error.
     sealer = Sealer(KEY)
     sealed = sealer.seal(b"secret", "acct_1")

@@ -22,7 +22,7 @@ _WHERE = (
 _FIND = DriverStatement(
     select(_T.c.fingerprint, _T.c.status, _T.c.response, _T.c.created_ms).where(*_WHERE)
 )
-_DELETE = delete(_T).where(*_WHERE)
+_DELETE_EXPIRED = delete(_T).where(*_WHERE, _T.c.created_ms < bindparam("not_before_ms"))
 _INSERT = DriverStatement(insert(_T))
 
 
@@ -41,13 +41,12 @@ class IdempotencyRepository:
     def find(
         self, principal: KeyPrincipal, key: str, *, not_before_ms: int
     ) -> StoredResponse | None:
-        """The live record for ``key``; an expired one is removed so the key can be used again."""
+        """The live record for ``key``; an expired one counts as absent (``store`` replaces it)."""
         where = {"platform_id": principal.platform_id, "livemode": principal.livemode, "key": key}
         row = _FIND.first(self._conn, where)
         if row is None:
             return None
         if row.created_ms < not_before_ms:
-            self._conn.execute(_DELETE, where)
             return None
         body = self._sealer.open(row.response, self._bound(principal, key))
         return StoredResponse(fingerprint=row.fingerprint, status=row.status, body=body)
@@ -61,7 +60,19 @@ class IdempotencyRepository:
         path: str,
         response: StoredResponse,
         now_ms: int,
+        not_before_ms: int,
     ) -> None:
+        """Record the response; runs in the write transaction, which may also drop the key's
+        expired predecessor (never a read transaction: on SQLite that write could not wait)."""
+        self._conn.execute(
+            _DELETE_EXPIRED,
+            {
+                "platform_id": principal.platform_id,
+                "livemode": principal.livemode,
+                "key": key,
+                "not_before_ms": not_before_ms,
+            },
+        )
         _INSERT.execute(
             self._conn,
             {

@@ -1,0 +1,218 @@
+"""Evaluation plans: the rule-dependent half of ``evaluate``, worked out once and memoised.
+
+For one country, what the engine does with an account depends on the rules only through three
+things: which rule layers are in force (the base version plus any future versions whose date
+has passed), the entity type, and which requested capabilities the country supports. A
+``Plan`` is that work done ahead of time: the rules that can restrict one of those capabilities,
+in the order the engine applies them (the order matters when two rules raise the same entry:
+reasons keep their first-seen order), with
+
+* their targets filtered to the supported capabilities and sorted, as entries render them;
+* each field's description and option descriptions with the role prefix already applied;
+* each field's path split into a parent (an index into a per-country table, so a walk to
+  ``identity.individual.address`` is done once per account, not once per address line) and a
+  leaf key.
+
+Plans are memoised per ``CountryRules`` object. The number of keys is small and bounded by the
+rules (layer prefixes x entity types x capability subsets), so the cache needs no eviction; it is
+dropped with the ``CountryRules`` it belongs to.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from gangway.requirements.deadlines import Policy
+from gangway.requirements.facts import CapabilityKey
+from gangway.requirements.fields import Field
+from gangway.requirements.rules import CountryRules, Layer
+from gangway.requirements.schema import ROLE_RELATIONSHIP
+
+__all__ = ["CountryPlans", "FieldRule", "FieldStep", "Plan", "RoleRule", "plans_for"]
+
+Path = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldStep:
+    """One field of one rule, ready to check against an account or a Person.
+
+    ``description`` is what an entry shows (role prefix included); ``field`` keeps the compiled
+    field for the rarer paths (verification verdicts, satisfied alternatives), where
+    ``field.description`` is the verification key within the scope.
+    """
+
+    field: Field
+    description: str
+    parent: int
+    leaf: str
+    check: str
+    list_key: str
+    list_values: frozenset[str]
+    alternatives: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRule:
+    """A requirement rule: its fields apply to the account (``role`` None) or to each Person
+    holding ``role``."""
+
+    role: str | None
+    prefix: str
+    fields: tuple[FieldStep, ...]
+    targets: tuple[CapabilityKey, ...]
+    policy: Policy
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoleRule:
+    """At least ``min_count`` Persons in ``role``, unless an answer at a ``waived_by`` path."""
+
+    role: str
+    description: str
+    min_count: int
+    waived_by: tuple[Path, ...]
+    targets: tuple[CapabilityKey, ...]
+    policy: Policy
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    steps: tuple[FieldRule | RoleRule, ...]
+
+
+PlanKey = tuple[object, ...]
+
+
+class CountryPlans:
+    """The plans of one country, plus the parent-path tables they index into.
+
+    The tables cover every field of every layer, so one account's cache of parent nodes serves
+    both the current plan and the plan of an upcoming future version.
+    """
+
+    __slots__ = (
+        "_account_index",
+        "_base",
+        "_futures",
+        "_person_index",
+        "_plans",
+        "account_parents",
+        "person_parents",
+    )
+
+    def __init__(self, rules: CountryRules) -> None:
+        # The layers, not ``rules``: the cache entry must not keep ``rules`` alive.
+        self._base = rules.base
+        self._futures = rules.futures
+        self._account_index: dict[Path, int] = {}
+        self._person_index: dict[Path, int] = {}
+        self._plans: dict[PlanKey, Plan] = {}
+        for layer in (rules.base, *rules.futures):
+            for requirements, _roles in layer.by_entity.values():
+                for rule in requirements:
+                    index = self._account_index if rule.role is None else self._person_index
+                    for field in rule.fields:
+                        index.setdefault(field.path[:-1], len(index))
+        self.account_parents: tuple[Path, ...] = tuple(self._account_index)
+        self.person_parents: tuple[Path, ...] = tuple(self._person_index)
+
+    def current(
+        self, applied: tuple[int, ...], entity: str | None, supported: frozenset[CapabilityKey]
+    ) -> Plan:
+        """The plan for the base layer plus the future layers at indexes ``applied``."""
+        key: PlanKey = (applied, entity, supported)
+        plan = self._plans.get(key)
+        if plan is None:
+            layers = [self._base, *(self._futures[i] for i in applied)]
+            plan = self._plans[key] = self._compile(layers, entity, supported)
+        return plan
+
+    def upcoming(self, index: int, entity: str | None, supported: frozenset[CapabilityKey]) -> Plan:
+        """The plan for the future layer at ``index`` on its own (``future_requirements``)."""
+        key: PlanKey = ("upcoming", index, entity, supported)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = self._compile([self._futures[index]], entity, supported)
+        return plan
+
+    def _compile(
+        self, layers: Sequence[Layer], entity: str | None, supported: frozenset[CapabilityKey]
+    ) -> Plan:
+        steps: list[FieldRule | RoleRule] = []
+        for layer in layers:
+            requirements, roles = layer.by_entity[entity]
+            for rule in requirements:
+                targets = _targets(rule.restricts, supported)
+                if not targets:
+                    continue
+                prefix = "" if rule.role is None else rule.role + "."
+                index = self._account_index if rule.role is None else self._person_index
+                fields = tuple(_step(field, prefix, index) for field in rule.fields)
+                steps.append(
+                    FieldRule(rule.role, prefix, fields, targets, rule.policy, rule.reason)
+                )
+            for role in roles:
+                targets = _targets(role.restricts, supported)
+                if targets:
+                    steps.append(
+                        RoleRule(
+                            role.role,
+                            "relationship." + ROLE_RELATIONSHIP[role.role],
+                            role.min_count,
+                            role.waived_by,
+                            targets,
+                            role.policy,
+                            role.reason,
+                        )
+                    )
+        return Plan(tuple(steps))
+
+
+def _targets(
+    restricts: Iterable[CapabilityKey], supported: frozenset[CapabilityKey]
+) -> tuple[CapabilityKey, ...]:
+    """The restricted capabilities the account asked for, sorted as entries list them."""
+    return tuple(sorted(key for key in restricts if key in supported))
+
+
+def _step(field: Field, prefix: str, index: dict[Path, int]) -> FieldStep:
+    return FieldStep(
+        field=field,
+        description=prefix + field.description,
+        parent=index[field.path[:-1]],
+        leaf=field.path[-1],
+        check=field.check,
+        list_key=field.list_key,
+        list_values=field.list_values,
+        alternatives=tuple(
+            tuple(prefix + option_field.description for option_field in option)
+            for option in field.alternatives
+        ),
+    )
+
+
+_CACHE: dict[int, tuple[weakref.ref[CountryRules], CountryPlans]] = {}
+
+
+def plans_for(rules: CountryRules) -> CountryPlans:
+    """The memoised plans of ``rules``, kept for as long as ``rules`` itself lives.
+
+    Keyed by identity through a weak reference: ``CountryRules`` is immutable but not hashable
+    (it holds mappings), and a cache must not keep a replaced rule book alive.
+    """
+    key = id(rules)
+    slot = _CACHE.get(key)
+    if slot is not None and slot[0]() is rules:
+        return slot[1]
+    plans = CountryPlans(rules)
+
+    def forget(_: object, key: int = key) -> None:
+        _CACHE.pop(key, None)
+
+    _CACHE[key] = (weakref.ref(rules, forget), plans)
+    return plans

@@ -1,0 +1,501 @@
+"""The optimised engine answers exactly as the straightforward reference on generated accounts.
+
+``evaluate`` precompiles plans and renders entries as it goes; ``requirements_reference`` is the
+first, plain implementation. Both run on thousands of generated accounts (missing, blank and
+oddly typed values, Persons in several roles, verdicts, triggers, instants around every deadline
+and transition) under the shipped US rules, the US rules with future versions, and a stress file
+whose rules overlap on purpose. "Exactly" includes key order: the results are compared by
+``repr``, which shows dict order, and orjson writes dicts in that order.
+"""
+
+from __future__ import annotations
+
+import random
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from requirements_builders import CREATED_MS, DAY_MS
+from requirements_reference import reference_evaluate
+from test_requirements_future import FUTURE, JULY_MS, OCTOBER_MS
+from test_requirements_rules import JAPAN_LIKE
+
+from gangway.core.clock import to_rfc3339
+from gangway.requirements import AccountFacts, RuleBook, Verification, evaluate, load_rules
+from gangway.requirements.fields import CHECK_LIST_ITEM, CHECK_TRUE, Field
+from gangway.requirements.rules import DEFAULT_RULES_DIRECTORY
+
+#: Rules that overlap on purpose: one field under two rules (different deadlines, reasons and
+#: restrictions, the later sorting first), an account field named like a role entry, account
+#: descriptions that collide with a Person's (before and after the person rule), alternatives
+#: and raises in a person scope, a trigger-only schedule, a later request with a later deadline,
+#: a role needing two Persons, and a future version repeating current fields (one with other
+#: alternatives).
+STRESS = """\
+schema_version: 1
+country: xx
+version: "1"
+sources:
+  - {id: spec, description: stress rules for the equivalence test, as_of: 2026-01-01}
+entity_types: [individual, company]
+capabilities:
+  merchant: [card_payments, stripe_balance.payouts]
+  recipient: [stripe_balance.stripe_transfers]
+capability_groups:
+  all: [merchant.card_payments, merchant.stripe_balance.payouts, recipient.stripe_balance.stripe_transfers]
+deadline_policies:
+  now: {kind: immediate}
+  soon: {kind: scheduled, currently_due_after_days: 3, grace_days: 4}
+  on_trigger: {kind: scheduled, currently_due_after_days: null, grace_days: 2}
+  slow: {kind: scheduled, currently_due_after_days: 3, grace_days: 10}
+requirements:
+  - id: email_for_transfers
+    source: spec
+    restricts: [recipient.stripe_balance.stripe_transfers, merchant.stripe_balance.payouts]
+    deadline: soon
+    reason: routine_verification
+    fields:
+      - identity.individual.email
+      - description: identity.individual.tax_id
+        path: identity.individual.id_numbers
+        check: {kind: list_item, key: kind, any_of: [tin, ssn]}
+        on_failure:
+          raise: [identity.individual.documents.tax, identity.individual.email]
+          deadline: on_trigger
+  - id: email_for_payments
+    source: spec
+    restricts: [merchant.card_payments]
+    deadline: now
+    fields:
+      - identity.individual.email
+      - description: relationship.owner
+        check: {kind: "true"}
+      - representative.given_name
+  - id: triggered_only
+    source: spec
+    entity_types: [individual]
+    restricts: [all]
+    deadline: on_trigger
+    fields:
+      - identity.individual.documents.tax
+      - description: identity.individual.website
+        alternatives:
+          - [identity.individual.profile.a, identity.individual.profile.b]
+          - [identity.individual.profile.c]
+  - id: people
+    source: spec
+    scope: representative
+    restricts: [all]
+    deadline: now
+    fields:
+      - given_name
+      - surname
+      - description: id_numbers
+        check: {kind: list_item, any_of: [ssn]}
+        alternatives: [[documents.passport]]
+        on_failure:
+          raise: [documents.passport, given_name]
+  - id: owner_people
+    source: spec
+    scope: owners
+    entity_types: [company]
+    restricts: [merchant.card_payments]
+    deadline: soon
+    fields:
+      - given_name
+      - description: documents.passport
+        on_failure:
+          raise: [{description: documents.back, path: documents.passport_back}]
+  - id: late_account_field
+    source: spec
+    restricts: [merchant.card_payments]
+    deadline: soon
+    fields: [representative.surname]
+  - id: email_on_trigger
+    source: spec
+    restricts: [recipient.stripe_balance.stripe_transfers]
+    deadline: on_trigger
+    fields: [identity.individual.email]
+  - id: email_slow
+    source: spec
+    restricts: [merchant.stripe_balance.payouts]
+    deadline: slow
+    fields: [identity.individual.email]
+roles:
+  - id: two_owners
+    source: spec
+    role: owners
+    min_count: 2
+    restricts: [all]
+    deadline: now
+    waived_by: [identity.attestations.owners_done]
+  - id: a_representative
+    source: spec
+    role: representative
+    restricts: [merchant.card_payments]
+    deadline: soon
+future_versions:
+  - version: "2"
+    minimum_transition_date: "2026-01-05T00:00:00Z"
+    requirements:
+      - id: future_email
+        source: spec
+        restricts: [all]
+        deadline: now
+        fields:
+          - identity.individual.email
+          - identity.individual.nationality
+          - description: identity.individual.website
+            alternatives: [[identity.individual.profile.d]]
+  - version: "3"
+    minimum_transition_date: "2026-01-20T00:00:00Z"
+    roles:
+      - id: a_director
+        source: spec
+        role: directors
+        restricts: [merchant.stripe_balance.payouts]
+        deadline: soon
+"""
+
+RELATIONSHIPS = ("representative", "owner", "director", "executive")
+ODD_VALUES: tuple[Any, ...] = ("", "  ", None, False, True, 0, [], {}, [""], {"a": None}, "x")
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RuleBook]:
+    root: Path = tmp_path_factory.mktemp("equivalence")
+    us_text = (DEFAULT_RULES_DIRECTORY / "us.yaml").read_text(encoding="utf-8")
+    directories = {
+        "us": {"us.yaml": us_text},
+        "us_future": {"us.yaml": us_text + FUTURE},
+        "stress": {"xx.yaml": STRESS, "jp.yaml": JAPAN_LIKE},
+    }
+    loaded: dict[str, RuleBook] = {}
+    for name, files in directories.items():
+        directory = root / name
+        directory.mkdir()
+        for file_name, text in files.items():
+            (directory / file_name).write_text(text, encoding="utf-8")
+        loaded[name] = load_rules(directory)
+    return loaded
+
+
+class _Generator:
+    """Random accounts shaped by a rule book: every path its rules read, filled or not."""
+
+    def __init__(self, book: RuleBook, seed: int) -> None:
+        self.random = random.Random(seed)
+        self.entity_types = {
+            country: sorted(rules.entity_types) for country, rules in book.countries.items()
+        }
+        self.account_fields: list[Field] = []
+        self.person_fields: list[Field] = []
+        self.waivers: list[tuple[str, ...]] = []
+        self.verification_keys: list[tuple[bool, str]] = []
+        #: Keys of fields with ``on_failure``, picked more often: failures there raise more.
+        self.raising_keys: list[tuple[bool, str]] = []
+        self.odd = 0.15
+        for rules in book.countries.values():
+            for layer in (rules.base, *rules.futures):
+                for requirements, roles in layer.by_entity.values():
+                    for rule in requirements:
+                        for field in rule.fields:
+                            self._collect(field, person=rule.role is not None)
+                    for role in roles:
+                        self.waivers.extend(role.waived_by)
+
+    def _collect(self, field: Field, *, person: bool) -> None:
+        (self.person_fields if person else self.account_fields).append(field)
+        self.verification_keys.append((person, field.description))
+        if field.raises:
+            self.raising_keys.append((person, field.description))
+        for option in field.alternatives:
+            for other in option:
+                self._collect(other, person=person)
+        for raised in field.raises:
+            self._collect(raised, person=person)
+
+    def facts(self) -> tuple[AccountFacts, int]:
+        r = self.random
+        document: dict[str, Any] = {}
+        fill = r.choice((0.1, 0.5, 0.8, 0.95, 1.0))
+        self.odd = r.choice((0.0, 0.0, 0.15))
+        for field in self.account_fields:
+            if r.random() < fill:
+                _put(document, field.path, self._value(field))
+        for path in self.waivers:
+            if r.random() < 0.3:
+                _put(document, path, r.choice((True, False, "", "reason", None)))
+        identity = document.setdefault("identity", {})
+        if isinstance(identity, dict):
+            country = r.choice(sorted(self.entity_types))
+            entity_types = self.entity_types[country]
+            if r.random() < 0.1:
+                country = r.choice(("zz", "", None, country.upper()))
+            identity["country"] = country
+            identity["entity_type"] = (
+                r.choice(entity_types)
+                if r.random() < 0.85
+                else r.choice(("government_entity", None, "", "individual"))
+            )
+            if r.random() < 0.03:
+                document["identity"] = r.choice(ODD_VALUES)
+        document["configuration"] = self._configuration()
+        persons = [self._person(index) for index in range(r.choice((0, 0, 1, 2, 3, 4)))]
+        person_ids = [str(p.get("id")) for p in persons]
+        verifications: dict[tuple[str | None, str], Verification] = {}
+        for _ in range(r.choice((0, 0, 1, 2, 4, 8, 16))):
+            keys = self.raising_keys if r.random() < 0.3 else self.verification_keys
+            person, description = r.choice(keys)
+            owner = r.choice(person_ids) if person and person_ids else None
+            verifications[(owner, description)] = self._verdict()
+        created = CREATED_MS + r.choice((0, 0, DAY_MS // 3))
+        triggered = r.choice((None, None, None, created + DAY_MS, created + 20 * DAY_MS))
+        now = r.choice(
+            (
+                created,
+                created + 60_000,
+                created + 3 * DAY_MS - 1,
+                created + 3 * DAY_MS,
+                created + 7 * DAY_MS,
+                created + 16 * DAY_MS,
+                created + 30 * DAY_MS - 1,
+                created + 30 * DAY_MS,
+                created + 400 * DAY_MS,
+                JULY_MS - 1,
+                JULY_MS,
+                OCTOBER_MS + DAY_MS,
+                CREATED_MS + 4 * DAY_MS,
+                CREATED_MS + 19 * DAY_MS,
+            )
+        )
+        facts = AccountFacts(
+            id="acct_gen",
+            livemode=False,
+            created_ms=created,
+            document=document,
+            persons=persons,
+            verifications=verifications,
+            triggered_ms=triggered,
+        )
+        return facts, now
+
+    def _value(self, field: Field) -> Any:
+        r = self.random
+        if r.random() < self.odd:
+            return r.choice(ODD_VALUES)
+        if field.check == CHECK_TRUE:
+            return r.choice((True, True, False, "true"))
+        if field.check == CHECK_LIST_ITEM:
+            wanted = sorted(field.list_values)
+            items: list[Any] = []
+            for _ in range(r.choice((0, 1, 1, 2))):
+                kind = r.choice([*wanted, "other"])
+                items.append(r.choice(({field.list_key: kind, "value": "1"}, {"x": kind}, kind)))
+            return items if r.random() < 0.9 else tuple(items)
+        return r.choice(("value", "value", 7, {"nested": "value"}, ["value"]))
+
+    def _configuration(self) -> Any:
+        r = self.random
+        if r.random() < 0.03:
+            return r.choice(ODD_VALUES)
+        configuration: dict[str, Any] = {}
+        shapes = {
+            "merchant": {
+                "card_payments": None,
+                "stripe_balance": {"payouts": None},
+                "klarna_payments": None,
+            },
+            "recipient": {"stripe_balance": {"stripe_transfers": None, "payouts": None}},
+            "customer": {"automatic_indirect_tax": None},
+        }
+        for name, shape in shapes.items():
+            if r.random() < 0.4:
+                continue
+            configuration[name] = {
+                "applied": r.choice((True, True, True, False, None)),
+                "capabilities": self._requests(shape),
+            }
+        return configuration
+
+    def _requests(self, shape: dict[str, Any]) -> dict[str, Any]:
+        r = self.random
+        out: dict[str, Any] = {}
+        for key, value in shape.items():
+            if r.random() < 0.2:
+                continue
+            if value is None:
+                out[key] = {"requested": r.choice((True, True, True, False, "yes"))}
+            else:
+                out[key] = self._requests(value)
+        return out
+
+    def _person(self, index: int) -> dict[str, Any]:
+        r = self.random
+        person: dict[str, Any] = {}
+        identity = r.random()
+        if identity < 0.7:
+            person["id"] = f"person_{index}_{r.randint(0, 9)}"
+        elif identity < 0.9:
+            person["id"] = ""
+        fill = r.choice((0.0, 0.5, 0.9, 1.0))
+        for field in self.person_fields:
+            if r.random() < fill:
+                _put(person, field.path, self._value(field))
+        relationship = {
+            name: r.choice((True, True, False, None, "true"))
+            for name in RELATIONSHIPS
+            if r.random() < 0.5
+        }
+        person["relationship"] = relationship if r.random() < 0.95 else "owner"
+        return person
+
+    def _verdict(self) -> Verification:
+        r = self.random
+        status = r.choice(("pending", "verified", "failed", "failed"))
+        if status != "failed":
+            return Verification(status)  # type: ignore[arg-type]
+        errors = [
+            {"code": r.choice(("a", "b")), "description": r.choice(("one", "two"))}
+            for _ in range(r.choice((0, 1, 2, 3)))
+        ]
+        return Verification("failed", errors)
+
+
+def _put(root: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    node = root
+    for key in path[:-1]:
+        child = node.get(key)
+        if not isinstance(child, dict):
+            child = node[key] = {}
+        node = child
+    node[path[-1]] = value
+
+
+@pytest.mark.parametrize(
+    ("book_name", "cases"), [("us", 1500), ("us_future", 800), ("stress", 2500)]
+)
+def test_optimised_engine_matches_the_reference(
+    books: dict[str, RuleBook], book_name: str, cases: int
+) -> None:
+    book = books[book_name]
+    generator = _Generator(book, seed=zlib.crc32(book_name.encode()))
+    for case in range(cases):
+        facts, now = generator.facts()
+        expected = reference_evaluate(facts, book, now)
+        for attempt in range(2):  # the first call may compile the plan, the second reuses it
+            actual = evaluate(facts, book, now)
+            assert repr(actual) == repr(expected), (
+                f"{book_name} case {case} attempt {attempt}: {facts!r} at {now}"
+            )
+
+
+def test_results_share_nothing_mutable(books: dict[str, RuleBook]) -> None:
+    """Callers may edit an evaluation (or cache it): the next one must not notice."""
+    generator = _Generator(books["stress"], seed=7)
+    for _ in range(200):
+        facts, now = generator.facts()
+        first = evaluate(facts, books["stress"], now)
+        expected = repr(evaluate(facts, books["stress"], now))
+        _scribble(first.requirements)
+        _scribble(first.future_requirements)
+        _scribble(first.capabilities)
+        assert repr(evaluate(facts, books["stress"], now)) == expected
+
+
+def _scribble(value: Any) -> None:
+    if isinstance(value, dict):
+        for key in list(value):
+            _scribble(value[key])
+        value["scribbled"] = True
+    elif isinstance(value, list):
+        for item in value:
+            _scribble(item)
+        value.append("scribbled")
+
+
+@pytest.mark.parametrize("person_id", ["", "person_a"])
+def test_account_and_person_entries_with_one_description(
+    books: dict[str, RuleBook], person_id: str
+) -> None:
+    """The stress rules ask for ``representative.surname`` of each representative, then (in a
+    later rule) for an account field of that name. Sorted as ``(description, person or "")``, a
+    Person with an empty id ties with the account and the first one added comes first."""
+    document = {
+        "identity": {"country": "xx", "entity_type": "individual"},
+        "configuration": {
+            "merchant": {"applied": True, "capabilities": {"card_payments": {"requested": True}}}
+        },
+    }
+    persons = [{"id": person_id, "relationship": {"representative": True}}]
+    facts = AccountFacts("acct_tie", False, CREATED_MS, document, persons)
+
+    result = evaluate(facts, books["stress"], CREATED_MS)
+
+    surnames = [
+        (e["reference"] or {}).get("resource")
+        for e in result.requirements["entries"]
+        if e["description"] == "representative.surname"
+    ]
+    assert surnames == ([person_id, None] if person_id == "" else [None, person_id])
+    assert repr(result) == repr(reference_evaluate(facts, books["stress"], CREATED_MS))
+
+
+def test_a_later_laxer_request_keeps_the_strictest_minimum(books: dict[str, RuleBook]) -> None:
+    """``identity.individual.email`` is asked for past due (card payments), then by a
+    trigger-only rule (eventually due): the entry stays past due overall."""
+    document = {
+        "identity": {"country": "xx", "entity_type": "individual"},
+        "configuration": {
+            "merchant": {"applied": True, "capabilities": {"card_payments": {"requested": True}}},
+            "recipient": {
+                "applied": True,
+                "capabilities": {"stripe_balance": {"stripe_transfers": {"requested": True}}},
+            },
+        },
+    }
+    facts = AccountFacts("acct_lax", False, CREATED_MS, document, [])
+
+    result = evaluate(facts, books["stress"], CREATED_MS)
+
+    (email,) = [
+        e for e in result.requirements["entries"] if e["description"] == "identity.individual.email"
+    ]
+    assert email["minimum_deadline"] == {"status": "past_due"}
+    assert [
+        (r["configuration"], r["capability"], r["deadline"]["status"])
+        for r in email["impact"]["restricts_capabilities"]
+    ] == [
+        ("merchant", "card_payments", "past_due"),
+        ("recipient", "stripe_balance.stripe_transfers", "eventually_due"),
+    ]
+    assert repr(result) == repr(reference_evaluate(facts, books["stress"], CREATED_MS))
+
+
+def test_an_entry_keeps_its_soonest_deadline(books: dict[str, RuleBook]) -> None:
+    """``identity.individual.email`` is currently due under two schedules, due at day 7 and
+    (asked later) at day 13: the entry, and so the summary, keeps day 7."""
+    document = {
+        "identity": {
+            "country": "xx",
+            "entity_type": "individual",
+            "individual": {"id_numbers": [{"kind": "tin"}]},
+            "attestations": {"owners_done": True},
+        },
+        "configuration": {
+            "merchant": {
+                "applied": True,
+                "capabilities": {"stripe_balance": {"payouts": {"requested": True}}},
+            }
+        },
+    }
+    facts = AccountFacts("acct_soonest", False, CREATED_MS, document, [])
+    now = CREATED_MS + 4 * DAY_MS
+
+    result = evaluate(facts, books["stress"], now)
+
+    assert result.requirements["summary"] == {
+        "minimum_deadline": {"status": "past_due", "time": to_rfc3339(CREATED_MS + 7 * DAY_MS)}
+    }
+    assert repr(result) == repr(reference_evaluate(facts, books["stress"], now))
