@@ -24,6 +24,7 @@ __all__ = ["Gangway", "asgi_factory", "create_app"]
 log = logging.getLogger("gangway")
 
 _PRUNE_EVERY_SECONDS = 600
+_CHECKPOINT_EVERY_SECONDS = 0.5
 
 
 class Gangway:
@@ -71,6 +72,8 @@ class Gangway:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 self._tasks.append(asyncio.create_task(self._prune_forever()))
+                if self.database.is_sqlite:
+                    self._tasks.append(asyncio.create_task(self._checkpoint_forever()))
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 for task in self._tasks:
@@ -90,6 +93,14 @@ class Gangway:
                 await asyncio.to_thread(self._prune, self.clock.now_ms() - ttl_ms)
             except Exception:
                 log.exception("pruning idempotency keys failed")
+
+    async def _checkpoint_forever(self) -> None:
+        while True:
+            await asyncio.sleep(_CHECKPOINT_EVERY_SECONDS)
+            try:
+                await asyncio.to_thread(self.database.checkpoint)
+            except Exception:
+                log.exception("WAL checkpoint failed")
 
     def _prune(self, before_ms: int) -> None:
         with self.store.unit_of_work(write=True) as uow:

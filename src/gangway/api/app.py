@@ -260,22 +260,29 @@ class ApiApp:
         method: str,
         path: str,
     ) -> tuple[int, bytes, bool]:
-        """Replay, refuse, or run once.
+        """Replay, refuse, or run once, in one transaction.
 
-        A replay is found without the write lock. Otherwise the handler runs and the key is
-        stored with the response in the handler's transaction. If a concurrent request with the
-        key committed in between, storing the key fails on the primary key (on PostgreSQL after
-        waiting for that transaction), this transaction rolls back whole, and the winner's
-        response is replayed: never two creations.
+        The stored response is looked up as the transaction's first statement, so a replay
+        never runs the handler's database work (a handler's pure work before that is wasted on
+        a replay, which is rare). Otherwise the key is stored with the response in the same
+        transaction. If a concurrent request with the key committed in between, storing the key
+        fails on the primary key (on PostgreSQL after waiting for that transaction), this
+        transaction rolls back whole, and the winner's response is replayed: never two
+        creations.
         """
         principal: KeyPrincipal = call.principal
         not_before = call.now_ms - self._idempotency_ttl_ms
-        with self._store.unit_of_work(write=False) as uow:
+
+        def replay_if_stored(uow: UnitOfWork) -> None:
             stored = uow.idempotency.find(principal, key, not_before_ms=not_before)
-        if stored is not None:
-            return _replay(stored, fingerprint)
+            if stored is not None:
+                raise _Stored(stored)
+
         try:
-            with self._db_errors(), self._store.unit_of_work(write=True) as uow:
+            with (
+                self._db_errors(),
+                self._store.unit_of_work(write=True, on_begin=replay_if_stored) as uow,
+            ):
                 status, body = route.handler(Request(call=call, params=params, args=args, uow=uow))
                 encoded = orjson.dumps(body)
                 if status >= 400:
@@ -290,6 +297,8 @@ class ApiApp:
                     not_before_ms=not_before,
                 )
                 return status, encoded, False
+        except _Stored as found:
+            return _replay(found.stored, fingerprint)
         except IntegrityError:
             with self._store.unit_of_work(write=False) as uow:
                 stored = uow.idempotency.find(principal, key, not_before_ms=not_before)
@@ -308,6 +317,14 @@ class ApiApp:
                     "The database is busy; retry the request.", code="lock_timeout"
                 ) from exc
             raise
+
+
+class _Stored(Exception):
+    """The key already has a response: leave the transaction and replay it."""
+
+    def __init__(self, stored: StoredResponse) -> None:
+        super().__init__("stored")
+        self.stored = stored
 
 
 def _replay(stored: StoredResponse, fingerprint: str) -> tuple[int, bytes, bool]:

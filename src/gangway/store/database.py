@@ -68,6 +68,17 @@ class Database:
                 conn.close()
             raise
 
+    def checkpoint(self) -> None:
+        """Copy the WAL back into the database without blocking writers (SQLite only).
+
+        Run from a background thread every second or so: an automatic checkpoint happens inside
+        some unlucky commit, while that request holds the write lock (measured: commit p99 0.9 ms
+        with it, against a 40 us median)."""
+        if not self.is_sqlite:
+            return
+        with self._reader.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
     @contextmanager
     def _queued(self, write: bool) -> Iterator[None]:
         """Hold the cross-process write lock for the length of a SQLite write transaction."""
@@ -110,6 +121,9 @@ def _sqlite_engine(url: str, *, begin: str, echo: bool) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Checkpoints normally run from a background thread (Database.checkpoint); this is the
+        # safety net for processes without one, kept high so it rarely lands inside a request.
+        cursor.execute("PRAGMA wal_autocheckpoint=10000")
         cursor.close()
 
     @event.listens_for(engine, "begin")

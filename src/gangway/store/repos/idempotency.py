@@ -22,7 +22,9 @@ _WHERE = (
 _FIND = DriverStatement(
     select(_T.c.fingerprint, _T.c.status, _T.c.response, _T.c.created_ms).where(*_WHERE)
 )
-_DELETE_EXPIRED = delete(_T).where(*_WHERE, _T.c.created_ms < bindparam("not_before_ms"))
+_DELETE_EXPIRED = DriverStatement(
+    delete(_T).where(*_WHERE, _T.c.created_ms < bindparam("not_before_ms"))
+)
 _INSERT = DriverStatement(insert(_T))
 
 
@@ -64,8 +66,8 @@ class IdempotencyRepository:
     ) -> None:
         """Record the response; runs in the write transaction, which may also drop the key's
         expired predecessor (never a read transaction: on SQLite that write could not wait)."""
-        self._conn.execute(
-            _DELETE_EXPIRED,
+        _DELETE_EXPIRED.execute(
+            self._conn,
             {
                 "platform_id": principal.platform_id,
                 "livemode": principal.livemode,
