@@ -33,7 +33,7 @@ class Gangway:
     def __init__(self, settings: Settings, clock: Clock) -> None:
         self.settings = settings
         self.clock = clock
-        self.rules = load_rules()
+        self.rules = load_rules(settings.rules_dir)
         self.database = Database(settings.resolved_database_url())
         self.store = Store(self.database, sealer_for(settings))
         self.api = ApiApp(

@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     """Origin that browsers reach this server at (account link URLs); defaults to http://host:port."""
     encryption_key: SecretStr | None = None
     """Base64 of 32 bytes for PII at rest; defaults to ``<data_dir>/encryption.key``, made on first start."""
+    rules_dir: Path | None = None
+    """Requirement rule files to use instead of the shipped ones (one YAML file per country)."""
     idempotency_ttl_hours: int = Field(default=24, ge=24)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     log_level: str = "warning"

@@ -66,3 +66,19 @@ def test_keys_are_scoped_by_mode(store: Store) -> None:
     live = KeyPrincipal(platform_id="plat_1", livemode=True, key_id="key_2")
     with store.unit_of_work(write=False) as uow:
         assert uow.idempotency.find(live, "key-1", not_before_ms=0) is None
+
+
+def test_an_expired_key_found_in_the_same_transaction_is_replaced(store: Store) -> None:
+    put(store, "fp-a", now=1_000, not_before=0)
+    with store.unit_of_work(write=True) as uow:
+        assert uow.idempotency.find(PRINCIPAL, "key-1", not_before_ms=5_000) is None
+        uow.idempotency.store(
+            PRINCIPAL,
+            "key-1",
+            method="POST",
+            path="/v2/core/accounts",
+            response=StoredResponse("fp-c", 200, b"{}"),
+            now_ms=6_000,
+            not_before_ms=5_000,
+        )
+    assert find(store, not_before=5_000) == StoredResponse("fp-c", 200, b"{}")

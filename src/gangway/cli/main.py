@@ -35,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     store.add_argument("--data-dir")
     store.add_argument("--database-url")
     serve.add_argument("--public-url")
+    serve.add_argument(
+        "--rules-dir", help="requirement rule files to use instead of the shipped ones"
+    )
     serve.set_defaults(run=_serve)
 
     keys = commands.add_parser("keys", help="manage secret API keys")
@@ -60,7 +63,7 @@ def _storage_flags(parser: argparse.ArgumentParser) -> None:
 
 def _export(args: argparse.Namespace) -> None:
     """Flags become environment settings, so uvicorn's worker processes see the same values."""
-    for flag in ("host", "port", "workers", "data_dir", "database_url", "public_url"):
+    for flag in ("host", "port", "workers", "data_dir", "database_url", "public_url", "rules_dir"):
         value = getattr(args, flag, None)
         if value is not None:
             os.environ[f"GANGWAY_{flag.upper()}"] = str(value)
@@ -70,7 +73,20 @@ def _serve(settings: Settings, _args: argparse.Namespace) -> int:
     import uvicorn
 
     from gangway.bootstrap import prepare
+    from gangway.requirements import RuleFileError, load_rules
 
+    # Checked here, once, before any worker starts: a bad rule file stops the boot.
+    if settings.rules_dir is not None and not settings.rules_dir.is_dir():
+        print(f"gangway: rules directory {settings.rules_dir} does not exist", file=sys.stderr)
+        return 2
+    try:
+        load_rules(settings.rules_dir)
+    except RuleFileError as exc:
+        print(
+            f"gangway: refusing to start, a requirement rule file is invalid:\n  {exc}",
+            file=sys.stderr,
+        )
+        return 2
     prepared = prepare(settings)
     origin = settings.resolved_public_url()
     print(f"Gangway listening on http://{settings.host}:{settings.port} ({_storage(settings)})")

@@ -39,6 +39,9 @@ class IdempotencyRepository:
     def __init__(self, conn: Connection, sealer: Sealer) -> None:
         self._conn = conn
         self._sealer = sealer
+        self._absent: set[str] = set()
+        """Keys that ``find`` saw no row for in this transaction: ``store`` can skip clearing
+        an expired predecessor (one statement less inside SQLite's write lock)."""
 
     def find(
         self, principal: KeyPrincipal, key: str, *, not_before_ms: int
@@ -47,6 +50,7 @@ class IdempotencyRepository:
         where = {"platform_id": principal.platform_id, "livemode": principal.livemode, "key": key}
         row = _FIND.first(self._conn, where)
         if row is None:
+            self._absent.add(key)
             return None
         if row.created_ms < not_before_ms:
             return None
@@ -66,15 +70,16 @@ class IdempotencyRepository:
     ) -> None:
         """Record the response; runs in the write transaction, which may also drop the key's
         expired predecessor (never a read transaction: on SQLite that write could not wait)."""
-        _DELETE_EXPIRED.execute(
-            self._conn,
-            {
-                "platform_id": principal.platform_id,
-                "livemode": principal.livemode,
-                "key": key,
-                "not_before_ms": not_before_ms,
-            },
-        )
+        if key not in self._absent:
+            _DELETE_EXPIRED.execute(
+                self._conn,
+                {
+                    "platform_id": principal.platform_id,
+                    "livemode": principal.livemode,
+                    "key": key,
+                    "not_before_ms": not_before_ms,
+                },
+            )
         _INSERT.execute(
             self._conn,
             {
