@@ -1,10 +1,11 @@
 """Accounts API throughput and latency over loopback, against a ceiling measured in the same run.
 
 Starts ``gangway serve`` (SQLite, 2 workers) and a raw ASGI hello world on the same uvicorn
-settings, drives each with wrk (32 connections, fixed duration), and prints req/s, p50, p99 and
-each operation's ratio to the ceiling. Needs ``wrk`` (Debian: ``apt-get install wrk``).
+settings, drives each with wrk (32 connections, fixed duration) in alternating rounds, and prints
+the median req/s, p50 and p99 and each operation's ratio to the ceiling. Needs ``wrk`` (Debian:
+``apt-get install wrk``).
 
-    .venv/bin/python bench/api_throughput.py [--seconds 10] [--connections 32] [--workers 2]
+    .venv/bin/python bench/api_throughput.py [--seconds 10] [--rounds 3] [--connections 32] [--workers 2]
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,6 +27,7 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+CEILING = "ceiling (raw ASGI hello world)"
 
 CREATE_BODY = {
     "display_name": "Bench Shop",
@@ -60,78 +63,71 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--accounts", type=int, default=1000, help="accounts to retrieve from")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="ceiling, retrieve, create in turn; medians reported"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("bench needs wrk: apt-get install wrk", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="gangway-bench-") as tmp:
         workdir = Path(tmp)
-        results = []
-        ceiling_port = _free_port()
+        ceiling_port, port = _free_port(), _free_port()
         ceiling = _start(
             [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "bench.hello:app",
-                "--port",
-                str(ceiling_port),
-                "--workers",
-                str(args.workers),
-                "--log-level",
-                "warning",
-                "--no-access-log",
+                *(sys.executable, "-m", "uvicorn", "bench.hello:app", "--port", str(ceiling_port)),
+                *("--workers", str(args.workers), "--log-level", "warning", "--no-access-log"),
             ],
             workdir / "ceiling.log",
         )
-        try:
-            _wait(f"http://127.0.0.1:{ceiling_port}/")
-            results.append(
-                _wrk(
-                    "ceiling (raw ASGI hello world)",
-                    f"http://127.0.0.1:{ceiling_port}/",
-                    None,
-                    args,
-                    workdir,
-                )
-            )
-        finally:
-            _stop(ceiling)
-
-        port = _free_port()
-        env = {**os.environ, "GANGWAY_DATA_DIR": str(workdir / "data")}
         server = _start(
             [
-                sys.executable,
-                "-m",
-                "gangway.cli.main",
-                "serve",
-                "--port",
-                str(port),
-                "--workers",
-                str(args.workers),
+                *(sys.executable, "-m", "gangway.cli.main", "serve", "--port", str(port)),
+                *("--workers", str(args.workers)),
             ],
             workdir / "gangway.log",
-            env=env,
+            env={**os.environ, "GANGWAY_DATA_DIR": str(workdir / "data")},
         )
         try:
-            base = f"http://127.0.0.1:{port}"
+            ceiling_url, base = f"http://127.0.0.1:{ceiling_port}/", f"http://127.0.0.1:{port}"
+            _wait(ceiling_url)
             _wait(f"{base}/_gangway/health")
             key = (workdir / "data" / "test_secret_key").read_text().strip()
-            ids = _seed(base, key, args.accounts)
-            results.append(
-                _wrk("retrieve account", base, _retrieve_script(key, ids, workdir), args, workdir)
-            )
-            results.append(
-                _wrk("create account", base, _create_script(key, workdir), args, workdir)
-            )
+            retrieve = _retrieve_script(key, _seed(base, key, args.accounts), workdir)
+            create = _create_script(key, workdir)
+            # Rounds alternate the three loads, so a noisy minute hits all of them alike.
+            rounds: list[list[Result]] = []
+            for _ in range(args.rounds):
+                rounds.append(
+                    [
+                        _wrk(CEILING, ceiling_url, None, args, workdir),
+                        _wrk("retrieve account", base, retrieve, args, workdir),
+                        _wrk("create account", base, create, args, workdir),
+                    ]
+                )
         finally:
             _stop(server)
+            _stop(ceiling)
+    results = [_median([r[i] for r in rounds]) for i in range(3)]
     ceiling_rps = results[0].requests_per_second
     for result in results[1:]:
-        result.ratio_to_ceiling = result.requests_per_second / ceiling_rps if ceiling_rps else None
-    _report(results, args)
+        result.ratio_to_ceiling = result.requests_per_second / ceiling_rps
+    spread = sorted(r[0].requests_per_second for r in rounds)
+    _report(results, args, spread)
     return 0
+
+
+def _median(runs: list[Result]) -> Result:
+    def mid(values: list[float]) -> float:
+        return statistics.median(values)
+
+    return Result(
+        name=runs[0].name,
+        requests_per_second=mid([r.requests_per_second for r in runs]),
+        p50_ms=mid([r.p50_ms for r in runs]),
+        p99_ms=mid([r.p99_ms for r in runs]),
+        non_2xx=sum(r.non_2xx for r in runs),
+    )
 
 
 def _seed(base: str, key: str, count: int) -> list[str]:
@@ -207,10 +203,11 @@ def _latency(output: str, percentile: str) -> float:
     return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
 
-def _report(results: list[Result], args: argparse.Namespace) -> None:
+def _report(results: list[Result], args: argparse.Namespace, ceiling_spread: list[float]) -> None:
     print(
         f"\nGangway API benchmark: SQLite, {args.workers} workers, {args.connections} connections, "
-        f"{args.seconds}s each, {os.cpu_count()} CPUs, loopback\n"
+        f"{args.seconds}s each, {args.rounds} alternating rounds (medians), {os.cpu_count()} CPUs, "
+        "loopback\n"
     )
     print(
         f"{'operation':34} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'vs ceiling':>10}"
@@ -220,6 +217,8 @@ def _report(results: list[Result], args: argparse.Namespace) -> None:
         print(
             f"{r.name:34} {r.requests_per_second:>10.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {r.non_2xx:>8} {ratio:>10}"
         )
+    low, high = ceiling_spread[0], ceiling_spread[-1]
+    print(f"\nceiling across rounds: {low:.0f} to {high:.0f} req/s (the machine's noise)")
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "api_throughput.json").write_text(json.dumps([asdict(r) for r in results], indent=2))
