@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from datetime import UTC, datetime
 from typing import Protocol
@@ -36,7 +37,13 @@ class FixedClock:
 def to_rfc3339(ms: int) -> str:
     """``1700000000123`` -> ``2023-11-14T22:13:20.123Z``: UTC with milliseconds, as v2 emits."""
     seconds, millis = divmod(ms, 1000)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{millis:03d}Z"
+    return f"{_second(seconds)}.{millis:03d}Z"
+
+
+@functools.lru_cache(maxsize=4096)
+def _second(seconds: int) -> str:
+    """Every response renders a few timestamps, and most fall in recent seconds: cached."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
 
 
 def from_rfc3339(text: str) -> int:
