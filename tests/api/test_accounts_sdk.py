@@ -321,3 +321,85 @@ def test_concurrent_requests_with_one_key_create_one_account(server: RunningServ
         results = list(pool.map(attempt, range(8)))
     ids = {r for r in results if r != "conflict"}
     assert len(ids) == 1, results
+
+
+def complete_us_individual() -> dict[str, object]:
+    params = us_individual_merchant()
+    params["identity"] = {
+        "country": "us",
+        "entity_type": "individual",
+        "individual": {
+            "given_name": "Jenny",
+            "surname": "Rosen",
+            "email": "jenny@example.com",
+            "phone": "+14155550123",
+            "date_of_birth": {"day": 1, "month": 1, "year": 1901},
+            "address": {
+                "country": "us",
+                "line1": "address_full_match",
+                "city": "San Francisco",
+                "state": "CA",
+                "postal_code": "94111",
+            },
+            "id_numbers": [{"type": "us_ssn_last_4", "value": "0000"}],
+        },
+        "attestations": {
+            "terms_of_service": {
+                "account": {"date": "2026-11-26T10:00:00.000Z", "ip": "203.0.113.7"}
+            }
+        },
+    }
+    params["configuration"] = {
+        "merchant": {"mcc": "5734", "capabilities": {"card_payments": {"requested": True}}}
+    }
+    params["defaults"] = {
+        "profile": {"business_url": "https://accessible.stripe.com"},
+        "responsibilities": {"fees_collector": "application", "losses_collector": "application"},
+    }
+    return params
+
+
+def test_a_complete_account_has_card_payments_active(client: stripe.StripeClient) -> None:
+    account = client.v2.core.accounts.create(
+        {**complete_us_individual(), "include": ["configuration.merchant", "requirements"]}
+    )
+    capabilities = account.configuration.merchant.capabilities
+    assert capabilities.card_payments.status == "active"
+    assert capabilities.card_payments.status_details == []
+    assert capabilities.stripe_balance.payouts.status == "restricted"  # no bank account yet
+    past_due = [
+        e.description
+        for e in account.requirements.entries
+        if e.minimum_deadline.status == "past_due"
+    ]
+    assert past_due == ["external_account"]
+
+
+def test_terms_cannot_be_accepted_on_behalf_when_stripe_collects(
+    client: stripe.StripeClient,
+) -> None:
+    params = complete_us_individual()
+    params["defaults"] = {
+        "profile": {"business_url": "https://accessible.stripe.com"}
+    }  # collector: stripe
+    with pytest.raises(stripe.InvalidRequestError) as caught:
+        client.v2.core.accounts.create(params)  # type: ignore[arg-type]
+    assert caught.value.code == "tos_acceptance_on_behalf_not_allowed"
+    assert caught.value.param == "identity[attestations][terms_of_service]"
+
+
+def test_deactivating_a_configuration(client: stripe.StripeClient) -> None:
+    account = client.v2.core.accounts.create(complete_us_individual())
+    updated = client.v2.core.accounts.update(
+        account.id,
+        {"configuration": {"merchant": {"applied": False}}, "include": ["configuration.merchant"]},
+    )
+    assert updated.applied_configurations == []
+    assert updated.configuration.merchant.applied is False
+    with pytest.raises(stripe.InvalidRequestError) as caught:
+        client.v2.core.accounts.update(account.id, {"configuration": {"merchant": {"mcc": "5812"}}})
+    assert caught.value.code == "configuration_cannot_be_updated_while_deactivated"
+    again = client.v2.core.accounts.update(
+        account.id, {"configuration": {"merchant": {"applied": True}}}
+    )
+    assert again.applied_configurations == ["merchant"]

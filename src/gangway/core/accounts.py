@@ -116,6 +116,7 @@ def check_account(
     """Cross-field rules on the merged document; ``params`` says what this request touched."""
     _check_responsibilities(document, params)
     _check_identity(document, params, previous)
+    _check_terms_of_service(document, params)
     _check_contact_email(document)
 
 
@@ -225,6 +226,17 @@ def _check_identity(
             f"{identity.get('entity_type')} use the persons API for its representative and owners.",
             code="entity_type_not_individual",
             param="identity[individual]",
+        )
+
+
+def _check_terms_of_service(document: Mapping[str, Any], params: Mapping[str, Any]) -> None:
+    attestations = (params.get("identity") or {}).get("attestations") or {}
+    if "terms_of_service" in attestations and requirements_collector(document) == "stripe":
+        raise InvalidRequest(
+            "TOS cannot be accepted on behalf of accounts when requirement collection is "
+            "`stripe`: the account holder accepts them in the hosted onboarding flow.",
+            code="tos_acceptance_on_behalf_not_allowed",
+            param="identity[attestations][terms_of_service]",
         )
 
 
