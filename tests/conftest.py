@@ -6,8 +6,10 @@ databases on; with ``GANGWAY_REQUIRE_POSTGRES=1`` (CI) a missing server fails in
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -79,7 +81,10 @@ def start_server(
         args += ["--database-url", database_url]
     data_dir.mkdir(parents=True, exist_ok=True)
     with open(data_dir / "server.log", "wb") as log:  # the child keeps its own descriptor
-        process = subprocess.Popen(args, env=environment, stdout=log, stderr=subprocess.STDOUT)
+        # its own session: stop_server (and tests that kill it) reach the workers too
+        process = subprocess.Popen(
+            args, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -91,7 +96,7 @@ def start_server(
         except httpx.TransportError:
             time.sleep(0.05)
     else:
-        process.kill()
+        os.killpg(process.pid, signal.SIGKILL)
         raise RuntimeError("gangway serve did not become healthy within 30 s")
     key = (data_dir / "test_secret_key").read_text().strip()
     return RunningServer(
@@ -100,12 +105,21 @@ def start_server(
 
 
 def stop_server(server: RunningServer) -> None:
-    server.process.terminate()
+    """Stop the server and every worker it started (they share its process group)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.process.pid, signal.SIGTERM)
     try:
         server.process.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        server.process.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.process.pid, signal.SIGKILL)
         server.process.wait()
+
+
+def kill_server(server: RunningServer) -> None:
+    """SIGKILL the server and its workers at once: no shutdown code runs anywhere."""
+    os.killpg(server.process.pid, signal.SIGKILL)
+    server.process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
