@@ -17,7 +17,6 @@ from gangway.core.keys import KeyPrincipal
 from gangway.requirements import load_rules
 from gangway.settings import Settings
 from gangway.store.database import Database
-from gangway.store.group_commit import GroupCommit
 from gangway.store.uow import Store
 
 __all__ = ["Gangway", "asgi_factory", "create_app"]
@@ -36,8 +35,7 @@ class Gangway:
         self.clock = clock
         self.rules = load_rules(settings.rules_dir)
         self.database = Database(settings.resolved_database_url())
-        group = GroupCommit(self.database) if self.database.is_sqlite else None
-        self.store = Store(self.database, sealer_for(settings), group)
+        self.store = Store(self.database, sealer_for(settings))
         self.api = ApiApp(
             routes=routes(self.rules),
             store=self.store,

@@ -1,7 +1,8 @@
-"""Under group commit, no answer leaves before the write it reports is committed.
+"""No answer leaves before the write it reports is committed.
 
-Drives the real ASGI app in-process with several creates in one event-loop turn (so they share a
-batch); at the moment each response starts, a separate connection must already see its account.
+Drives the real ASGI app in-process with several creates in one event-loop turn; at the moment
+each response goes out, a separate connection must already see its account. (Guards any future
+batching of commits: an answer must wait for its batch.)
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from gangway.bootstrap import prepare
 from gangway.settings import Settings
 
 
-def test_responses_start_only_after_their_batch_committed(tmp_path: Path) -> None:
+def test_responses_go_out_only_after_their_write_committed(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "data")
     key = prepare(settings).first_test_key
     app = create_app(settings)

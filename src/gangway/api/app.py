@@ -10,7 +10,6 @@ synchronous and run to completion inside the transaction, so a transaction never
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import re
@@ -163,7 +162,7 @@ class ApiApp:
             api_version=headers.get("stripe-version"),
         )
         if key is None:
-            status, body = await self._run(route, call, params, args)
+            status, body = self._run(route, call, params, args)
             return status, body, False
         if not _IDEMPOTENCY_KEY.match(key):
             raise InvalidRequest(
@@ -171,7 +170,7 @@ class ApiApp:
                 code="idempotency_key_invalid",
             )
         fingerprint = _fingerprint(method, path, scope.get("query_string", b""), decoded)
-        return await self._run_idempotent(route, call, params, args, key, fingerprint, method, path)
+        return self._run_idempotent(route, call, params, args, key, fingerprint, method, path)
 
     def _route(self, method: str, path: str) -> tuple[Route, tuple[str, ...]]:
         parts = path.strip("/").split("/")
@@ -243,18 +242,14 @@ class ApiApp:
             return param_checks.check(route.params, decoded)
         return coerce(route.params, decoded) if decoded else {}
 
-    async def _run(
+    def _run(
         self, route: Route, call: Call, params: dict[str, Any], args: tuple[str, ...]
     ) -> tuple[int, bytes]:
-        with (
-            self._db_errors(),
-            self._store.unit_of_work(write=route.write, batched=route.write) as uow,
-        ):
+        with self._db_errors(), self._store.unit_of_work(write=route.write) as uow:
             status, body = route.handler(Request(call=call, params=params, args=args, uow=uow))
-        await _durable(uow)
         return status, orjson.dumps(body)
 
-    async def _run_idempotent(
+    def _run_idempotent(
         self,
         route: Route,
         call: Call,
@@ -273,8 +268,7 @@ class ApiApp:
         transaction. If a concurrent request with the key committed in between, storing the key
         fails on the primary key (on PostgreSQL after waiting for that transaction), this
         transaction rolls back whole, and the winner's response is replayed: never two
-        creations. Under group commit the winner may sit in this very batch, so a replay waits
-        for the batch like any other answer.
+        creations.
         """
         principal: KeyPrincipal = call.principal
         not_before = call.now_ms - self._idempotency_ttl_ms
@@ -284,35 +278,30 @@ class ApiApp:
             if stored is not None:
                 raise _Stored(stored)
 
-        opened: UnitOfWork | None = None
         try:
             with (
                 self._db_errors(),
-                self._store.unit_of_work(
-                    write=True, on_begin=replay_if_stored, batched=True
-                ) as uow,
+                self._store.unit_of_work(write=True, on_begin=replay_if_stored) as uow,
             ):
-                opened = uow
                 status, body = route.handler(Request(call=call, params=params, args=args, uow=uow))
                 encoded = orjson.dumps(body)
-                if status < 400:
-                    uow.idempotency.store(
-                        principal,
-                        key,
-                        method=method,
-                        path=path,
-                        response=StoredResponse(fingerprint, status, encoded),
-                        now_ms=call.now_ms,
-                        not_before_ms=not_before,
-                    )
-            await _durable(uow)
-            return status, encoded, False
+                if status >= 400:
+                    return status, encoded, False
+                uow.idempotency.store(
+                    principal,
+                    key,
+                    method=method,
+                    path=path,
+                    response=StoredResponse(fingerprint, status, encoded),
+                    now_ms=call.now_ms,
+                    not_before_ms=not_before,
+                )
+                return status, encoded, False
         except _Stored as found:
-            await _durable(opened)
             return _replay(found.stored, fingerprint)
         except IntegrityError:
-            with self._store.unit_of_work(write=False) as reader:
-                stored = reader.idempotency.find(principal, key, not_before_ms=not_before)
+            with self._store.unit_of_work(write=False) as uow:
+                stored = uow.idempotency.find(principal, key, not_before_ms=not_before)
             if stored is None:
                 raise
             return _replay(stored, fingerprint)
@@ -328,13 +317,6 @@ class ApiApp:
                     "The database is busy; retry the request.", code="lock_timeout"
                 ) from exc
             raise
-
-
-async def _durable(uow: UnitOfWork | None) -> None:
-    """Wait until work that joined a group commit is committed. Shielded: the future is shared
-    by the whole batch, and a client that hangs up must not cancel the others' commit."""
-    if uow is not None and uow.ticket is not None:
-        await asyncio.shield(uow.ticket)
 
 
 class _Stored(Exception):

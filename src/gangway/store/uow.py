@@ -9,7 +9,6 @@ write request needs one transaction, not a read transaction and then a write one
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from functools import cached_property
@@ -17,7 +16,6 @@ from functools import cached_property
 from sqlalchemy import Connection
 
 from gangway.store.database import Database
-from gangway.store.group_commit import GroupCommit
 from gangway.store.repos.accounts import AccountRepository
 from gangway.store.repos.idempotency import IdempotencyRepository
 from gangway.store.repos.keys import KeyRepository
@@ -37,28 +35,19 @@ class UnitOfWork:
         *,
         write: bool,
         on_begin: OnBegin | None = None,
-        group: GroupCommit | None = None,
     ) -> None:
         self._database = database
         self._sealer = sealer
         self._stack = stack
         self._write = write
         self._on_begin = on_begin
-        self._group = group
         self._conn: Connection | None = None
-        self.ticket: asyncio.Future[None] | None = None
-        """Set when this work joined a group commit: resolves once it is durable."""
 
     @property
     def conn(self) -> Connection:
         """The transaction, begun on first use."""
         if self._conn is None:
-            if self._group is not None:
-                self._conn, self.ticket = self._stack.enter_context(self._group.savepoint())
-            else:
-                self._conn = self._stack.enter_context(
-                    self._database.transaction(write=self._write)
-                )
+            self._conn = self._stack.enter_context(self._database.transaction(write=self._write))
             if self._on_begin is not None:
                 self._on_begin(self)
         return self._conn
@@ -77,24 +66,12 @@ class UnitOfWork:
 
 
 class Store:
-    def __init__(
-        self, database: Database, sealer: Sealer, group: GroupCommit | None = None
-    ) -> None:
+    def __init__(self, database: Database, sealer: Sealer) -> None:
         self.database = database
         self._sealer = sealer
-        self._group = group
 
     @contextmanager
-    def unit_of_work(
-        self, *, write: bool, on_begin: OnBegin | None = None, batched: bool = False
-    ) -> Iterator[UnitOfWork]:
-        """Commits when the block ends normally; any exception rolls everything back.
-
-        ``batched`` (from the event loop only) lets a write join the group commit where there is
-        one; the caller must then await ``ticket`` before telling anyone the write happened.
-        """
-        group = self._group if write and batched else None
+    def unit_of_work(self, *, write: bool, on_begin: OnBegin | None = None) -> Iterator[UnitOfWork]:
+        """Commits when the block ends normally; any exception rolls everything back."""
         with ExitStack() as stack:
-            yield UnitOfWork(
-                self.database, self._sealer, stack, write=write, on_begin=on_begin, group=group
-            )
+            yield UnitOfWork(self.database, self._sealer, stack, write=write, on_begin=on_begin)
