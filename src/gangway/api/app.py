@@ -185,8 +185,8 @@ class ApiApp:
         if other_method:
             raise MethodNotAllowed(f"{method} is not allowed on {path}.")
         raise NotFound(
-            f"Unrecognized request URL ({method}: {path}). Gangway serves the v2 Core API "
-            "(accounts, persons, account links, events, event destinations).",
+            f"Unrecognized request URL ({method}: {path}). Gangway's README lists the v2 Core "
+            "endpoints it serves.",
             code="unrecognized_request_url",
         )
 

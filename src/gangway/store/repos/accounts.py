@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
+from gangway.core.accounts import applied_configurations
 from gangway.core.keys import KeyPrincipal
 from gangway.core.pagination import Cursor
 from gangway.store.fastpath import DriverStatement
@@ -16,8 +17,6 @@ from gangway.store.sealing import Sealer
 from gangway.store.tables import accounts, persons
 
 __all__ = ["AccountRecord", "AccountRepository", "PersonRecord"]
-
-CONFIGURATIONS = ("customer", "merchant", "recipient")
 
 # Statements built once: building and cache-keying a select costs more than running it.
 _GET = select(accounts).where(
@@ -57,8 +56,7 @@ class AccountRecord:
     version: int = 1
 
     def applied(self) -> list[str]:
-        configuration = self.document.get("configuration") or {}
-        return [name for name in CONFIGURATIONS if (configuration.get(name) or {}).get("applied")]
+        return applied_configurations(self.document)
 
 
 @dataclass
