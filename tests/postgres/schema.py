@@ -43,3 +43,18 @@ def schema_snapshot(conn: sa.Connection) -> dict[str, Any]:
         }
         for table in sorted(inspector.get_table_names())
     }
+
+
+def head_revision() -> str:
+    """The newest migration, read from the scripts (so new migrations need no test edits)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    import gangway.store.migrate as migrate
+
+    config = Config()
+    config.set_main_option("script_location", str(migrate._SCRIPTS))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    if head is None:
+        raise RuntimeError("no migrations found")
+    return head

@@ -10,9 +10,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tests.postgres.schema import schema_differences, schema_snapshot
+from gangway.store.tables import metadata
+from tests.postgres.schema import head_revision, schema_differences, schema_snapshot
 
-TABLES = {"platforms", "api_keys", "accounts", "persons", "idempotency_keys", "alembic_version"}
+TABLES = {*metadata.tables, "alembic_version"}
 
 
 def db_upgrade(database_url: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -55,7 +56,7 @@ def test_upgrade_creates_the_schema_and_a_second_run_changes_nothing(
     assert "database is up to date" in first.stderr
     after_first = _state(fresh_postgres)
     assert set(after_first["schema"]) == TABLES
-    assert after_first["version"] == [("0001",)]
+    assert after_first["version"] == [(head_revision(),)]
     assert len(after_first["platforms"]) == 1
     assert len(after_first["keys"]) == 1
     assert (tmp_path / "test_secret_key").read_text().startswith("sk_test_")
@@ -80,7 +81,7 @@ def test_the_comparison_sees_a_schema_that_drifted(fresh_postgres: str, tmp_path
     engine = sa.create_engine(fresh_postgres)
     try:
         with engine.begin() as conn:
-            conn.exec_driver_sql("DROP INDEX ix_accounts_next_change_ms")
+            conn.exec_driver_sql("DROP INDEX ix_accounts_due")
             conn.exec_driver_sql("ALTER TABLE persons ADD COLUMN extra TEXT")
     finally:
         engine.dispose()
@@ -106,7 +107,7 @@ def test_processes_upgrading_one_database_at_once_all_succeed_with_one_platform(
         _out, err = process.communicate(timeout=60)
         assert process.returncode == 0, err
     state = _state(fresh_postgres)
-    assert state["version"] == [("0001",)]
+    assert state["version"] == [(head_revision(),)]
     assert len(state["platforms"]) == 1
     assert {platform for _key, platform in state["keys"]} == {state["platforms"][0][0]}
     assert schema_differences(fresh_postgres) == []

@@ -74,12 +74,36 @@ def deadline_at(
     triggered_ms: int | None,
     now_ms: int,
     awaiting_stripe: bool = False,
+    blocked_ms: int | None = None,
 ) -> Deadline:
     """The status of an unsatisfied (or unverified) requirement under ``policy`` at ``now_ms``.
 
     While Stripe (the operator) is verifying, the user cannot act, so the status stops at
-    ``currently_due``: a slow review never makes a requirement past due.
+    ``currently_due``: a slow review never makes a requirement past due. A test-mode block
+    (``blocked_ms``) turns what is currently due for the user past due from that instant.
     """
+    deadline = _deadline_at(
+        policy,
+        created_ms=created_ms,
+        triggered_ms=triggered_ms,
+        now_ms=now_ms,
+        awaiting_stripe=awaiting_stripe,
+    )
+    if blocked_ms is None or awaiting_stripe or deadline.status != CURRENTLY_DUE:
+        return deadline
+    if now_ms >= blocked_ms:
+        return _PAST_DUE_NOW
+    return Deadline(CURRENTLY_DUE, min(blocked_ms, deadline.time_ms or blocked_ms), blocked_ms)
+
+
+def _deadline_at(
+    policy: Policy,
+    *,
+    created_ms: int,
+    triggered_ms: int | None,
+    now_ms: int,
+    awaiting_stripe: bool,
+) -> Deadline:
     if policy.immediate:
         return _WAITING_ON_STRIPE if awaiting_stripe else _PAST_DUE_NOW
     start = None if policy.start_after_ms is None else created_ms + policy.start_after_ms

@@ -63,6 +63,9 @@ class AccountFacts:
     persons: Sequence[Mapping[str, Any]]
     verifications: Mapping[VerificationKey, Verification] = field(default_factory=dict)
     triggered_ms: int | None = None
+    blocked_ms: int | None = None
+    """Test mode's charge or payout block: from this instant, whatever is currently due for the
+    user is past due (Stripe's trigger cards "move any currently due requirements to overdue")."""
 
 
 def is_mapping(value: Any) -> TypeGuard[Mapping[str, Any]]:

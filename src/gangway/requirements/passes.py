@@ -153,6 +153,7 @@ class Pass:
             triggered_ms=scope.triggered_ms,
             now_ms=self.now_ms,
             awaiting_stripe=awaiting_stripe,
+            blocked_ms=scope.blocked_ms,
         )
         if self.track_changes:
             self.out.note_change(deadline.next_change_ms)

@@ -61,6 +61,7 @@ class Scope:
         "parents",
         "person_parents",
         "triggered_ms",
+        "blocked_ms",
         "verifications",
     )
 
@@ -69,6 +70,7 @@ class Scope:
         self.verifications: Mapping[VerificationKey, Verification] = facts.verifications
         self.created_ms = facts.created_ms
         self.triggered_ms = facts.triggered_ms
+        self.blocked_ms = facts.blocked_ms
         #: Parent paths of account fields and of Person fields, as plans number them.
         self.parents: Sequence[tuple[str, ...]] = plans.account_parents
         self.person_parents: Sequence[tuple[str, ...]] = plans.person_parents

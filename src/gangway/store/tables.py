@@ -20,7 +20,18 @@ from sqlalchemy import (
     Table,
 )
 
-__all__ = ["accounts", "api_keys", "idempotency_keys", "metadata", "persons", "platforms"]
+__all__ = [
+    "accounts",
+    "api_keys",
+    "clocks",
+    "events",
+    "idempotency_keys",
+    "metadata",
+    "persons",
+    "platforms",
+    "verification_decisions",
+    "verifications",
+]
 
 metadata = MetaData(
     naming_convention={
@@ -64,10 +75,14 @@ accounts = Table(
     Column("cfg_merchant", Boolean, nullable=False, default=False),
     Column("cfg_recipient", Boolean, nullable=False, default=False),
     Column("next_change_ms", BigInteger, nullable=True),
+    Column("evaluated_ms", BigInteger, nullable=True),
+    Column("triggered_ms", BigInteger, nullable=True),
+    Column("blocked_ms", BigInteger, nullable=True),
     Column("version", Integer, nullable=False, default=1),
     Column("sealed", LargeBinary, nullable=False),
     Index("ix_accounts_listing", "platform_id", "livemode", "closed", "created_ms", "id"),
-    Index("ix_accounts_next_change_ms", "next_change_ms"),
+    # the deadline sweep: due accounts of one platform and mode, soonest first
+    Index("ix_accounts_due", "platform_id", "livemode", "next_change_ms"),
 )
 
 persons = Table(
@@ -95,3 +110,60 @@ idempotency_keys = Table(
     Column("created_ms", BigInteger, nullable=False),
     Index("ix_idempotency_keys_created_ms", "created_ms"),
 )
+
+clocks = Table(
+    "clocks",
+    metadata,
+    Column("platform_id", String(64), ForeignKey("platforms.id"), primary_key=True),
+    Column("offset_ms", BigInteger, nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
+)
+"""A platform's test-mode clock: real time plus ``offset_ms``. Live mode always runs on real time."""
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("platform_id", String(64), ForeignKey("platforms.id"), nullable=False),
+    Column("livemode", Boolean, nullable=False),
+    Column("type", String(120), nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("object_id", String(80), nullable=True),
+    Column("sealed", LargeBinary, nullable=False),
+    Index("ix_events_listing", "platform_id", "livemode", "created_ms", "id"),
+    Index("ix_events_object", "platform_id", "livemode", "object_id", "created_ms"),
+)
+
+verifications = Table(
+    "verifications",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.id"), nullable=False),
+    Column("platform_id", String(64), ForeignKey("platforms.id"), nullable=False),
+    Column("livemode", Boolean, nullable=False),
+    Column("subject", String(80), nullable=True),
+    Column("kind", String(64), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("decide_at_ms", BigInteger, nullable=True),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
+    Column("sealed", LargeBinary, nullable=False),
+    Index("ix_verifications_account", "account_id", "subject", "kind"),
+    Index("ix_verifications_queue", "platform_id", "livemode", "status", "created_ms", "id"),
+)
+"""One row per verifiable submission (a date of birth, an ID number, a document...). A changed
+value gets a new fingerprint and so a new row; decisions are appended to the audit table."""
+
+verification_decisions = Table(
+    "verification_decisions",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("verification_id", String(80), ForeignKey("verifications.id"), nullable=False),
+    Column("decided_ms", BigInteger, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("sealed", LargeBinary, nullable=False),
+    Index("ix_verification_decisions_verification", "verification_id", "decided_ms"),
+)
+"""Append-only audit trail: who decided what about which verification, when, and why."""

@@ -53,6 +53,10 @@ class AccountRecord:
     closed: bool
     document: dict[str, Any]
     next_change_ms: int | None = None
+    evaluated_ms: int | None = None
+    """When requirements were last evaluated: the sweep compares then with now."""
+    triggered_ms: int | None = None
+    blocked_ms: int | None = None
     version: int = 1
 
     def applied(self) -> list[str]:
@@ -157,6 +161,9 @@ class AccountRepository:
             closed=row.closed,
             document=orjson.loads(self._sealer.open(row.sealed, row.id)),
             next_change_ms=row.next_change_ms,
+            evaluated_ms=row.evaluated_ms,
+            triggered_ms=row.triggered_ms,
+            blocked_ms=row.blocked_ms,
             version=row.version,
         )
 
@@ -173,6 +180,9 @@ class AccountRepository:
             "cfg_merchant": "merchant" in applied,
             "cfg_recipient": "recipient" in applied,
             "next_change_ms": record.next_change_ms,
+            "evaluated_ms": record.evaluated_ms,
+            "triggered_ms": record.triggered_ms,
+            "blocked_ms": record.blocked_ms,
             "version": record.version,
             "sealed": self._sealer.seal(orjson.dumps(record.document), record.id),
         }
