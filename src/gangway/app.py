@@ -15,6 +15,7 @@ from gangway.bootstrap import sealer_for
 from gangway.core.clock import Clock, SystemClock
 from gangway.core.keys import KeyPrincipal
 from gangway.requirements import load_rules
+from gangway.services.clocks import Clocks
 from gangway.settings import Settings
 from gangway.store.database import Database
 from gangway.store.uow import Store
@@ -36,11 +37,12 @@ class Gangway:
         self.rules = load_rules(settings.rules_dir)
         self.database = Database(settings.resolved_database_url())
         self.store = Store(self.database, sealer_for(settings))
+        self.clocks = Clocks(self.store, clock)
         self.api = ApiApp(
             routes=routes(self.rules),
             store=self.store,
             authenticator=Authenticator(self._principal),
-            now_ms=clock.now_ms,
+            now_ms=self.clocks.now_ms,
             max_body_bytes=settings.max_body_bytes,
             idempotency_ttl_ms=settings.idempotency_ttl_hours * 3_600_000,
         )

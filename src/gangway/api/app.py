@@ -100,7 +100,7 @@ class ApiApp:
         routes: list[Route],
         store: Store,
         authenticator: Authenticator,
-        now_ms: Callable[[], int],
+        now_ms: Callable[[KeyPrincipal], int],
         max_body_bytes: int,
         idempotency_ttl_ms: int,
     ) -> None:
@@ -156,7 +156,7 @@ class ApiApp:
         key = headers.get("idempotency-key") if method in ("POST", "DELETE") else None
         call = Call(
             principal=principal,
-            now_ms=self._now_ms(),
+            clock=lambda: self._now_ms(principal),
             request_id=request_id,
             idempotency_key=key,
             api_version=headers.get("stripe-version"),

@@ -42,7 +42,7 @@ def routes(rules: RuleBook) -> list[Route]:
         _refuse_tokens(request.params, "account_token")
         record, evaluation = accounts.build(request.call, request.params, rules)
         body = render.account(record, set(request.params.get("include") or ()), evaluation)
-        accounts.add(request.uow, record)  # the transaction begins here
+        accounts.add(request.uow, request.call, record)  # the transaction begins here
         return 200, body
 
     def retrieve_account(request: Request) -> tuple[int, dict[str, Any]]:
@@ -56,7 +56,7 @@ def routes(rules: RuleBook) -> list[Route]:
         return account_response(request, record)
 
     def close_account(request: Request) -> tuple[int, dict[str, Any]]:
-        record = accounts.close(request.uow, request.call, request.args[0], request.params)
+        record = accounts.close(request.uow, request.call, request.args[0], request.params, rules)
         return account_response(request, record)
 
     def list_accounts(request: Request) -> tuple[int, dict[str, Any]]:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from gangway.core import accounts as domain
+from gangway.core.changes import EventSpec
 from gangway.core.errors import InvalidRequest, NotFound
 from gangway.core.field_checks import CheckContext, check_account_params
 from gangway.core.ids import new_id, random_token
 from gangway.core.pagination import PageRequest
-from gangway.requirements import AccountFacts, Evaluation, RuleBook, evaluate
+from gangway.requirements import Evaluation, RuleBook
+from gangway.services import timeline
 from gangway.services.context import Call
+from gangway.services.events import record_account_events
 from gangway.store.repos.accounts import AccountRecord
 from gangway.store.repos.paging import Page
 from gangway.store.uow import UnitOfWork
@@ -38,13 +41,16 @@ def build(call: Call, params: dict[str, Any], rules: RuleBook) -> tuple[AccountR
     )
     _stamp_individual(record, previous=None, call=call)
     record.document["_gangway"] = {"api_version": call.api_version}
-    first = evaluate(_facts(record, persons=[]), rules, call.now_ms)
+    first = timeline.evaluate_record(record, [], rules, call.now_ms)
     record.next_change_ms = first.next_change_ms
+    record.evaluated_ms = call.now_ms
     return record, first
 
 
-def add(uow: UnitOfWork, record: AccountRecord) -> None:
-    uow.accounts.insert(record)
+def add(uow: UnitOfWork, call: Call, record: AccountRecord) -> None:
+    uow.accounts.insert(record)  # the write transaction begins here
+    created = [EventSpec("v2.core.account.created")]
+    record_account_events(uow, record, created, at_ms=call.now_ms, reason=call.reason())
 
 
 def retrieve(uow: UnitOfWork, call: Call, account_id: str) -> AccountRecord:
@@ -70,11 +76,15 @@ def update(
     record.document = document
     record.updated_ms = call.now_ms
     _stamp_individual(record, previous=previous, call=call)
-    record.next_change_ms = evaluation(uow, record, rules, call.now_ms).next_change_ms
-    return uow.accounts.save(record)
+    timeline.refresh(
+        uow, record, rules, call.now_ms, reason=call.reason(), before_document=previous
+    )
+    return record
 
 
-def close(uow: UnitOfWork, call: Call, account_id: str, params: dict[str, Any]) -> AccountRecord:
+def close(
+    uow: UnitOfWork, call: Call, account_id: str, params: dict[str, Any], rules: RuleBook
+) -> AccountRecord:
     record = _open_for_write(uow, call, account_id)
     applied = record.applied()
     asked = params.get("applied_configurations")
@@ -87,8 +97,8 @@ def close(uow: UnitOfWork, call: Call, account_id: str, params: dict[str, Any]) 
         )
     record.closed = True
     record.updated_ms = call.now_ms
-    record.next_change_ms = None
-    return uow.accounts.save(record)
+    timeline.refresh(uow, record, rules, call.now_ms, reason=call.reason(), before_closed=False)
+    return record
 
 
 def list_page(uow: UnitOfWork, call: Call, page: PageRequest) -> tuple[list[AccountRecord], Page]:
@@ -106,17 +116,7 @@ def evaluation(uow: UnitOfWork, record: AccountRecord, rules: RuleBook, now_ms: 
     persons = [
         {**person.document, "id": person.id} for person in uow.accounts.persons_of(record.id)
     ]
-    return evaluate(_facts(record, persons), rules, now_ms)
-
-
-def _facts(record: AccountRecord, persons: list[dict[str, Any]]) -> AccountFacts:
-    return AccountFacts(
-        id=record.id,
-        livemode=record.livemode,
-        created_ms=record.created_ms,
-        document=record.document,
-        persons=persons,
-    )
+    return timeline.evaluate_record(record, persons, rules, now_ms)
 
 
 def _open_for_write(uow: UnitOfWork, call: Call, account_id: str) -> AccountRecord:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
+from typing import Any
 
 from gangway.core.keys import KeyPrincipal
 
@@ -13,10 +16,16 @@ __all__ = ["Call"]
 @dataclass(frozen=True)
 class Call:
     principal: KeyPrincipal
-    now_ms: int
     request_id: str
+    clock: Callable[[], int]
+    """The caller's "now": real time in live mode, the platform's test clock in test mode. Read
+    once, on first use: a retrieve without includes never needs it."""
     idempotency_key: str | None = None
     api_version: str | None = None
+
+    @cached_property
+    def now_ms(self) -> int:
+        return self.clock()
 
     @property
     def livemode(self) -> bool:
@@ -25,3 +34,10 @@ class Call:
     @property
     def today(self) -> date:
         return datetime.fromtimestamp(self.now_ms / 1000, tz=UTC).date()
+
+    def reason(self) -> dict[str, Any]:
+        """The ``reason`` of an event this request caused."""
+        return {
+            "type": "request",
+            "request": {"id": self.request_id, "idempotency_key": self.idempotency_key},
+        }

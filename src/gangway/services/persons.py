@@ -12,8 +12,9 @@ from gangway.core.field_checks import CheckContext, check_person_params
 from gangway.core.ids import new_id
 from gangway.core.pagination import PageRequest
 from gangway.requirements import RuleBook
-from gangway.services import accounts
+from gangway.services import accounts, timeline
 from gangway.services.context import Call
+from gangway.services.events import record_person_event
 from gangway.store.repos.accounts import AccountRecord, PersonRecord
 from gangway.store.repos.paging import Page
 from gangway.store.uow import UnitOfWork
@@ -36,9 +37,9 @@ def create(
         updated_ms=call.now_ms,
         document=document,
     )
-    _check_total_ownership(uow, account.id, person)
+    before = _check_total_ownership(uow, account.id, person)
     uow.accounts.insert_person(person)
-    _reindex(uow, call, account, rules)
+    _changed(uow, call, account, person.id, "created", before, rules)
     return person
 
 
@@ -64,9 +65,9 @@ def update(
     patch = {k: v for k, v in params.items() if k not in _REQUEST_ONLY}
     person.document = merge_document(person.document, patch)
     person.updated_ms = call.now_ms
-    _check_total_ownership(uow, account.id, person)
+    before = _check_total_ownership(uow, account.id, person)
     uow.accounts.save_person(person)
-    _reindex(uow, call, account, rules)
+    _changed(uow, call, account, person.id, "updated", before, rules)
     return person
 
 
@@ -75,8 +76,9 @@ def delete(
 ) -> PersonRecord:
     account = _writable_account(uow, call, account_id)
     person = retrieve(uow, call, account.id, person_id)
+    before = _snapshot(uow.accounts.persons_of(account.id))
     uow.accounts.delete_person(person.id)
-    _reindex(uow, call, account, rules)
+    _changed(uow, call, account, person.id, "deleted", before, rules)
     return person
 
 
@@ -104,8 +106,12 @@ def _context(call: Call, account: AccountRecord) -> CheckContext:
     return CheckContext(today=call.today, country=country, livemode=call.livemode)
 
 
-def _check_total_ownership(uow: UnitOfWork, account_id: str, changed: PersonRecord) -> None:
-    others = [p for p in uow.accounts.persons_of(account_id) if p.id != changed.id]
+def _check_total_ownership(
+    uow: UnitOfWork, account_id: str, changed: PersonRecord
+) -> list[dict[str, Any]]:
+    """Refuses ownership over 100%; returns the persons as they were, for the change's events."""
+    current = uow.accounts.persons_of(account_id)
+    others = [p for p in current if p.id != changed.id]
     total = sum((_ownership(p.document) for p in others), _ownership(changed.document))
     if total > 100:
         raise InvalidRequest(
@@ -113,6 +119,11 @@ def _check_total_ownership(uow: UnitOfWork, account_id: str, changed: PersonReco
             code="total_person_ownership_exceeded",
             param="relationship[percent_ownership]",
         )
+    return _snapshot(current)
+
+
+def _snapshot(persons: list[PersonRecord]) -> list[dict[str, Any]]:
+    return [{**copy.deepcopy(p.document), "id": p.id} for p in persons]
 
 
 def _ownership(document: dict[str, Any]) -> Decimal:
@@ -120,8 +131,16 @@ def _ownership(document: dict[str, Any]) -> Decimal:
     return Decimal(str(value)) if value is not None else Decimal(0)
 
 
-def _reindex(uow: UnitOfWork, call: Call, account: AccountRecord, rules: RuleBook) -> None:
-    """Persons change the account's requirements, and with them its next deadline."""
-    account.next_change_ms = accounts.evaluation(uow, account, rules, call.now_ms).next_change_ms
+def _changed(
+    uow: UnitOfWork,
+    call: Call,
+    account: AccountRecord,
+    person_id: str,
+    action: str,
+    before: list[dict[str, Any]],
+    rules: RuleBook,
+) -> None:
+    """A person event, then the account's: persons change its requirements and deadlines."""
+    record_person_event(uow, account, person_id, action, at_ms=call.now_ms, reason=call.reason())
     account.updated_ms = call.now_ms
-    uow.accounts.save(account)
+    timeline.refresh(uow, account, rules, call.now_ms, reason=call.reason(), before_persons=before)

@@ -59,6 +59,13 @@ class Database:
         if conn is None or conn.closed or conn.invalidated:
             conn = (self._writer if write else self._reader).connect()
             setattr(self._local, slot, conn)
+        if conn.in_transaction():
+            # A read inside a read (the test clock, read while a request reads): join it; the
+            # outer block commits. Writes are never nested.
+            if write:
+                raise RuntimeError("a write transaction is already open in this thread")
+            yield conn
+            return
         try:
             with self._queued(write), conn.begin():
                 yield conn

@@ -17,6 +17,8 @@ from sqlalchemy import Connection
 
 from gangway.store.database import Database
 from gangway.store.repos.accounts import AccountRepository
+from gangway.store.repos.clocks import ClockRepository
+from gangway.store.repos.events import EventRepository
 from gangway.store.repos.idempotency import IdempotencyRepository
 from gangway.store.repos.keys import KeyRepository
 from gangway.store.sealing import Sealer
@@ -63,6 +65,14 @@ class UnitOfWork:
     @cached_property
     def idempotency(self) -> IdempotencyRepository:
         return IdempotencyRepository(self.conn, self._sealer)
+
+    @cached_property
+    def events(self) -> EventRepository:
+        return EventRepository(self.conn, self._sealer)
+
+    @cached_property
+    def clocks(self) -> ClockRepository:
+        return ClockRepository(self.conn)
 
 
 class Store:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from gangway.core.accounts import applied_configurations
 from gangway.core.keys import KeyPrincipal
@@ -14,7 +14,7 @@ from gangway.core.pagination import Cursor
 from gangway.store.fastpath import DriverStatement
 from gangway.store.repos.paging import Page, keyset_page
 from gangway.store.sealing import Sealer
-from gangway.store.tables import accounts, persons
+from gangway.store.tables import accounts, persons, verification_decisions, verifications
 
 __all__ = ["AccountRecord", "AccountRepository", "PersonRecord"]
 
@@ -119,6 +119,62 @@ class AccountRepository:
         where += [accounts.c[f"cfg_{name}"].is_(True) for name in configurations]
         page = keyset_page(self._conn, accounts, where, limit=limit, cursor=cursor)
         return [self._account(row) for row in page.rows], page
+
+    # the deadline sweep -------------------------------------------------------------------
+    def due(self, platform_id: str, livemode: bool, now_ms: int, limit: int) -> list[AccountRecord]:
+        """Open accounts whose requirements change by ``now_ms``, soonest first, through the
+        (platform, mode, next change) index: the cost follows the due accounts, not all of
+        them. On PostgreSQL the rows are locked and rows another worker holds are skipped, so
+        one process acts on a given deadline."""
+        query = (
+            select(accounts)
+            .where(
+                accounts.c.platform_id == platform_id,
+                accounts.c.livemode == livemode,
+                accounts.c.next_change_ms <= now_ms,
+                accounts.c.closed.is_(False),
+            )
+            .order_by(accounts.c.next_change_ms)
+            .limit(limit)
+        )
+        if self._conn.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return [self._account(row) for row in self._conn.execute(query).all()]
+
+    def soonest_change(
+        self, platform_id: str, livemode: bool, *, after_ms: int | None = None
+    ) -> int | None:
+        """The earliest pending change of this platform and mode (strictly after ``after_ms``)."""
+        query = select(func.min(accounts.c.next_change_ms)).where(
+            accounts.c.platform_id == platform_id,
+            accounts.c.livemode == livemode,
+            accounts.c.closed.is_(False),
+            accounts.c.next_change_ms.is_not(None),
+        )
+        if after_ms is not None:
+            query = query.where(accounts.c.next_change_ms > after_ms)
+        value = self._conn.execute(query).scalar()
+        return int(value) if value is not None else None
+
+    def delete_mode(self, platform_id: str, livemode: bool) -> int:
+        """Every account of a platform's mode, with its persons (test sandbox reset)."""
+        owned = select(accounts.c.id).where(
+            accounts.c.platform_id == platform_id, accounts.c.livemode == livemode
+        )
+        checked = select(verifications.c.id).where(verifications.c.account_id.in_(owned))
+        self._conn.execute(
+            delete(verification_decisions).where(
+                verification_decisions.c.verification_id.in_(checked)
+            )
+        )
+        self._conn.execute(delete(verifications).where(verifications.c.account_id.in_(owned)))
+        self._conn.execute(delete(persons).where(persons.c.account_id.in_(owned)))
+        result = self._conn.execute(
+            delete(accounts).where(
+                accounts.c.platform_id == platform_id, accounts.c.livemode == livemode
+            )
+        )
+        return int(result.rowcount or 0)
 
     # persons ------------------------------------------------------------------------------
     def get_person(self, account_id: str, person_id: str) -> PersonRecord | None:

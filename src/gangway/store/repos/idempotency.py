@@ -95,6 +95,14 @@ class IdempotencyRepository:
             },
         )
 
+    def delete_mode(self, platform_id: str, livemode: bool) -> None:
+        self._conn.execute(
+            delete(idempotency_keys).where(
+                idempotency_keys.c.platform_id == platform_id,
+                idempotency_keys.c.livemode == livemode,
+            )
+        )
+
     def prune(self, *, before_ms: int) -> int:
         result = self._conn.execute(
             delete(idempotency_keys).where(idempotency_keys.c.created_ms < before_ms)

@@ -1,0 +1,155 @@
+"""Time-driven change: deadlines arriving, test clocks moving, triggers and blocks.
+
+Every account remembers when its requirements were last evaluated (``evaluated_ms``) and when they
+next change by time alone (``next_change_ms``, indexed). ``refresh`` re-evaluates one account
+between those two instants and records the events the difference causes; ``sweep`` refreshes the
+accounts that are due; ``advance`` moves a test clock forward one deadline at a time, so
+deadlines fire in order, each stamped with its own time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from gangway.core.changes import AccountView, account_events
+from gangway.core.errors import InvalidRequest
+from gangway.requirements import AccountFacts, Evaluation, RuleBook, evaluate
+from gangway.services.events import record_account_events
+from gangway.store.repos.accounts import AccountRecord
+from gangway.store.uow import Store, UnitOfWork
+
+__all__ = ["TRIGGERS", "advance", "evaluate_record", "refresh", "reset", "sweep", "trigger"]
+
+TRIGGERS = ("next_requirements", "charge_block", "payout_block")
+Trigger = Literal["next_requirements", "charge_block", "payout_block"]
+_SWEEP_BATCH = 200
+
+
+def evaluate_record(
+    record: AccountRecord,
+    persons: Sequence[Mapping[str, Any]],
+    rules: RuleBook,
+    at_ms: int,
+    *,
+    document: Mapping[str, Any] | None = None,
+) -> Evaluation:
+    facts = AccountFacts(
+        id=record.id,
+        livemode=record.livemode,
+        created_ms=record.created_ms,
+        document=record.document if document is None else document,
+        persons=persons,
+        triggered_ms=record.triggered_ms,
+        blocked_ms=record.blocked_ms,
+    )
+    return evaluate(facts, rules, at_ms)
+
+
+def refresh(
+    uow: UnitOfWork,
+    record: AccountRecord,
+    rules: RuleBook,
+    now_ms: int,
+    *,
+    reason: dict[str, Any] | None,
+    before_document: Mapping[str, Any] | None = None,
+    before_persons: Sequence[Mapping[str, Any]] | None = None,
+    before_closed: bool | None = None,
+    before_record: AccountRecord | None = None,
+) -> Evaluation:
+    """Re-evaluate ``record`` as of ``now_ms``, record the events of the difference from its last
+    evaluation (or from the given ``before_*`` state, for a request that changed it), and store
+    the new evaluation time and next change. Returns the new evaluation."""
+    persons = _persons(uow, record)
+    previous = before_record or record
+    before = evaluate_record(
+        previous,
+        persons if before_persons is None else before_persons,
+        rules,
+        record.evaluated_ms if record.evaluated_ms is not None else record.created_ms,
+        document=before_document,
+    )
+    after = evaluate_record(record, persons, rules, now_ms)
+    closed_before = record.closed if before_closed is None else before_closed
+    specs = account_events(
+        AccountView.of(
+            record.document if before_document is None else before_document,
+            before,
+            closed=closed_before,
+        ),
+        AccountView.of(record.document, after, closed=record.closed),
+    )
+    record_account_events(uow, record, specs, at_ms=now_ms, reason=reason)
+    record.evaluated_ms = now_ms
+    record.next_change_ms = None if record.closed else after.next_change_ms
+    saved = uow.accounts.save(record)
+    record.version = saved.version
+    return after
+
+
+def sweep(store: Store, rules: RuleBook, platform_id: str, livemode: bool, now_ms: int) -> int:
+    """Refresh every account of this platform and mode whose next change is due by ``now_ms``;
+    the clock caused these changes, so their events carry no request. Returns how many."""
+    done = 0
+    while True:
+        with store.unit_of_work(write=True) as uow:
+            due = uow.accounts.due(platform_id, livemode, now_ms, _SWEEP_BATCH)
+            for record in due:
+                refresh(uow, record, rules, now_ms, reason=None)
+        done += len(due)
+        if len(due) < _SWEEP_BATCH:
+            return done
+
+
+def advance(store: Store, rules: RuleBook, platform_id: str, *, from_ms: int, to_ms: int) -> int:
+    """Move a platform's test clock from ``from_ms`` to ``to_ms``, stopping at every deadline on
+    the way so changes happen in order and at their own time. Returns how many account changes
+    were processed. The caller moves the clock's offset itself, afterwards."""
+    if to_ms < from_ms:
+        raise InvalidRequest("A test clock only moves forward.", code="clock_cannot_go_back")
+    processed = sweep(store, rules, platform_id, False, from_ms)
+    while True:
+        with store.unit_of_work(write=False) as uow:
+            step = uow.accounts.soonest_change(platform_id, False)
+        if step is None or step > to_ms:
+            break
+        processed += sweep(store, rules, platform_id, False, max(step, from_ms))
+    return processed + sweep(store, rules, platform_id, False, to_ms)
+
+
+def trigger(
+    uow: UnitOfWork,
+    record: AccountRecord,
+    kind: Trigger,
+    rules: RuleBook,
+    now_ms: int,
+    reason: dict[str, Any],
+) -> Evaluation:
+    """Stripe's test trigger cards: pull the eventually-due requirements into currently due
+    (``next_requirements``), or also block charges or payouts, which turns what is currently due
+    past due at once."""
+    if record.livemode:
+        raise InvalidRequest("Triggers exist in test mode only.", code="livemode_not_allowed")
+    if record.triggered_ms is None or record.triggered_ms > now_ms:
+        record.triggered_ms = now_ms
+    if kind in ("charge_block", "payout_block"):
+        record.blocked_ms = now_ms
+        blocks = record.document.setdefault("_gangway", {}).setdefault("blocks", [])
+        blocks.append({"kind": kind, "at_ms": now_ms})
+    return refresh(uow, record, rules, now_ms, reason=reason)
+
+
+def reset(store: Store, platform_id: str) -> int:
+    """Empty a platform's test sandbox: accounts, persons, events, verifications, idempotency
+    keys and the test clock. Live data is never touched. Returns how many accounts went."""
+    with store.unit_of_work(write=True) as uow:
+        removed = uow.accounts.delete_mode(platform_id, False)
+        uow.events.delete_mode(platform_id, False)
+        uow.idempotency.delete_mode(platform_id, False)
+        uow.clocks.reset(platform_id)
+    return removed
+
+
+def _persons(uow: UnitOfWork, record: AccountRecord) -> list[dict[str, Any]]:
+    return [{**p.document, "id": p.id} for p in uow.accounts.persons_of(record.id)]
