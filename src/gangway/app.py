@@ -11,11 +11,14 @@ from typing import Any
 from gangway.api.app import ApiApp
 from gangway.api.auth import Authenticator
 from gangway.api.handlers import routes
-from gangway.bootstrap import sealer_for
+from gangway.api.reviews import review_routes
+from gangway.api.test_helpers import test_helper_routes
+from gangway.bootstrap import fingerprint_secret_for, sealer_for
 from gangway.core.clock import Clock, SystemClock
 from gangway.core.keys import KeyPrincipal
 from gangway.requirements import load_rules
 from gangway.services.clocks import Clocks
+from gangway.services.scheduler import sweep_all
 from gangway.settings import Settings
 from gangway.store.database import Database
 from gangway.store.uow import Store
@@ -36,10 +39,14 @@ class Gangway:
         self.clock = clock
         self.rules = load_rules(settings.rules_dir)
         self.database = Database(settings.resolved_database_url())
-        self.store = Store(self.database, sealer_for(settings))
+        self.store = Store(self.database, sealer_for(settings), fingerprint_secret_for(settings))
         self.clocks = Clocks(self.store, clock)
         self.api = ApiApp(
-            routes=routes(self.rules),
+            routes=[
+                *routes(self.rules),
+                *test_helper_routes(self.rules, self.store, self.clocks),
+                *review_routes(self.rules),
+            ],
             store=self.store,
             authenticator=Authenticator(self._principal),
             now_ms=self.clocks.now_ms,
@@ -76,6 +83,8 @@ class Gangway:
                 self._tasks.append(asyncio.create_task(self._prune_forever()))
                 if self.database.is_sqlite:
                     self._tasks.append(asyncio.create_task(self._checkpoint_forever()))
+                if self.settings.scheduler:
+                    self._tasks.append(asyncio.create_task(self._sweep_forever()))
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 for task in self._tasks:
@@ -95,6 +104,15 @@ class Gangway:
                 await asyncio.to_thread(self._prune, self.clock.now_ms() - ttl_ms)
             except Exception:
                 log.exception("pruning idempotency keys failed")
+
+    async def _sweep_forever(self) -> None:
+        """Deadlines and test-mode decisions take effect within a second of their time."""
+        while True:
+            await asyncio.sleep(self.settings.sweep_interval_seconds)
+            try:
+                await asyncio.to_thread(sweep_all, self.store, self.rules, self.clocks)
+            except Exception:
+                log.exception("deadline sweep failed")
 
     async def _checkpoint_forever(self) -> None:
         while True:

@@ -3,6 +3,7 @@ and a first test key, without asking anything."""
 
 from __future__ import annotations
 
+import hmac
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ from gangway.store.migrate import SCHEMA_LOCK, upgrade
 from gangway.store.repos.keys import KeyRepository
 from gangway.store.sealing import Sealer, decode_key, load_or_create_key
 
-__all__ = ["Prepared", "create_key", "prepare", "sealer_for"]
+__all__ = ["Prepared", "create_key", "fingerprint_secret_for", "prepare", "sealer_for"]
 
 FIRST_KEY_FILE = "test_secret_key"
 
@@ -29,9 +30,21 @@ class Prepared:
 
 
 def sealer_for(settings: Settings) -> Sealer:
+    return Sealer(_encryption_key(settings))
+
+
+def fingerprint_secret_for(settings: Settings) -> bytes:
+    """Derived from the encryption key (a different key for a different use): the database
+    holds neither."""
+    return hmac.new(
+        _encryption_key(settings), b"gangway verification fingerprints", "sha256"
+    ).digest()
+
+
+def _encryption_key(settings: Settings) -> bytes:
     if settings.encryption_key is not None:
-        return Sealer(decode_key(settings.encryption_key.get_secret_value()))
-    return Sealer(load_or_create_key(settings.data_dir / "encryption.key"))
+        return decode_key(settings.encryption_key.get_secret_value())
+    return load_or_create_key(settings.data_dir / "encryption.key")
 
 
 def prepare(settings: Settings) -> Prepared:

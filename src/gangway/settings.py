@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     idempotency_ttl_hours: int = Field(default=24, ge=24)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     log_level: str = "warning"
+    scheduler: bool = True
+    """Run the deadline scheduler inside ``gangway serve``; turn off when ``gangway worker``
+    processes do it instead."""
+    sweep_interval_seconds: float = Field(default=1.0, gt=0, le=3600)
 
     def resolved_database_url(self) -> str:
         if self.database_url:

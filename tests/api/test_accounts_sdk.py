@@ -359,14 +359,24 @@ def complete_us_individual() -> dict[str, object]:
     return params
 
 
-def test_a_complete_account_has_card_payments_active(client: stripe.StripeClient) -> None:
+def test_a_complete_account_awaits_verification_before_card_payments(
+    client: stripe.StripeClient,
+) -> None:
+    """Everything is provided; test mode's documented magic values verify asynchronously, so
+    card payments wait on Stripe (the journeys in test_journeys_sdk.py see them go active)."""
     account = client.v2.core.accounts.create(
         {**complete_us_individual(), "include": ["configuration.merchant", "requirements"]}
     )
     capabilities = account.configuration.merchant.capabilities
-    assert capabilities.card_payments.status == "active"
-    assert capabilities.card_payments.status_details == []
+    assert capabilities.card_payments.status == "pending"
+    assert [(d.code, d.resolution) for d in capabilities.card_payments.status_details] == [
+        ("requirements_pending_verification", "no_resolution")
+    ]
     assert capabilities.stripe_balance.payouts.status == "restricted"  # no bank account yet
+    by_actor = {e.description: e.awaiting_action_from for e in account.requirements.entries}
+    assert by_actor["external_account"] == "user"
+    assert by_actor["identity.individual.date_of_birth.day"] == "stripe"
+    assert by_actor["identity.individual.address.line1"] == "stripe"
     past_due = [
         e.description
         for e in account.requirements.entries

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from gangway.api import params as param_checks
@@ -33,6 +34,7 @@ from gangway.core.errors import (
     NotFound,
     PayloadTooLarge,
     RateLimited,
+    param_path,
 )
 from gangway.core.ids import random_token
 from gangway.core.keys import KeyPrincipal
@@ -67,9 +69,12 @@ class Route:
     method: str
     pattern: str
     handler: Handler
-    params: str | None
-    """Name of the SDK params schema the body or query is checked against."""
+    params: str | type[BaseModel] | None
+    """The SDK params schema (by name) the body or query is checked against, or, for Gangway's
+    own endpoints outside the Stripe namespace, a pydantic model."""
     write: bool = False
+    idempotent: bool = True
+    """Whether ``Idempotency-Key`` applies (Gangway's multi-step test helpers opt out)."""
     segments: tuple[str | None, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -153,7 +158,11 @@ class ApiApp:
         raw = await self._read_body(receive, headers) if method == "POST" else b""
         decoded = self._decode(method, raw, scope.get("query_string", b""), headers)
         params = self._check(route, decoded)
-        key = headers.get("idempotency-key") if method in ("POST", "DELETE") else None
+        key = (
+            headers.get("idempotency-key")
+            if method in ("POST", "DELETE") and route.idempotent
+            else None
+        )
         call = Call(
             principal=principal,
             clock=lambda: self._now_ms(principal),
@@ -238,6 +247,8 @@ class ApiApp:
                     f"Received unknown parameter: {name}", code="parameter_unknown", param=name
                 )
             return {}
+        if not isinstance(route.params, str):
+            return _validated(route.params, decoded)
         if route.method == "POST":
             return param_checks.check(route.params, decoded)
         return coerce(route.params, decoded) if decoded else {}
@@ -325,6 +336,23 @@ class _Stored(Exception):
     def __init__(self, stored: StoredResponse) -> None:
         super().__init__("stored")
         self.stored = stored
+
+
+def _validated(model: type[BaseModel], decoded: Any) -> dict[str, Any]:
+    """Gangway's own endpoints: pydantic models, errors in Stripe's shape with bracketed params."""
+    try:
+        return model.model_validate(decoded if decoded else {}).model_dump(exclude_none=True)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        location = [part for part in first["loc"] if part != "__root__"]
+        code = "parameter_unknown" if first["type"] == "extra_forbidden" else "parameter_invalid"
+        if first["type"] == "missing":
+            code = "parameter_missing"
+        raise InvalidRequest(
+            f"{param_path(location) or 'body'}: {first['msg']}",
+            code=code,
+            param=param_path(location) or None,
+        ) from None
 
 
 def _replay(stored: StoredResponse, fingerprint: str) -> tuple[int, bytes, bool]:

@@ -41,8 +41,11 @@ def routes(rules: RuleBook) -> list[Route]:
     def create_account(request: Request) -> tuple[int, dict[str, Any]]:
         _refuse_tokens(request.params, "account_token")
         record, evaluation = accounts.build(request.call, request.params, rules)
-        body = render.account(record, set(request.params.get("include") or ()), evaluation)
-        accounts.add(request.uow, request.call, record)  # the transaction begins here
+        include = set(request.params.get("include") or ())
+        body = render.account(record, include, evaluation)  # before the transaction begins
+        verified = accounts.add(request.uow, request.call, record, rules)
+        if verified is not None:  # verifications started: the first evaluation changed
+            body = render.account(record, include, verified)
         return 200, body
 
     def retrieve_account(request: Request) -> tuple[int, dict[str, Any]]:

@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from gangway.cli.testing import add_commands
 from gangway.settings import Settings
 
 __all__ = ["main"]
@@ -46,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--mode", choices=("test", "live"), default="test")
     _storage_flags(create)
     create.set_defaults(run=_keys_create)
+
+    add_commands(commands)
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)

@@ -56,12 +56,12 @@ class Scope:
         "_persons",
         "_views",
         "account_nodes",
+        "blocked_ms",
         "created_ms",
         "document",
         "parents",
         "person_parents",
         "triggered_ms",
-        "blocked_ms",
         "verifications",
     )
 

@@ -11,7 +11,7 @@ from gangway.core.field_checks import CheckContext, check_account_params
 from gangway.core.ids import new_id, random_token
 from gangway.core.pagination import PageRequest
 from gangway.requirements import Evaluation, RuleBook
-from gangway.services import timeline
+from gangway.services import timeline, verifications
 from gangway.services.context import Call
 from gangway.services.events import record_account_events
 from gangway.store.repos.accounts import AccountRecord
@@ -47,10 +47,25 @@ def build(call: Call, params: dict[str, Any], rules: RuleBook) -> tuple[AccountR
     return record, first
 
 
-def add(uow: UnitOfWork, call: Call, record: AccountRecord) -> None:
+def add(uow: UnitOfWork, call: Call, record: AccountRecord, rules: RuleBook) -> Evaluation | None:
+    """Store a built account. If it submitted anything to verify, the verifications start now
+    and the account's first evaluation changes: that new evaluation is returned."""
     uow.accounts.insert(record)  # the write transaction begins here
     created = [EventSpec("v2.core.account.created")]
     record_account_events(uow, record, created, at_ms=call.now_ms, reason=call.reason())
+    checked = verifications.sync(uow, record, [], call.now_ms)
+    if not checked:
+        return None
+    verifications.apply_due(uow, checked, call.now_ms)
+    evaluation = timeline.evaluate_record(
+        record, [], rules, call.now_ms, verdicts=verifications.verdicts(checked)
+    )
+    record.next_change_ms = _soonest(
+        evaluation.next_change_ms, verifications.next_decision_ms(checked)
+    )
+    saved = uow.accounts.save(record)
+    record.version = saved.version
+    return evaluation
 
 
 def retrieve(uow: UnitOfWork, call: Call, account_id: str) -> AccountRecord:
@@ -113,10 +128,14 @@ def list_page(uow: UnitOfWork, call: Call, page: PageRequest) -> tuple[list[Acco
 
 def evaluation(uow: UnitOfWork, record: AccountRecord, rules: RuleBook, now_ms: int) -> Evaluation:
     """The account's requirements and capability statuses as of ``now_ms``."""
-    persons = [
-        {**person.document, "id": person.id} for person in uow.accounts.persons_of(record.id)
-    ]
-    return timeline.evaluate_record(record, persons, rules, now_ms)
+    persons = timeline.persons_of(uow, record)
+    verdicts = verifications.verdicts(uow.verifications.of_account(record.id))
+    return timeline.evaluate_record(record, persons, rules, now_ms, verdicts=verdicts)
+
+
+def _soonest(*times: int | None) -> int | None:
+    present = [t for t in times if t is not None]
+    return min(present) if present else None
 
 
 def _open_for_write(uow: UnitOfWork, call: Call, account_id: str) -> AccountRecord:

@@ -14,7 +14,8 @@ from typing import Any, Literal
 
 from gangway.core.changes import AccountView, account_events
 from gangway.core.errors import InvalidRequest
-from gangway.requirements import AccountFacts, Evaluation, RuleBook, evaluate
+from gangway.requirements import AccountFacts, Evaluation, RuleBook, Verification, evaluate
+from gangway.services import verifications
 from gangway.services.events import record_account_events
 from gangway.store.repos.accounts import AccountRecord
 from gangway.store.uow import Store, UnitOfWork
@@ -33,6 +34,7 @@ def evaluate_record(
     at_ms: int,
     *,
     document: Mapping[str, Any] | None = None,
+    verdicts: Mapping[tuple[str | None, str], Verification] | None = None,
 ) -> Evaluation:
     facts = AccountFacts(
         id=record.id,
@@ -40,6 +42,7 @@ def evaluate_record(
         created_ms=record.created_ms,
         document=record.document if document is None else document,
         persons=persons,
+        verifications=verdicts or {},
         triggered_ms=record.triggered_ms,
         blocked_ms=record.blocked_ms,
     )
@@ -69,8 +72,13 @@ def refresh(
         rules,
         record.evaluated_ms if record.evaluated_ms is not None else record.created_ms,
         document=before_document,
+        verdicts=verifications.verdicts(uow.verifications.of_account(record.id)),
     )
-    after = evaluate_record(record, persons, rules, now_ms)
+    checked = verifications.sync(uow, record, persons, now_ms)
+    verifications.apply_due(uow, checked, now_ms)
+    after = evaluate_record(
+        record, persons, rules, now_ms, verdicts=verifications.verdicts(checked)
+    )
     closed_before = record.closed if before_closed is None else before_closed
     specs = account_events(
         AccountView.of(
@@ -82,7 +90,11 @@ def refresh(
     )
     record_account_events(uow, record, specs, at_ms=now_ms, reason=reason)
     record.evaluated_ms = now_ms
-    record.next_change_ms = None if record.closed else after.next_change_ms
+    record.next_change_ms = (
+        None
+        if record.closed
+        else _soonest(after.next_change_ms, verifications.next_decision_ms(checked))
+    )
     saved = uow.accounts.save(record)
     record.version = saved.version
     return after
@@ -124,7 +136,7 @@ def trigger(
     kind: Trigger,
     rules: RuleBook,
     now_ms: int,
-    reason: dict[str, Any],
+    reason: dict[str, Any] | None,
 ) -> Evaluation:
     """Stripe's test trigger cards: pull the eventually-due requirements into currently due
     (``next_requirements``), or also block charges or payouts, which turns what is currently due
@@ -149,6 +161,15 @@ def reset(store: Store, platform_id: str) -> int:
         uow.idempotency.delete_mode(platform_id, False)
         uow.clocks.reset(platform_id)
     return removed
+
+
+def _soonest(*times: int | None) -> int | None:
+    present = [t for t in times if t is not None]
+    return min(present) if present else None
+
+
+def persons_of(uow: UnitOfWork, record: AccountRecord) -> list[dict[str, Any]]:
+    return _persons(uow, record)
 
 
 def _persons(uow: UnitOfWork, record: AccountRecord) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ from gangway.store.repos.clocks import ClockRepository
 from gangway.store.repos.events import EventRepository
 from gangway.store.repos.idempotency import IdempotencyRepository
 from gangway.store.repos.keys import KeyRepository
+from gangway.store.repos.verifications import VerificationRepository
 from gangway.store.sealing import Sealer
 
 __all__ = ["Store", "UnitOfWork"]
@@ -37,9 +38,11 @@ class UnitOfWork:
         *,
         write: bool,
         on_begin: OnBegin | None = None,
+        fingerprint_secret: bytes = b"",
     ) -> None:
         self._database = database
         self._sealer = sealer
+        self._fingerprint_secret = fingerprint_secret
         self._stack = stack
         self._write = write
         self._on_begin = on_begin
@@ -74,14 +77,32 @@ class UnitOfWork:
     def clocks(self) -> ClockRepository:
         return ClockRepository(self.conn)
 
+    @cached_property
+    def verifications(self) -> VerificationRepository:
+        return VerificationRepository(self.conn, self._sealer)
+
+    @property
+    def fingerprint_secret(self) -> bytes:
+        """Keys the fingerprints of verified values, so a stored one cannot be reversed by
+        trying every date of birth or SSN; kept outside the database."""
+        return self._fingerprint_secret
+
 
 class Store:
-    def __init__(self, database: Database, sealer: Sealer) -> None:
+    def __init__(self, database: Database, sealer: Sealer, fingerprint_secret: bytes = b"") -> None:
         self.database = database
         self._sealer = sealer
+        self._fingerprint_secret = fingerprint_secret
 
     @contextmanager
     def unit_of_work(self, *, write: bool, on_begin: OnBegin | None = None) -> Iterator[UnitOfWork]:
         """Commits when the block ends normally; any exception rolls everything back."""
         with ExitStack() as stack:
-            yield UnitOfWork(self.database, self._sealer, stack, write=write, on_begin=on_begin)
+            yield UnitOfWork(
+                self.database,
+                self._sealer,
+                stack,
+                write=write,
+                on_begin=on_begin,
+                fingerprint_secret=self._fingerprint_secret,
+            )

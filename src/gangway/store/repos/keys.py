@@ -20,6 +20,11 @@ class KeyRepository:
         ).first()
         return row[0] if row else None
 
+    def platform_ids(self) -> list[str]:
+        return [
+            row[0] for row in self._conn.execute(select(platforms.c.id).order_by(platforms.c.id))
+        ]
+
     def add_platform(self, platform_id: str, name: str, now_ms: int) -> None:
         self._conn.execute(insert(platforms).values(id=platform_id, name=name, created_ms=now_ms))
 

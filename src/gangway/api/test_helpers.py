@@ -1,0 +1,111 @@
+"""Gangway's test-mode helpers, outside the Stripe namespace: the platform's test clock, Stripe's
+trigger cards, and emptying the sandbox. Live keys get a clear 400."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from gangway.api import render
+from gangway.api.app import Request, Route
+from gangway.core.clock import to_rfc3339
+from gangway.core.errors import InvalidRequest, NotFound
+from gangway.requirements import RuleBook
+from gangway.services import accounts, timeline
+from gangway.services.clocks import Clocks
+from gangway.store.uow import Store
+
+__all__ = ["test_helper_routes"]
+
+_INCLUDE_ALL = set(render.INCLUDABLE)
+
+
+class AdvanceParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    seconds: int | None = Field(default=None, gt=0, le=10 * 365 * 86_400)
+    to: Literal["next_change"] | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> AdvanceParams:
+        if (self.seconds is None) == (self.to is None):
+            raise ValueError("give exactly one of seconds or to=next_change")
+        return self
+
+
+class TriggerParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["next_requirements", "charge_block", "payout_block"]
+
+
+class NoParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def test_helper_routes(rules: RuleBook, store: Store, clocks: Clocks) -> list[Route]:
+    def show_clock(request: Request) -> tuple[int, dict[str, Any]]:
+        _test_mode_only(request)
+        return 200, _clock(clocks, request.call.principal.platform_id, processed=0)
+
+    def advance_clock(request: Request) -> tuple[int, dict[str, Any]]:
+        _test_mode_only(request)
+        platform = request.call.principal.platform_id
+        now = clocks.test_now_ms(platform)
+        if request.params.get("to") == "next_change":
+            with store.unit_of_work(write=False) as uow:
+                target = uow.accounts.soonest_change(platform, False, after_ms=now)
+            if target is None:
+                raise InvalidRequest(
+                    "Nothing in this sandbox changes by time: no deadline or decision is pending.",
+                    code="no_pending_change",
+                )
+        else:
+            target = now + request.params["seconds"] * 1000
+        processed = timeline.advance(store, rules, platform, from_ms=now, to_ms=target)
+        with store.unit_of_work(write=True) as uow:
+            uow.clocks.set_offset(platform, target - clocks.real_ms(), clocks.real_ms())
+        return 200, _clock(clocks, platform, processed=processed)
+
+    def trigger(request: Request) -> tuple[int, dict[str, Any]]:
+        _test_mode_only(request)
+        record = request.uow.accounts.get(request.call.principal, request.args[0], for_update=True)
+        if record is None or record.closed:
+            raise NotFound(f"No such open account: '{request.args[0]}'", param="account")
+        now = request.call.now_ms
+        timeline.trigger(
+            request.uow, record, request.params["type"], rules, now, request.call.reason()
+        )
+        evaluation = accounts.evaluation(request.uow, record, rules, now)
+        return 200, render.account(record, _INCLUDE_ALL, evaluation)
+
+    def reset(request: Request) -> tuple[int, dict[str, Any]]:
+        _test_mode_only(request)
+        removed = timeline.reset(store, request.call.principal.platform_id)
+        return 200, {"object": "gangway.test_sandbox_reset", "deleted_accounts": removed}
+
+    return [
+        Route("GET", "/_gangway/test_clock", show_clock, None),
+        Route(
+            "POST", "/_gangway/test_clock/advance", advance_clock, AdvanceParams, idempotent=False
+        ),
+        Route("POST", "/_gangway/accounts/{id}/triggers", trigger, TriggerParams, write=True),
+        Route("POST", "/_gangway/test_sandbox/reset", reset, NoParams, idempotent=False),
+    ]
+
+
+def _test_mode_only(request: Request) -> None:
+    if request.call.livemode:
+        raise InvalidRequest(
+            "Test clocks, triggers and sandbox resets exist in test mode only; use a sk_test_ key.",
+            code="test_mode_only",
+        )
+
+
+def _clock(clocks: Clocks, platform_id: str, *, processed: int) -> dict[str, Any]:
+    now = clocks.test_now_ms(platform_id)
+    return {
+        "object": "gangway.test_clock",
+        "now": to_rfc3339(now),
+        "offset_seconds": (now - clocks.real_ms()) // 1000,
+        "changes_processed": processed,
+    }

@@ -1,0 +1,166 @@
+"""``gangway worker``, and the test-mode controls from the shell: ``gangway clock``, ``gangway
+trigger``, ``gangway sandbox reset``. They work on the database directly (no server needed) for the
+default platform's test mode, through the same services as the HTTP helpers."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import orjson
+
+from gangway.bootstrap import fingerprint_secret_for, prepare, sealer_for
+from gangway.core.clock import SystemClock, to_rfc3339
+from gangway.core.errors import GangwayError
+from gangway.core.keys import KeyPrincipal
+from gangway.requirements import RuleBook, load_rules
+from gangway.services import timeline
+from gangway.services.clocks import Clocks
+from gangway.services.scheduler import sweep_all
+from gangway.settings import Settings
+from gangway.store.database import Database
+from gangway.store.uow import Store
+
+__all__ = ["add_commands"]
+
+
+@dataclass(frozen=True)
+class _Environment:
+    store: Store
+    rules: RuleBook
+    clocks: Clocks
+    platform_id: str
+
+
+@contextmanager
+def _environment(settings: Settings) -> Iterator[_Environment]:
+    prepared = prepare(settings)
+    database = Database(settings.resolved_database_url())
+    store = Store(database, sealer_for(settings), fingerprint_secret_for(settings))
+    try:
+        yield _Environment(
+            store=store,
+            rules=load_rules(settings.rules_dir),
+            clocks=Clocks(store, SystemClock()),
+            platform_id=prepared.platform_id,
+        )
+    finally:
+        database.dispose()
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    worker = commands.add_parser("worker", help="run the deadline scheduler without serving HTTP")
+    worker.add_argument("--interval", type=float, default=1.0, help="seconds between sweeps")
+    _storage(worker)
+    worker.set_defaults(run=_worker)
+
+    clock = commands.add_parser("clock", help="the default platform's test clock")
+    clock_commands = clock.add_subparsers(dest="clock_command", required=True)
+    show = clock_commands.add_parser("show", help="print the test clock")
+    _storage(show)
+    show.set_defaults(run=_clock_show)
+    advance = clock_commands.add_parser("advance", help="move the test clock forward")
+    how = advance.add_mutually_exclusive_group(required=True)
+    how.add_argument("--seconds", type=int, help="by this many seconds (deadlines fire in order)")
+    how.add_argument("--days", type=float, help="by this many days")
+    how.add_argument("--to-next-change", action="store_true", help="to the next deadline")
+    _storage(advance)
+    advance.set_defaults(run=_clock_advance)
+
+    trigger = commands.add_parser("trigger", help="Stripe's test trigger cards, for one account")
+    trigger.add_argument("type", choices=timeline.TRIGGERS)
+    trigger.add_argument("account")
+    _storage(trigger)
+    trigger.set_defaults(run=_trigger)
+
+    sandbox = commands.add_parser("sandbox", help="the default platform's test-mode data")
+    sandbox_commands = sandbox.add_subparsers(dest="sandbox_command", required=True)
+    reset = sandbox_commands.add_parser("reset", help="delete every test-mode object")
+    reset.add_argument("--yes", action="store_true", required=True, help="confirm")
+    _storage(reset)
+    reset.set_defaults(run=_reset)
+
+
+def _storage(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--data-dir")
+    group.add_argument("--database-url")
+
+
+def _worker(settings: Settings, args: argparse.Namespace) -> int:
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    with _environment(settings) as env:
+        print(f"gangway worker: sweeping every {args.interval}s", file=sys.stderr, flush=True)
+        while not stop.is_set():
+            sweep_all(env.store, env.rules, env.clocks)
+            stop.wait(args.interval)
+    return 0
+
+
+def _clock_show(settings: Settings, _args: argparse.Namespace) -> int:
+    with _environment(settings) as env:
+        _print_clock(env, processed=0)
+    return 0
+
+
+def _clock_advance(settings: Settings, args: argparse.Namespace) -> int:
+    with _environment(settings) as env:
+        now = env.clocks.test_now_ms(env.platform_id)
+        if args.to_next_change:
+            with env.store.unit_of_work(write=False) as uow:
+                target = uow.accounts.soonest_change(env.platform_id, False, after_ms=now)
+            if target is None:
+                print("gangway: nothing in the sandbox changes by time", file=sys.stderr)
+                return 1
+        else:
+            seconds = args.seconds if args.seconds is not None else args.days * 86_400
+            if seconds <= 0:
+                print("gangway: the test clock only moves forward", file=sys.stderr)
+                return 2
+            target = now + int(seconds * 1000)
+        processed = timeline.advance(
+            env.store, env.rules, env.platform_id, from_ms=now, to_ms=target
+        )
+        real = env.clocks.real_ms()
+        with env.store.unit_of_work(write=True) as uow:
+            uow.clocks.set_offset(env.platform_id, target - real, real)
+        _print_clock(env, processed=processed)
+    return 0
+
+
+def _trigger(settings: Settings, args: argparse.Namespace) -> int:
+    with _environment(settings) as env:
+        now = env.clocks.test_now_ms(env.platform_id)
+        with env.store.unit_of_work(write=True) as uow:
+            principal = KeyPrincipal(platform_id=env.platform_id, livemode=False, key_id="cli")
+            record = uow.accounts.get(principal, args.account, for_update=True)
+            if record is None or record.closed:
+                print(f"gangway: no open test-mode account {args.account}", file=sys.stderr)
+                return 1
+            try:
+                timeline.trigger(uow, record, args.type, env.rules, now, None)
+            except GangwayError as exc:
+                print(f"gangway: {exc.message}", file=sys.stderr)
+                return 2
+        print(orjson.dumps({"account": args.account, "trigger": args.type}).decode())
+    return 0
+
+
+def _reset(settings: Settings, _args: argparse.Namespace) -> int:
+    with _environment(settings) as env:
+        removed = timeline.reset(env.store, env.platform_id)
+    print(orjson.dumps({"deleted_accounts": removed}).decode())
+    return 0
+
+
+def _print_clock(env: _Environment, *, processed: int) -> None:
+    now = env.clocks.test_now_ms(env.platform_id)
+    body = {"now": to_rfc3339(now), "changes_processed": processed}
+    print(orjson.dumps(body).decode())

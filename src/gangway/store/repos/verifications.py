@@ -1,0 +1,172 @@
+"""Verification records and their append-only decision trail.
+
+Plain columns say whose submission it is, what kind, its keyed fingerprint and where it stands;
+the sealed payload holds what a reviewer reads (descriptions, label, errors, the test-mode final
+outcome). Statuses: ``pending``, ``verified``, ``failed``, and ``superseded`` once the value it
+checked has changed or gone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, bindparam, insert, select, update
+
+from gangway.core.keys import KeyPrincipal
+from gangway.store.sealing import Sealer
+from gangway.store.tables import verification_decisions, verifications
+
+__all__ = ["DecisionRecord", "VerificationRecord", "VerificationRepository"]
+
+_V = verifications
+_OF_ACCOUNT = select(_V).where(
+    _V.c.account_id == bindparam("account_id"), _V.c.status != "superseded"
+)
+_ONE = select(_V).where(
+    _V.c.id == bindparam("id"),
+    _V.c.platform_id == bindparam("platform_id"),
+    _V.c.livemode == bindparam("livemode"),
+)
+
+
+@dataclass
+class VerificationRecord:
+    id: str
+    account_id: str
+    platform_id: str
+    livemode: bool
+    subject: str | None
+    kind: str
+    fingerprint: str
+    status: str
+    decide_at_ms: int | None
+    created_ms: int
+    updated_ms: int
+    payload: dict[str, Any] = field(default_factory=dict)
+    """``{"descriptions", "label", "errors", "final"}``."""
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    id: str
+    verification_id: str
+    decided_ms: int
+    actor: str
+    status: str
+    payload: dict[str, Any]
+    """``{"errors", "reason"}``."""
+
+
+class VerificationRepository:
+    def __init__(self, conn: Connection, sealer: Sealer) -> None:
+        self._conn = conn
+        self._sealer = sealer
+
+    def of_account(self, account_id: str) -> list[VerificationRecord]:
+        rows = self._conn.execute(_OF_ACCOUNT, {"account_id": account_id}).all()
+        return [self._record(row) for row in rows]
+
+    def get(self, principal: KeyPrincipal, verification_id: str) -> VerificationRecord | None:
+        row = self._conn.execute(
+            _ONE,
+            {
+                "id": verification_id,
+                "platform_id": principal.platform_id,
+                "livemode": principal.livemode,
+            },
+        ).first()
+        return self._record(row) if row is not None else None
+
+    def queue(
+        self, principal: KeyPrincipal, status: str, *, limit: int, after_id: str | None
+    ) -> list[VerificationRecord]:
+        """Oldest first, for a reviewer working through the queue."""
+        query = (
+            select(_V)
+            .where(
+                _V.c.platform_id == principal.platform_id,
+                _V.c.livemode == principal.livemode,
+                _V.c.status == status,
+            )
+            .order_by(_V.c.created_ms, _V.c.id)
+            .limit(limit)
+        )
+        if after_id is not None:
+            anchor = select(_V.c.created_ms).where(_V.c.id == after_id).scalar_subquery()
+            query = query.where(
+                (_V.c.created_ms > anchor) | ((_V.c.created_ms == anchor) & (_V.c.id > after_id))
+            )
+        return [self._record(row) for row in self._conn.execute(query).all()]
+
+    def add(self, record: VerificationRecord) -> None:
+        self._conn.execute(insert(_V).values(**self._columns(record)))
+
+    def save(self, record: VerificationRecord) -> None:
+        columns = self._columns(record)
+        del columns["id"]
+        self._conn.execute(update(_V).where(_V.c.id == record.id).values(**columns))
+
+    def add_decision(self, decision: DecisionRecord) -> None:
+        self._conn.execute(
+            insert(verification_decisions).values(
+                id=decision.id,
+                verification_id=decision.verification_id,
+                decided_ms=decision.decided_ms,
+                actor=decision.actor,
+                status=decision.status,
+                sealed=self._sealer.seal(orjson.dumps(decision.payload), decision.id),
+            )
+        )
+
+    def decisions(self, verification_id: str) -> list[DecisionRecord]:
+        table = verification_decisions
+        rows = self._conn.execute(
+            select(table)
+            .where(table.c.verification_id == verification_id)
+            .order_by(table.c.decided_ms, table.c.id)
+        ).all()
+        return [
+            DecisionRecord(
+                id=row.id,
+                verification_id=row.verification_id,
+                decided_ms=row.decided_ms,
+                actor=row.actor,
+                status=row.status,
+                payload=orjson.loads(self._sealer.open(row.sealed, row.id)),
+            )
+            for row in rows
+        ]
+
+    def _record(self, row: Any) -> VerificationRecord:
+        return VerificationRecord(
+            id=row.id,
+            account_id=row.account_id,
+            platform_id=row.platform_id,
+            livemode=row.livemode,
+            subject=row.subject,
+            kind=row.kind,
+            fingerprint=row.fingerprint,
+            status=row.status,
+            decide_at_ms=row.decide_at_ms,
+            created_ms=row.created_ms,
+            updated_ms=row.updated_ms,
+            payload=orjson.loads(self._sealer.open(row.sealed, row.id)),
+        )
+
+    def _columns(self, record: VerificationRecord) -> dict[str, Any]:
+        return {
+            "id": record.id,
+            "account_id": record.account_id,
+            "platform_id": record.platform_id,
+            "livemode": record.livemode,
+            "subject": record.subject,
+            "kind": record.kind,
+            "fingerprint": record.fingerprint,
+            "status": record.status,
+            "decide_at_ms": record.decide_at_ms,
+            "created_ms": record.created_ms,
+            "updated_ms": record.updated_ms,
+            "sealed": self._sealer.seal(orjson.dumps(record.payload), record.id),
+        }
