@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from gangway.requirements.rules import DEFAULT_RULES_DIRECTORY
 
 
@@ -59,3 +61,43 @@ def test_settings_come_from_the_environment(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "from-env" / "gangway.db").exists()
     assert (tmp_path / "from-env" / "encryption.key").stat().st_mode & 0o777 == 0o600
+
+
+def test_clock_trigger_and_reset_from_the_shell(tmp_path: Path) -> None:
+    import orjson
+    import stripe
+
+    from tests.api.test_journeys_sdk import merchant
+    from tests.conftest import start_server, stop_server
+
+    server = start_server(tmp_path / "data", env={"GANGWAY_SCHEDULER": "false"})
+    data = ["--data-dir", str(server.data_dir)]
+    try:
+        client = stripe.StripeClient(server.test_key, base_addresses={"api": server.url})
+        account = client.v2.core.accounts.create(merchant())
+
+        def statuses() -> dict[str, str]:
+            fetched = client.v2.core.accounts.retrieve(account.id, {"include": ["requirements"]})
+            return {e.description: e.minimum_deadline.status for e in fetched.requirements.entries}
+
+        assert statuses()["identity.individual.id_numbers"] == "eventually_due"
+        shown = orjson.loads(gangway("clock", "show", *data).stdout)
+        moved = gangway("clock", "advance", "--days", "17", *data)
+        assert moved.returncode == 0, moved.stderr
+        assert orjson.loads(moved.stdout)["now"] > shown["now"]
+        assert statuses()["identity.individual.id_numbers"] == "currently_due"
+
+        blocked = gangway("trigger", "payout_block", account.id, *data)
+        assert blocked.returncode == 0, blocked.stderr
+        assert statuses()["identity.individual.id_numbers"] == "past_due"
+        assert gangway("trigger", "payout_block", "acct_nope", *data).returncode == 1
+
+        backwards = gangway("clock", "advance", "--seconds", "-5", *data)
+        assert backwards.returncode == 2
+
+        reset = gangway("sandbox", "reset", "--yes", *data)
+        assert orjson.loads(reset.stdout)["deleted_accounts"] >= 1
+        with pytest.raises(stripe.InvalidRequestError):
+            client.v2.core.accounts.retrieve(account.id)
+    finally:
+        stop_server(server)

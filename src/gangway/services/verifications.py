@@ -37,9 +37,12 @@ def sync(
     account: AccountRecord,
     persons: Sequence[Mapping[str, Any]],
     now_ms: int,
+    *,
+    new_account: bool = False,
 ) -> list[VerificationRecord]:
-    """Bring the account's records in line with what it submits now; returns the current ones."""
-    existing = uow.verifications.of_account(account.id)
+    """Bring the account's records in line with what it submits now; returns the current ones.
+    A ``new_account`` has no records yet, which saves a query on every create."""
+    existing = [] if new_account else uow.verifications.of_account(account.id)
     by_value = {(r.subject, r.kind, r.fingerprint): r for r in existing}
     current: list[VerificationRecord] = []
     for check in checks(account.document, persons, secret=uow.fingerprint_secret):
