@@ -9,7 +9,9 @@ deadlines fire in order, each stamped with its own time.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Literal
 
 from gangway.core.changes import AccountView, account_events
@@ -64,7 +66,7 @@ def refresh(
     """Re-evaluate ``record`` as of ``now_ms``, record the events of the difference from its last
     evaluation (or from the given ``before_*`` state, for a request that changed it), and store
     the new evaluation time and next change. Returns the new evaluation."""
-    persons = _persons(uow, record)
+    persons = persons_of(uow, record)
     previous = before_record or record
     before = evaluate_record(
         previous,
@@ -143,13 +145,14 @@ def trigger(
     past due at once."""
     if record.livemode:
         raise InvalidRequest("Triggers exist in test mode only.", code="livemode_not_allowed")
+    before = replace(record, document=copy.deepcopy(record.document))
     if record.triggered_ms is None or record.triggered_ms > now_ms:
         record.triggered_ms = now_ms
     if kind in ("charge_block", "payout_block"):
         record.blocked_ms = now_ms
         blocks = record.document.setdefault("_gangway", {}).setdefault("blocks", [])
         blocks.append({"kind": kind, "at_ms": now_ms})
-    return refresh(uow, record, rules, now_ms, reason=reason)
+    return refresh(uow, record, rules, now_ms, reason=reason, before_record=before)
 
 
 def reset(store: Store, platform_id: str) -> int:
@@ -169,8 +172,4 @@ def _soonest(*times: int | None) -> int | None:
 
 
 def persons_of(uow: UnitOfWork, record: AccountRecord) -> list[dict[str, Any]]:
-    return _persons(uow, record)
-
-
-def _persons(uow: UnitOfWork, record: AccountRecord) -> list[dict[str, Any]]:
     return [{**p.document, "id": p.id} for p in uow.accounts.persons_of(record.id)]
