@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import string
 
-__all__ = ["new_id", "random_token"]
+__all__ = ["new_id", "random_token", "sortable_id"]
 
 _ALPHABET = string.ascii_letters + string.digits
 # Bytes 0..247 map evenly onto the 62 characters (248 = 4 * 62); 248..255 are dropped, so every
@@ -28,3 +29,23 @@ def new_id(prefix: str, *, livemode: bool | None = None, length: int = 24) -> st
         return f"{prefix}_{random_token(length)}"
     mode = "live" if livemode else "test"
     return f"{prefix}_{mode}_61{random_token(length)}"
+
+
+_SORTABLE = string.digits + string.ascii_uppercase + string.ascii_lowercase  # ASCII order
+_sequence = itertools.count()
+
+
+def sortable_id(prefix: str, *, livemode: bool, at_ms: int) -> str:
+    """An id that sorts in creation order: the time, then a per-process sequence (so the events
+    of one change keep their order within a millisecond), then randomness."""
+    mode = "live" if livemode else "test"
+    stamp = _base62(at_ms, 8) + _base62(next(_sequence) % 62**4, 4)
+    return f"{prefix}_{mode}_65{stamp}{random_token(12)}"
+
+
+def _base62(value: int, width: int) -> str:
+    digits = []
+    for _ in range(width):
+        value, digit = divmod(value, 62)
+        digits.append(_SORTABLE[digit])
+    return "".join(reversed(digits))

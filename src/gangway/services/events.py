@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from gangway.core.changes import EventSpec
-from gangway.core.ids import new_id
+from gangway.core.ids import sortable_id
 from gangway.store.repos.accounts import AccountRecord
 from gangway.store.repos.events import EventRecord
 from gangway.store.uow import UnitOfWork
@@ -29,7 +29,7 @@ def record_account_events(
     url = f"/v2/core/accounts/{quote(account.id, safe='')}"
     for spec in specs:
         event = EventRecord(
-            id=new_id("evt", livemode=account.livemode).replace("_61", "_65", 1),
+            id=sortable_id("evt", livemode=account.livemode, at_ms=at_ms),
             platform_id=account.platform_id,
             livemode=account.livemode,
             type=spec.type,
@@ -59,7 +59,7 @@ def record_person_event(
     """``v2.core.account_person.created|updated|deleted``."""
     account_path = f"/v2/core/accounts/{quote(account.id, safe='')}"
     event = EventRecord(
-        id=new_id("evt", livemode=account.livemode).replace("_61", "_65", 1),
+        id=sortable_id("evt", livemode=account.livemode, at_ms=at_ms),
         platform_id=account.platform_id,
         livemode=account.livemode,
         type=f"v2.core.account_person.{action}",

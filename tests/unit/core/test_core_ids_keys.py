@@ -98,3 +98,14 @@ def test_digest_is_the_sha256_hex_of_the_secret(secret: str, expected: str) -> N
 )
 def test_mode_of(secret: str, mode: bool | None) -> None:
     assert mode_of(secret) is mode
+
+
+def test_sortable_ids_sort_in_creation_order() -> None:
+    from gangway.core.ids import sortable_id
+
+    same_ms = [sortable_id("evt", livemode=False, at_ms=1_795_000_000_000) for _ in range(50)]
+    later = sortable_id("evt", livemode=False, at_ms=1_795_000_000_001)
+    assert sorted(same_ms) == same_ms
+    assert later > same_ms[-1]
+    assert all(i.startswith("evt_test_65") for i in same_ms)
+    assert len(set(same_ms)) == 50
