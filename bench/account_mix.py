@@ -51,7 +51,11 @@ RECIPIENT = {
         "stripe_balance": {"stripe_transfers": {"requested": True}, "payouts": {"requested": True}}
     },
 }
-CONFIGURATIONS: tuple[tuple[str, ...], ...] = (("merchant",), ("recipient",), ("merchant", "recipient"))
+CONFIGURATIONS: tuple[tuple[str, ...], ...] = (
+    ("merchant",),
+    ("recipient",),
+    ("merchant", "recipient"),
+)
 #: The relationships of the first, second, ... Person of a company.
 PERSON_ROLES: tuple[dict[str, bool], ...] = (
     {"representative": True},
@@ -102,9 +106,7 @@ def templates(rules: RuleBook) -> list[Template]:
             counts = range(5) if entity != "individual" else (0,)
             for configurations in CONFIGURATIONS:
                 for count in counts:
-                    found.append(
-                        _template(rules, index, country, entity, configurations, count)
-                    )
+                    found.append(_template(rules, index, country, entity, configurations, count))
     return found
 
 
@@ -235,9 +237,7 @@ def _shares(counts: Counter[str], total: int) -> str:
 # ---- templates ---------------------------------------------------------------------------------
 
 
-def _field_index(
-    country_rules: CountryRules, entity: str
-) -> dict[tuple[str | None, str], Field]:
+def _field_index(country_rules: CountryRules, entity: str) -> dict[tuple[str | None, str], Field]:
     """``(scope or None for the account, description within the scope)`` -> compiled field."""
     index: dict[tuple[str | None, str], Field] = {}
     for layer in (country_rules.base, *country_rules.futures):
