@@ -53,7 +53,7 @@ def add(uow: UnitOfWork, call: Call, record: AccountRecord, rules: RuleBook) -> 
     uow.accounts.insert(record)  # the write transaction begins here
     created = [EventSpec("v2.core.account.created")]
     record_account_events(uow, record, created, at_ms=call.now_ms, reason=call.reason())
-    checked = verifications.sync(uow, record, [], call.now_ms, new_account=True)
+    checked = verifications.sync(uow, record, [], call.now_ms, existing=[])
     if not checked:
         return None
     verifications.apply_due(uow, checked, call.now_ms)

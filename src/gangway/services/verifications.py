@@ -38,11 +38,12 @@ def sync(
     persons: Sequence[Mapping[str, Any]],
     now_ms: int,
     *,
-    new_account: bool = False,
+    existing: list[VerificationRecord] | None = None,
 ) -> list[VerificationRecord]:
     """Bring the account's records in line with what it submits now; returns the current ones.
-    A ``new_account`` has no records yet, which saves a query on every create."""
-    existing = [] if new_account else uow.verifications.of_account(account.id)
+    ``existing`` are the records already read (none for a new account), saving a query."""
+    if existing is None:
+        existing = uow.verifications.of_account(account.id)
     by_value = {(r.subject, r.kind, r.fingerprint): r for r in existing}
     current: list[VerificationRecord] = []
     for check in checks(account.document, persons, secret=uow.fingerprint_secret):

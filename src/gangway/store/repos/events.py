@@ -14,6 +14,7 @@ import orjson
 from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from gangway.core.keys import KeyPrincipal
+from gangway.store.fastpath import DriverStatement
 from gangway.store.sealing import Sealer
 from gangway.store.tables import events
 
@@ -28,6 +29,10 @@ _FOR_OBJECT = (
     )
     .order_by(events.c.created_ms, events.c.id)
 )
+
+
+# built once: building an insert per event cost 5x running it (measured in the sweep)
+_INSERT = DriverStatement(insert(events))
 
 
 @dataclass(frozen=True)
@@ -48,16 +53,17 @@ class EventRepository:
         self._sealer = sealer
 
     def add(self, event: EventRecord) -> None:
-        self._conn.execute(
-            insert(events).values(
-                id=event.id,
-                platform_id=event.platform_id,
-                livemode=event.livemode,
-                type=event.type,
-                created_ms=event.created_ms,
-                object_id=event.object_id,
-                sealed=self._sealer.seal(orjson.dumps(event.payload), event.id),
-            )
+        _INSERT.execute(
+            self._conn,
+            {
+                "id": event.id,
+                "platform_id": event.platform_id,
+                "livemode": event.livemode,
+                "type": event.type,
+                "created_ms": event.created_ms,
+                "object_id": event.object_id,
+                "sealed": self._sealer.seal(orjson.dumps(event.payload), event.id),
+            },
         )
 
     def for_object(self, principal: KeyPrincipal, object_id: str) -> list[EventRecord]:

@@ -15,6 +15,7 @@ import orjson
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from gangway.core.keys import KeyPrincipal
+from gangway.store.fastpath import DriverStatement
 from gangway.store.sealing import Sealer
 from gangway.store.tables import verification_decisions, verifications
 
@@ -24,6 +25,9 @@ _V = verifications
 _OF_ACCOUNT = select(_V).where(
     _V.c.account_id == bindparam("account_id"), _V.c.status != "superseded"
 )
+_INSERT = DriverStatement(insert(_V))
+_UPDATE = update(_V).where(_V.c.id == bindparam("verification_id"))
+_INSERT_DECISION = DriverStatement(insert(verification_decisions))
 _ONE = select(_V).where(
     _V.c.id == bindparam("id"),
     _V.c.platform_id == bindparam("platform_id"),
@@ -101,23 +105,24 @@ class VerificationRepository:
         return [self._record(row) for row in self._conn.execute(query).all()]
 
     def add(self, record: VerificationRecord) -> None:
-        self._conn.execute(insert(_V).values(**self._columns(record)))
+        _INSERT.execute(self._conn, self._columns(record))
 
     def save(self, record: VerificationRecord) -> None:
         columns = self._columns(record)
-        del columns["id"]
-        self._conn.execute(update(_V).where(_V.c.id == record.id).values(**columns))
+        columns["verification_id"] = columns.pop("id")
+        self._conn.execute(_UPDATE, columns)
 
     def add_decision(self, decision: DecisionRecord) -> None:
-        self._conn.execute(
-            insert(verification_decisions).values(
-                id=decision.id,
-                verification_id=decision.verification_id,
-                decided_ms=decision.decided_ms,
-                actor=decision.actor,
-                status=decision.status,
-                sealed=self._sealer.seal(orjson.dumps(decision.payload), decision.id),
-            )
+        _INSERT_DECISION.execute(
+            self._conn,
+            {
+                "id": decision.id,
+                "verification_id": decision.verification_id,
+                "decided_ms": decision.decided_ms,
+                "actor": decision.actor,
+                "status": decision.status,
+                "sealed": self._sealer.seal(orjson.dumps(decision.payload), decision.id),
+            },
         )
 
     def decisions(self, verification_id: str) -> list[DecisionRecord]:
