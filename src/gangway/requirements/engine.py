@@ -89,17 +89,18 @@ def evaluate(facts: AccountFacts, rules: RuleBook, now_ms: int) -> Evaluation:
 
     country_rules = rules.get(country)
     if country_rules is None:
-        unsupported = dict.fromkeys(kyc, "unsupported_country")
-        return _evaluation(current, None, None, applied, requested, unsupported)
+        return _evaluation(
+            current, None, None, applied, requested, dict.fromkeys(kyc, "unsupported_country")
+        )
     entity = identity.get("entity_type")
     entity = None if is_blank(entity) else str(entity)
     if entity is not None and entity not in country_rules.entity_types:
-        unsupported = dict.fromkeys(kyc, "unsupported_entity_type")
-        return _evaluation(current, None, None, applied, requested, unsupported)
+        return _evaluation(
+            current, None, None, applied, requested, dict.fromkeys(kyc, "unsupported_entity_type")
+        )
 
-    capabilities = country_rules.capabilities
-    supported = frozenset(key for key in kyc if key in capabilities)
-    unsupported = {key: "unsupported_country" for key in kyc if key not in supported}
+    plans = plans_for(country_rules)
+    supported, unsupported = plans.split(tuple(kyc))
     in_force: list[int] = []  # indexes of the future versions whose date has passed
     upcoming: int | None = None  # index of the next one
     upcoming_ms = 0
@@ -109,7 +110,6 @@ def evaluate(facts: AccountFacts, rules: RuleBook, now_ms: int) -> Evaluation:
         elif upcoming is None:
             upcoming, upcoming_ms = index, layer.transition_ms
 
-    plans = plans_for(country_rules)
     scope = Scope(facts, plans)
     plan = plans.current(tuple(in_force), entity, supported)
     Pass(scope, now_ms, current, None, track_changes=True).run(plan)

@@ -122,31 +122,67 @@ class EntryCollector:
         alternatives: tuple[tuple[str, ...], ...] = (),
     ) -> None:
         """One rule's request for an entry. ``key`` is ``entry_key(description, person_id)``;
-        ``targets`` are sorted and distinct."""
-        status = deadline.status
+        ``targets`` are sorted and distinct. The general form, for the less travelled paths:
+        a rule's missing fields go through ``due`` once and ``put`` per field."""
         if awaiting == USER:
-            time_ms = deadline.time_ms
-            if status == PAST_DUE:
-                self.restricted.update(targets)
+            status, minimum, time_ms = self.due(deadline, targets)
         else:
-            time_ms = None
+            status = deadline.status
             if status != EVENTUALLY_DUE:
                 self.pending.update(targets)
-        if status == PAST_DUE and self._past_due_time_ms is not None:
-            time_ms = self._past_due_time_ms
+            minimum = status if targets else EVENTUALLY_DUE
+            self._statuses.add(minimum)
+            time_ms = self._past_due_time_ms if status == PAST_DUE else None
+        entry = self.put(
+            key, description, person_id, awaiting, status, minimum, time_ms, targets, reason
+        )
+        if errors:
+            _add_errors(entry["errors"], errors)
+        if alternatives and key not in self._alternatives:
+            self._alternatives[key] = (description, person_id, alternatives)
+
+    def due(
+        self, deadline: Deadline, targets: Sequence[CapabilityKey]
+    ) -> tuple[str, str, int | None]:
+        """The bookkeeping every entry a rule asks of the user under ``deadline`` shares (what
+        past due restricts, the summary's statuses), done once per rule rather than once per
+        missing field: ``(status, minimum status, time)`` to hand to ``put``."""
+        status = deadline.status
+        time_ms = deadline.time_ms
+        if status == PAST_DUE:
+            self.restricted.update(targets)
+            if self._past_due_time_ms is not None:
+                time_ms = self._past_due_time_ms
+        # An entry's minimum deadline is its strictest restriction (eventually_due if none).
+        minimum = status if targets else EVENTUALLY_DUE
+        self._statuses.add(minimum)
+        return status, minimum, time_ms
+
+    def put(
+        self,
+        key: str,
+        description: str,
+        person_id: str | None,
+        awaiting: str,
+        status: str,
+        minimum: str,
+        time_ms: int | None,
+        targets: Sequence[CapabilityKey],
+        reason: str,
+        alternatives: tuple[tuple[str, ...], ...] = (),
+    ) -> dict[str, Any]:
+        """The entry ``key`` with one more request folded in (``status``, ``minimum`` and
+        ``time_ms`` as ``due`` gave them); returns the wire dict, new or merged into."""
         if time_ms is not None:
             known = self._times.get(key)
             if known is None or time_ms < known:
                 self._times[key] = time_ms
-        # An entry's minimum deadline is its strictest restriction (eventually_due if none).
-        minimum = status if targets else EVENTUALLY_DUE
-        self._statuses.add(minimum)
         entry = self._entries.get(key)
         if entry is not None:
-            _merge(entry, awaiting, minimum, targets, reason, errors)
+            _merge(entry, awaiting, minimum, targets, reason)
             if alternatives and key not in self._alternatives:
                 self._alternatives[key] = (description, person_id, alternatives)
-            return
+            return entry
         if person_id is None:
             reference = None
         else:
@@ -164,10 +200,10 @@ class EntryCollector:
                     "deadline": {"status": status},
                 }
             )
-        self._entries[key] = {
+        entry = self._entries[key] = {
             "awaiting_action_from": awaiting,
             "description": description,
-            "errors": _add_errors([], errors) if errors else [],
+            "errors": [],
             "impact": {"restricts_capabilities": restricts},
             "minimum_deadline": {"status": minimum},
             "reference": reference,
@@ -175,6 +211,7 @@ class EntryCollector:
         }
         if alternatives:
             self._alternatives[key] = (description, person_id, alternatives)
+        return entry
 
     def render(self) -> dict[str, Any]:
         """``{"entries": [...], "alternatives": [...] | None, "summary": {...} | None}``."""
@@ -184,11 +221,12 @@ class EntryCollector:
         # A Person whose id is "" has keys "d\x00", which must sort level with the account's
         # "d" and keep insertion order, as the tuple (d, "") does; only then is a key needed.
         order = _tie_order if self._tie else None
-        alternatives = [
-            _alternative(*self._alternatives[key])
-            for key in sorted(self._alternatives, key=order)
-            if entries[key]["awaiting_action_from"] == USER and not entries[key]["errors"]
-        ]
+        alternatives: list[dict[str, Any]] = []
+        if self._alternatives:
+            for key in sorted(self._alternatives, key=order):
+                entry = entries[key]
+                if entry["awaiting_action_from"] == USER and not entry["errors"]:
+                    alternatives.append(_alternative(*self._alternatives[key]))
         statuses = self._statuses
         strictest = (
             PAST_DUE
@@ -198,9 +236,18 @@ class EntryCollector:
             else EVENTUALLY_DUE
         )
         times = self._times
+        if self._past_due_time_ms is None and times:
+            # An entry that is past due impacts the account already: a deadline of another
+            # request merged into it (a scheduled rule next to a failed verification's raise)
+            # is no longer "the soonest time a requirement can impact the account".
+            times = {
+                k: t
+                for k, t in times.items()
+                if entries[k]["minimum_deadline"]["status"] != PAST_DUE
+            }
         time = to_rfc3339(min(times.values())) if times else None
         return {
-            "entries": [entries[key] for key in sorted(entries, key=order)],
+            "entries": list(map(entries.__getitem__, sorted(entries, key=order))),
             "alternatives": alternatives or None,
             "summary": {"minimum_deadline": {"status": strictest, "time": time}},
         }
@@ -220,19 +267,16 @@ def _merge(
     status: str,
     targets: Sequence[CapabilityKey],
     reason: str,
-    errors: Sequence[Mapping[str, str]],
 ) -> None:
-    """A second request for the same entry: the user's turn wins over Stripe's, reasons and
-    errors accumulate without repeats, and each capability keeps its strictest status.
-    ``status`` applies to every target (with no targets it is eventually_due, which changes
-    nothing)."""
+    """A second request for the same entry: the user's turn wins over Stripe's, reasons
+    accumulate without repeats (errors too, added by ``add``), and each capability keeps its
+    strictest status. ``status`` applies to every target (with no targets it is
+    eventually_due, which changes nothing)."""
     if awaiting == USER:
         entry["awaiting_action_from"] = USER
     reasons: list[dict[str, str]] = entry["requested_reasons"]
     if all(known["code"] != reason for known in reasons):
         reasons.append({"code": reason})
-    if errors:
-        _add_errors(entry["errors"], errors)
     impact = entry["impact"]
     merged: dict[CapabilityKey, str] = {
         (r["configuration"], r["capability"]): r["deadline"]["status"]
@@ -271,20 +315,22 @@ def _reference(person_id: str | None) -> dict[str, Any] | None:
 def _alternative(
     description: str, person_id: str | None, options: tuple[tuple[str, ...], ...]
 ) -> dict[str, Any]:
+    """Loops, not nested comprehensions: on 3.11 each comprehension is a frame of its own,
+    which cost more than the few items an alternative holds."""
+    options_wire: list[dict[str, Any]] = []
+    for option in options:
+        option_entries: list[dict[str, Any]] = []
+        for option_description in option:
+            option_entries.append(
+                {
+                    "awaiting_action_from": USER,
+                    "description": option_description,
+                    "errors": [],
+                    "reference": _reference(person_id),
+                }
+            )
+        options_wire.append({"entries": option_entries})
     return {
         "original_entries": [{"description": description, "reference": _reference(person_id)}],
-        "options": [
-            {
-                "entries": [
-                    {
-                        "awaiting_action_from": USER,
-                        "description": option_description,
-                        "errors": [],
-                        "reference": _reference(person_id),
-                    }
-                    for option_description in option
-                ]
-            }
-            for option in options
-        ],
+        "options": options_wire,
     }

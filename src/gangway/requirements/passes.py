@@ -1,7 +1,7 @@
 """One application of a plan at one instant into one collector.
 
 ``evaluate`` runs one pass for the current requirements and, when a future version is
-announced, one for ``future_requirements``; both read the same ``Scope``. ``Pass._fields`` is
+announced, one for ``future_requirements``; both read the same ``Scope``. ``Pass.run`` is
 the hot loop: a provided field without a verdict asks for nothing, a missing one asks for
 itself. The rest of the class is the less travelled paths:
 
@@ -19,10 +19,17 @@ from typing import Any
 
 from gangway.requirements.deadlines import Deadline, Policy, deadline_at
 from gangway.requirements.entries import STRIPE, USER, EntryCollector, entry_key
-from gangway.requirements.facts import CapabilityKey, has_list_item, is_blank, lookup, mapping_at
+from gangway.requirements.facts import (
+    CapabilityKey,
+    Verification,
+    has_list_item,
+    is_blank,
+    lookup,
+)
 from gangway.requirements.fields import CHECK_PRESENT, CHECK_TRUE, Field
 from gangway.requirements.plans import FieldRule, Plan, RoleRule
 from gangway.requirements.scope import UNSET, Scope
+from gangway.requirements.scope import node as parent_node
 
 __all__ = ["ROUTINE_VERIFICATION", "Pass"]
 
@@ -53,71 +60,84 @@ class Pass:
         self._deadlines: dict[str, Deadline] = {}
 
     def run(self, plan: Plan) -> None:
-        scope = self.scope
-        for step in plan.steps:
-            if isinstance(step, RoleRule):
-                self._role(step)
-            else:
-                if step.role is None:
-                    self._fields(step, scope.document, None, "", scope.account_nodes)
-                else:
-                    for person in scope.persons(step.role):
-                        self._fields(
-                            step, person.document, person.id, person.key_suffix, person.nodes
-                        )
+        """Each step of ``plan``: a role rule, or a field rule's fields against the account or
+        each Person holding its role.
 
-    def _fields(
-        self,
-        rule: FieldRule,
-        root: Mapping[str, Any],
-        person_id: str | None,
-        key_suffix: str,
-        nodes: list[Any],
-    ) -> None:
-        """Each field of ``rule`` against ``root`` (the account or one Person). Inlines the
-        lookup through the cached parent node and the common checks; ``Field.provided`` says
-        the same thing more slowly."""
-        parents = self.scope.person_parents if person_id is not None else self.scope.parents
-        verdicts = self.scope.verifications
-        deadline = None
-        for step in rule.fields:
-            node = nodes[step.parent]
-            if node is UNSET:
-                node = nodes[step.parent] = mapping_at(root, parents[step.parent])
-            value = None if node is None else node.get(step.leaf)
-            check = step.check
-            if check == CHECK_PRESENT:
-                if value is None:
-                    provided = False
-                elif type(value) is str:
-                    provided = bool(value.strip())
-                else:
-                    provided = not is_blank(value)
-            elif check == CHECK_TRUE:
-                provided = value is True
-            else:
-                provided = has_list_item(value, step.list_key, step.list_values)
-            if provided:
-                if verdicts:
-                    self._verify(step.field, root, person_id, rule.prefix, key_suffix, rule)
+        The hot loop, kept in one frame: a call per rule and Person cost more than the two or
+        three fields it checks. It inlines the lookup through the cached parent node, the common
+        checks and the verdict lookup (``Field.provided`` and ``_verify`` say the same things
+        more slowly), and the deadline bookkeeping that a rule's missing fields share is done
+        once per plan slot (``FieldRule.slot``), at the first of them."""
+        scope = self.scope
+        verdicts = scope.verifications
+        out = self.out
+        put = out.put
+        override = self.reason_override
+        dues: list[tuple[str, str, int | None] | None] = [None] * plan.slots
+        account = (scope.account,)
+        for rule in plan.steps:
+            if isinstance(rule, RoleRule):
+                self._role(rule)
                 continue
-            if step.alternatives and self._option_chosen(
-                step.field, root, person_id, rule.prefix, key_suffix, rule
-            ):
-                continue
-            if deadline is None:
-                deadline = self.deadline(rule.policy)
-            self.out.add(
-                step.description + key_suffix,
-                step.description,
-                person_id,
-                USER,
-                deadline,
-                rule.targets,
-                self.reason_override or rule.reason,
-                (),
-                step.alternatives,
-            )
+            subjects = account if rule.role is None else scope.subjects(rule.role)
+            for root, person_id, key_suffix, nodes, links in subjects:
+                due: tuple[str, str, int | None] | None = None
+                reason = ""
+                for step in rule.fields:
+                    node = nodes[step.parent]
+                    if node is UNSET:
+                        node = parent_node(nodes, links, step.parent)
+                    value = None if node is None else node.get(step.leaf)
+                    check = step.check
+                    if check == CHECK_PRESENT:
+                        if value is None:
+                            provided = False
+                        elif type(value) is str:
+                            provided = bool(value.strip())
+                        else:
+                            provided = not is_blank(value)
+                    elif check == CHECK_TRUE:
+                        provided = value is True
+                    else:
+                        provided = has_list_item(value, step.list_key, step.list_values)
+                    if provided:
+                        if verdicts:
+                            verification = verdicts.get((person_id, step.verify_key))
+                            if verification is not None and verification.status != "verified":
+                                self._verdict(
+                                    verification,
+                                    step.field,
+                                    root,
+                                    person_id,
+                                    rule.prefix,
+                                    key_suffix,
+                                    rule,
+                                )
+                        continue
+                    if step.alternatives and self._option_chosen(
+                        step.field, root, person_id, rule.prefix, key_suffix, rule
+                    ):
+                        continue
+                    if due is None:
+                        due = dues[rule.slot]
+                        if due is None:
+                            due = dues[rule.slot] = out.due(
+                                self.deadline(rule.policy), rule.targets
+                            )
+                        reason = override or rule.reason
+                    status, minimum, time_ms = due
+                    put(
+                        step.description + key_suffix,
+                        step.description,
+                        person_id,
+                        USER,
+                        status,
+                        minimum,
+                        time_ms,
+                        rule.targets,
+                        reason,
+                        step.alternatives,
+                    )
 
     def _role(self, rule: RoleRule) -> None:
         scope = self.scope
@@ -194,8 +214,24 @@ class Pass:
         """What the verdict on the provided ``field`` asks for, under ``rule`` (with the policy
         and reason of an ``on_failure`` raise, when ``field`` was raised)."""
         verification = self.scope.verifications.get((person_id, field.description))
-        if verification is None or verification.status == "verified":
-            return
+        if verification is not None and verification.status != "verified":
+            self._verdict(
+                verification, field, root, person_id, prefix, key_suffix, rule, policy, reason
+            )
+
+    def _verdict(
+        self,
+        verification: Verification,
+        field: Field,
+        root: Mapping[str, Any],
+        person_id: str | None,
+        prefix: str,
+        key_suffix: str,
+        rule: FieldRule,
+        policy: Policy | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """``_verify`` once the verdict is known to be pending or failed."""
         policy = policy or rule.policy
         reason = reason or rule.reason
         targets: tuple[CapabilityKey, ...] = rule.targets

@@ -21,8 +21,9 @@ dropped with the ``CountryRules`` it belongs to.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from gangway.requirements.deadlines import Policy
 from gangway.requirements.facts import CapabilityKey
@@ -40,12 +41,13 @@ class FieldStep:
     """One field of one rule, ready to check against an account or a Person.
 
     ``description`` is what an entry shows (role prefix included); ``field`` keeps the compiled
-    field for the rarer paths (verification verdicts, satisfied alternatives), where
-    ``field.description`` is the verification key within the scope.
+    field for the rarer paths (verification verdicts, satisfied alternatives); ``verify_key`` is
+    its ``field.description``, the verification key within the scope, one attribute away.
     """
 
     field: Field
     description: str
+    verify_key: str
     parent: int
     leaf: str
     check: str
@@ -65,6 +67,9 @@ class FieldRule:
     targets: tuple[CapabilityKey, ...]
     policy: Policy
     reason: str
+    #: Rules of one plan with the same policy and targets share a slot: what their missing
+    #: fields owe (``EntryCollector.due``) is the same, so a pass works it out once per slot.
+    slot: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,26 +87,37 @@ class RoleRule:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
+    """``slots``: how many distinct ``FieldRule.slot`` values the steps use."""
+
     steps: tuple[FieldRule | RoleRule, ...]
+    slots: int = 0
 
 
 PlanKey = tuple[object, ...]
+
+#: How many requested-capability combinations ``CountryPlans.split`` remembers per country.
+_SPLITS_KEPT = 256
 
 
 class CountryPlans:
     """The plans of one country, plus the parent-path tables they index into.
 
     The tables cover every field of every layer, so one account's cache of parent nodes serves
-    both the current plan and the plan of an upcoming future version.
+    both the current plan and the plan of an upcoming future version. They are closed under
+    prefixes, root first: ``scope.node`` finds a node with one ``get`` on its parent's.
     """
 
     __slots__ = (
         "_account_index",
         "_base",
+        "_capabilities",
         "_futures",
         "_person_index",
         "_plans",
+        "_splits",
+        "account_links",
         "account_parents",
+        "person_links",
         "person_parents",
     )
 
@@ -112,14 +128,43 @@ class CountryPlans:
         self._account_index: dict[Path, int] = {}
         self._person_index: dict[Path, int] = {}
         self._plans: dict[PlanKey, Plan] = {}
+        self._capabilities = rules.capabilities
+        self._splits: dict[
+            tuple[CapabilityKey, ...],
+            tuple[frozenset[CapabilityKey], Mapping[CapabilityKey, str]],
+        ] = {}
         for layer in (rules.base, *rules.futures):
             for requirements, _roles in layer.by_entity.values():
                 for rule in requirements:
                     index = self._account_index if rule.role is None else self._person_index
                     for field in rule.fields:
-                        index.setdefault(field.path[:-1], len(index))
+                        parent = field.path[:-1]
+                        # Every prefix too, before the path: each node is then one ``get``
+                        # from its own parent's (``links``), and the root is always index 0.
+                        for end in range(len(parent) + 1):
+                            index.setdefault(parent[:end], len(index))
         self.account_parents: tuple[Path, ...] = tuple(self._account_index)
         self.person_parents: tuple[Path, ...] = tuple(self._person_index)
+        self.account_links = _links(self._account_index)
+        self.person_links = _links(self._person_index)
+
+    def split(
+        self, kyc: tuple[CapabilityKey, ...]
+    ) -> tuple[frozenset[CapabilityKey], Mapping[CapabilityKey, str]]:
+        """The requested KYC capabilities the country supports, and the rest mapped to
+        ``unsupported_country``. Memoised: accounts ask for a handful of combinations, and a
+        cached ``frozenset`` also keeps its hash for the plan lookup that follows. The mapping
+        is shared between calls, so it is read-only. Capability names come from the caller's
+        document, so the memo stops growing at ``_SPLITS_KEPT`` combinations."""
+        found = self._splits.get(kyc)
+        if found is None:
+            capabilities = self._capabilities
+            supported = frozenset(key for key in kyc if key in capabilities)
+            unsupported = {key: "unsupported_country" for key in kyc if key not in supported}
+            found = (supported, MappingProxyType(unsupported))
+            if len(self._splits) < _SPLITS_KEPT:
+                self._splits[kyc] = found
+        return found
 
     def current(
         self, applied: tuple[int, ...], entity: str | None, supported: frozenset[CapabilityKey]
@@ -144,6 +189,7 @@ class CountryPlans:
         self, layers: Sequence[Layer], entity: str | None, supported: frozenset[CapabilityKey]
     ) -> Plan:
         steps: list[FieldRule | RoleRule] = []
+        slots: dict[tuple[Policy, tuple[CapabilityKey, ...]], int] = {}
         for layer in layers:
             requirements, roles = layer.by_entity[entity]
             for rule in requirements:
@@ -153,8 +199,9 @@ class CountryPlans:
                 prefix = "" if rule.role is None else rule.role + "."
                 index = self._account_index if rule.role is None else self._person_index
                 fields = tuple(_step(field, prefix, index) for field in rule.fields)
+                slot = slots.setdefault((rule.policy, targets), len(slots))
                 steps.append(
-                    FieldRule(rule.role, prefix, fields, targets, rule.policy, rule.reason)
+                    FieldRule(rule.role, prefix, fields, targets, rule.policy, rule.reason, slot)
                 )
             for role in roles:
                 targets = _targets(role.restricts, supported)
@@ -170,7 +217,13 @@ class CountryPlans:
                             role.reason,
                         )
                     )
-        return Plan(tuple(steps))
+        return Plan(tuple(steps), len(slots))
+
+
+def _links(index: dict[Path, int]) -> tuple[tuple[int, str], ...]:
+    """Per parent path, ``(index of the path one key shorter, that last key)``; the root
+    (index 0) links to nothing."""
+    return tuple((index[path[:-1]], path[-1]) if path else (-1, "") for path in index)
 
 
 def _targets(
@@ -184,6 +237,7 @@ def _step(field: Field, prefix: str, index: dict[Path, int]) -> FieldStep:
     return FieldStep(
         field=field,
         description=prefix + field.description,
+        verify_key=field.description,
         parent=index[field.path[:-1]],
         leaf=field.path[-1],
         check=field.check,

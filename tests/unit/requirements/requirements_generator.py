@@ -28,6 +28,9 @@ class AccountGenerator:
 
     def __init__(self, book: RuleBook, seed: int) -> None:
         self.random = random.Random(seed)
+        #: A stream of its own for ``_break_objects``, so the accounts drawn from ``random``
+        #: stay the ones earlier versions of this test generated.
+        self.breaks = random.Random(seed + 1)
         self.entity_types = {
             country: sorted(rules.entity_types) for country, rules in book.countries.items()
         }
@@ -111,6 +114,8 @@ class AccountGenerator:
                 CREATED_MS + 19 * DAY_MS,
             )
         )
+        for root in (document, *persons):
+            _break_objects(root, self.breaks)
         facts = AccountFacts(
             id="acct_gen",
             livemode=False,
@@ -202,6 +207,25 @@ class AccountGenerator:
             for _ in range(r.choice((0, 1, 2, 3)))
         ]
         return Verification("failed", errors)
+
+
+def _break_objects(root: dict[str, Any], r: random.Random) -> None:
+    """Now and then an object on the way to fields (``identity.individual``, a Person's
+    ``address``) is something else: every field below it is missing, however the engine walks
+    to (and caches) the parent nodes it reads fields from."""
+    if r.random() >= 0.1:
+        return
+    objects: list[tuple[dict[str, Any], str]] = []
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        for key, value in node.items():
+            if isinstance(value, dict) and key != "configuration":
+                objects.append((node, key))
+                pending.append(value)
+    if objects:
+        node, key = r.choice(objects)
+        node[key] = r.choice(("text", "", ["x"], 3, None, False))
 
 
 def _put(root: dict[str, Any], path: tuple[str, ...], value: Any) -> None:

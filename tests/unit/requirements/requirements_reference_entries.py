@@ -122,8 +122,13 @@ class Collector:
             if entry.alternatives and entry.awaiting == USER and not entry.errors:
                 alternatives.append(_alternative(entry))
             strictest = minimum if strictest is None else stricter(strictest, minimum)
-            if entry.time_ms is not None and (soonest is None or entry.time_ms < soonest):
-                soonest = entry.time_ms
+            counts = self.past_due_time_ms is not None or minimum != PAST_DUE
+            if (
+                counts
+                and entry.time_ms is not None
+                and (soonest is None or entry.time_ms < soonest)
+            ):
+                soonest = entry.time_ms  # a past-due entry impacts the account already
         summary = None
         if strictest is not None:
             time = to_rfc3339(soonest) if soonest is not None else None

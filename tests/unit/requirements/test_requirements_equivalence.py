@@ -21,7 +21,6 @@ from requirements_reference import reference_evaluate
 from test_requirements_future import FUTURE
 from test_requirements_rules import JAPAN_LIKE
 
-from gangway.core.clock import to_rfc3339
 from gangway.requirements import AccountFacts, RuleBook, evaluate, load_rules
 from gangway.requirements.rules import DEFAULT_RULES_DIRECTORY
 
@@ -278,8 +277,11 @@ def test_a_later_laxer_request_keeps_the_strictest_minimum(books: dict[str, Rule
 
 
 def test_an_entry_keeps_its_soonest_deadline(books: dict[str, RuleBook]) -> None:
-    """``identity.individual.email`` is currently due under two schedules, due at day 7 and
-    (asked later) at day 13: the entry, and so the summary, keeps day 7."""
+    """``identity.individual.email`` is requested under two schedules (due at day 7 and, asked
+    later, at day 13) and also by a rule that is already past due, so the merged entry is past
+    due. A past-due entry impacts the account already, so neither schedule's deadline may stand
+    as the summary's time (the property test in tests/properties found that leak): with every
+    timed entry past due, the summary time is null, as Stripe shows for a fresh account."""
     document = {
         "identity": {
             "country": "xx",
@@ -299,7 +301,11 @@ def test_an_entry_keeps_its_soonest_deadline(books: dict[str, RuleBook]) -> None
 
     result = evaluate(facts, books["stress"], now)
 
+    email = next(
+        e for e in result.requirements["entries"] if e["description"] == "identity.individual.email"
+    )
+    assert email["minimum_deadline"] == {"status": "past_due"}
     assert result.requirements["summary"] == {
-        "minimum_deadline": {"status": "past_due", "time": to_rfc3339(CREATED_MS + 7 * DAY_MS)}
+        "minimum_deadline": {"status": "past_due", "time": None}
     }
     assert repr(result) == repr(reference_evaluate(facts, books["stress"], now))
