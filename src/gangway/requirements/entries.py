@@ -78,7 +78,8 @@ class EntryCollector:
         #: key -> (description, person id, option descriptions), for entries that have options.
         self._alternatives: dict[str, tuple[str, str | None, tuple[tuple[str, ...], ...]]] = {}
         #: key -> soonest deadline time, for entries that have one.
-        self._times: dict[str, int] = {}
+        #: Soonest deadline per entry and restricted capability (see ``render``).
+        self._times: dict[str, dict[CapabilityKey, int]] = {}
         #: Every minimum deadline status added (for the summary); rebuilt by ``discard``.
         self._statuses: set[str] = set()
         #: A Person with an empty id: its keys can tie with the account's (see ``render``).
@@ -174,9 +175,11 @@ class EntryCollector:
         """The entry ``key`` with one more request folded in (``status``, ``minimum`` and
         ``time_ms`` as ``due`` gave them); returns the wire dict, new or merged into."""
         if time_ms is not None:
-            known = self._times.get(key)
-            if known is None or time_ms < known:
-                self._times[key] = time_ms
+            by_target = self._times.setdefault(key, {})
+            for target in targets:
+                known = by_target.get(target)
+                if known is None or time_ms < known:
+                    by_target[target] = time_ms
         entry = self._entries.get(key)
         if entry is not None:
             _merge(entry, awaiting, minimum, targets, reason)
@@ -235,22 +238,37 @@ class EntryCollector:
             if CURRENTLY_DUE in statuses
             else EVENTUALLY_DUE
         )
-        times = self._times
-        if self._past_due_time_ms is None and times:
-            # An entry that is past due impacts the account already: a deadline of another
-            # request merged into it (a scheduled rule next to a failed verification's raise)
-            # is no longer "the soonest time a requirement can impact the account".
-            times = {
-                k: t
-                for k, t in times.items()
-                if entries[k]["minimum_deadline"]["status"] != PAST_DUE
-            }
-        time = to_rfc3339(min(times.values())) if times else None
+        time = _soonest(entries, self._times, current=self._past_due_time_ms is None)
         return {
             "entries": list(map(entries.__getitem__, sorted(entries, key=order))),
             "alternatives": alternatives or None,
             "summary": {"minimum_deadline": {"status": strictest, "time": time}},
         }
+
+
+def _soonest(
+    entries: dict[str, dict[str, Any]],
+    times: dict[str, dict[CapabilityKey, int]],
+    *,
+    current: bool,
+) -> str | None:
+    """The summary's time: the soonest deadline still ahead. For current requirements a
+    deadline counts only where its capability is still ``currently_due`` in the merged entry:
+    a capability already past due is impacted now, whatever later deadline another request
+    gave it. (Future requirements date their past-due entries at the transition instead.)"""
+    soonest: int | None = None
+    for key, by_target in times.items():
+        if current:
+            statuses = {
+                (r["configuration"], r["capability"]): r["deadline"]["status"]
+                for r in entries[key]["impact"]["restricts_capabilities"]
+            }
+        for target, time_ms in by_target.items():
+            if current and statuses.get(target) != CURRENTLY_DUE:
+                continue
+            if soonest is None or time_ms < soonest:
+                soonest = time_ms
+    return to_rfc3339(soonest) if soonest is not None else None
 
 
 def empty_requirements() -> dict[str, Any]:

@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gangway.core.clock import to_rfc3339
-from gangway.requirements.deadlines import EVENTUALLY_DUE, PAST_DUE, STATUS_RANK, Deadline, stricter
+from gangway.requirements.deadlines import (
+    CURRENTLY_DUE,
+    EVENTUALLY_DUE,
+    PAST_DUE,
+    STATUS_RANK,
+    Deadline,
+    stricter,
+)
 
 __all__ = ["NO_KYC", "STRIPE", "USER", "CapabilityKey", "Collector", "capability_statuses"]
 
@@ -29,7 +36,7 @@ class _Entry:
     restricts: dict[CapabilityKey, str]
     reasons: list[str]
     errors: list[dict[str, str]] = field(default_factory=list)
-    time_ms: int | None = None
+    times: dict[CapabilityKey, int] = field(default_factory=dict)
     alternatives: tuple[tuple[str, ...], ...] = ()
 
 
@@ -79,9 +86,9 @@ class Collector:
             }
             if rendered not in entry.errors:
                 entry.errors.append(rendered)
-        if time_ms is not None and (entry.time_ms is None or time_ms < entry.time_ms):
-            entry.time_ms = time_ms
         for target in targets:
+            if time_ms is not None and (target not in entry.times or time_ms < entry.times[target]):
+                entry.times[target] = time_ms
             previous = entry.restricts.get(target)
             entry.restricts[target] = status if previous is None else stricter(previous, status)
             if awaiting == USER and status == PAST_DUE:
@@ -122,13 +129,13 @@ class Collector:
             if entry.alternatives and entry.awaiting == USER and not entry.errors:
                 alternatives.append(_alternative(entry))
             strictest = minimum if strictest is None else stricter(strictest, minimum)
-            counts = self.past_due_time_ms is not None or minimum != PAST_DUE
-            if (
-                counts
-                and entry.time_ms is not None
-                and (soonest is None or entry.time_ms < soonest)
-            ):
-                soonest = entry.time_ms  # a past-due entry impacts the account already
+            for target, time_ms in entry.times.items():
+                # a capability already past due is impacted now, whatever later deadline another
+                # request gave it (future requirements date past-due entries at the transition)
+                if self.past_due_time_ms is None and entry.restricts[target] != CURRENTLY_DUE:
+                    continue
+                if soonest is None or time_ms < soonest:
+                    soonest = time_ms
         summary = None
         if strictest is not None:
             time = to_rfc3339(soonest) if soonest is not None else None
