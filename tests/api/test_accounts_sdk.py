@@ -324,39 +324,10 @@ def test_concurrent_requests_with_one_key_create_one_account(server: RunningServ
 
 
 def complete_us_individual() -> dict[str, object]:
-    params = us_individual_merchant()
-    params["identity"] = {
-        "country": "us",
-        "entity_type": "individual",
-        "individual": {
-            "given_name": "Jenny",
-            "surname": "Rosen",
-            "email": "jenny@example.com",
-            "phone": "+14155550123",
-            "date_of_birth": {"day": 1, "month": 1, "year": 1901},
-            "address": {
-                "country": "us",
-                "line1": "address_full_match",
-                "city": "San Francisco",
-                "state": "CA",
-                "postal_code": "94111",
-            },
-            "id_numbers": [{"type": "us_ssn_last_4", "value": "0000"}],
-        },
-        "attestations": {
-            "terms_of_service": {
-                "account": {"date": "2026-11-26T10:00:00.000Z", "ip": "203.0.113.7"}
-            }
-        },
-    }
-    params["configuration"] = {
-        "merchant": {"mcc": "5734", "capabilities": {"card_payments": {"requested": True}}}
-    }
-    params["defaults"] = {
-        "profile": {"business_url": "https://accessible.stripe.com"},
-        "responsibilities": {"fees_collector": "application", "losses_collector": "application"},
-    }
-    return params
+    """Every onboarding field of a US individual merchant (the journeys' account)."""
+    from tests.api.test_journeys_sdk import merchant
+
+    return {key: value for key, value in merchant().items() if key != "include"}
 
 
 def test_a_complete_account_awaits_verification_before_card_payments(
