@@ -50,20 +50,16 @@ def test_helper_routes(rules: RuleBook, store: Store, clocks: Clocks) -> list[Ro
     def advance_clock(request: Request) -> tuple[int, dict[str, Any]]:
         _test_mode_only(request)
         platform = request.call.principal.platform_id
-        now = clocks.test_now_ms(platform)
         if request.params.get("to") == "next_change":
-            with store.unit_of_work(write=False) as uow:
-                target = uow.accounts.soonest_change(platform, False, after_ms=now)
+            target = clocks.next_change_ms(platform)
             if target is None:
                 raise InvalidRequest(
                     "Nothing in this sandbox changes by time: no deadline or decision is pending.",
                     code="no_pending_change",
                 )
         else:
-            target = now + request.params["seconds"] * 1000
-        processed = timeline.advance(store, rules, platform, from_ms=now, to_ms=target)
-        with store.unit_of_work(write=True) as uow:
-            uow.clocks.set_offset(platform, target - clocks.real_ms(), clocks.real_ms())
+            target = clocks.test_now_ms(platform) + request.params["seconds"] * 1000
+        processed = clocks.move_test_clock(rules, platform, target)
         return 200, _clock(clocks, platform, processed=processed)
 
     def trigger(request: Request) -> tuple[int, dict[str, Any]]:

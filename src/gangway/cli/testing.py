@@ -112,10 +112,8 @@ def _clock_show(settings: Settings, _args: argparse.Namespace) -> int:
 
 def _clock_advance(settings: Settings, args: argparse.Namespace) -> int:
     with _environment(settings) as env:
-        now = env.clocks.test_now_ms(env.platform_id)
         if args.to_next_change:
-            with env.store.unit_of_work(write=False) as uow:
-                target = uow.accounts.soonest_change(env.platform_id, False, after_ms=now)
+            target = env.clocks.next_change_ms(env.platform_id)
             if target is None:
                 print("gangway: nothing in the sandbox changes by time", file=sys.stderr)
                 return 1
@@ -124,13 +122,8 @@ def _clock_advance(settings: Settings, args: argparse.Namespace) -> int:
             if seconds <= 0:
                 print("gangway: the test clock only moves forward", file=sys.stderr)
                 return 2
-            target = now + int(seconds * 1000)
-        processed = timeline.advance(
-            env.store, env.rules, env.platform_id, from_ms=now, to_ms=target
-        )
-        real = env.clocks.real_ms()
-        with env.store.unit_of_work(write=True) as uow:
-            uow.clocks.set_offset(env.platform_id, target - real, real)
+            target = env.clocks.test_now_ms(env.platform_id) + int(seconds * 1000)
+        processed = env.clocks.move_test_clock(env.rules, env.platform_id, target)
         _print_clock(env, processed=processed)
     return 0
 

@@ -56,13 +56,7 @@ def add(uow: UnitOfWork, call: Call, record: AccountRecord, rules: RuleBook) -> 
     checked = verifications.sync(uow, record, [], call.now_ms, existing=[])
     if not checked:
         return None
-    verifications.apply_due(uow, checked, call.now_ms)
-    evaluation = timeline.evaluate_record(
-        record, [], rules, call.now_ms, verdicts=verifications.verdicts(checked)
-    )
-    record.next_change_ms = _soonest(
-        evaluation.next_change_ms, verifications.next_decision_ms(checked)
-    )
+    evaluation = timeline.settle(uow, record, [], rules, call.now_ms, checked)
     saved = uow.accounts.save(record)
     record.version = saved.version
     return evaluation
@@ -131,11 +125,6 @@ def evaluation(uow: UnitOfWork, record: AccountRecord, rules: RuleBook, now_ms: 
     persons = timeline.persons_of(uow, record)
     verdicts = verifications.verdicts(uow.verifications.of_account(record.id))
     return timeline.evaluate_record(record, persons, rules, now_ms, verdicts=verdicts)
-
-
-def _soonest(*times: int | None) -> int | None:
-    present = [t for t in times if t is not None]
-    return min(present) if present else None
 
 
 def _open_for_write(uow: UnitOfWork, call: Call, account_id: str) -> AccountRecord:

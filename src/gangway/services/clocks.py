@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from gangway.core.clock import Clock
 from gangway.core.keys import KeyPrincipal
+from gangway.requirements import RuleBook
+from gangway.services import timeline
 from gangway.store.uow import Store
 
 __all__ = ["Clocks"]
@@ -28,3 +30,20 @@ class Clocks:
         with self._store.unit_of_work(write=False) as uow:
             offset = uow.clocks.offset(platform_id)
         return self._clock.now_ms() + offset
+
+    def next_change_ms(self, platform_id: str) -> int | None:
+        """When the sandbox next changes by time alone (a deadline or a pending decision)."""
+        now = self.test_now_ms(platform_id)
+        with self._store.unit_of_work(write=False) as uow:
+            return uow.accounts.soonest_change(platform_id, False, after_ms=now)
+
+    def move_test_clock(self, rules: RuleBook, platform_id: str, to_ms: int) -> int:
+        """Advance the sandbox to ``to_ms`` one change at a time, then leave its clock there.
+        Returns how many account changes were processed."""
+        processed = timeline.advance(
+            self._store, rules, platform_id, from_ms=self.test_now_ms(platform_id), to_ms=to_ms
+        )
+        real = self._clock.now_ms()
+        with self._store.unit_of_work(write=True) as uow:
+            uow.clocks.set_offset(platform_id, to_ms - real, real)
+        return processed

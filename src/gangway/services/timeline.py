@@ -20,9 +20,20 @@ from gangway.requirements import AccountFacts, Evaluation, RuleBook, Verificatio
 from gangway.services import verifications
 from gangway.services.events import record_account_events
 from gangway.store.repos.accounts import AccountRecord
+from gangway.store.repos.verifications import VerificationRecord
 from gangway.store.uow import Store, UnitOfWork
 
-__all__ = ["TRIGGERS", "advance", "evaluate_record", "refresh", "reset", "sweep", "trigger"]
+__all__ = [
+    "TRIGGERS",
+    "advance",
+    "evaluate_record",
+    "persons_of",
+    "refresh",
+    "reset",
+    "settle",
+    "sweep",
+    "trigger",
+]
 
 TRIGGERS = ("next_requirements", "charge_block", "payout_block")
 Trigger = Literal["next_requirements", "charge_block", "payout_block"]
@@ -80,10 +91,7 @@ def refresh(
         verdicts=verifications.verdicts(records),
     )
     checked = verifications.sync(uow, record, persons, now_ms, existing=records)
-    verifications.apply_due(uow, checked, now_ms)
-    after = evaluate_record(
-        record, persons, rules, now_ms, verdicts=verifications.verdicts(checked)
-    )
+    after = settle(uow, record, persons, rules, now_ms, checked)
     closed_before = record.closed if before_closed is None else before_closed
     specs = account_events(
         AccountView.of(
@@ -95,13 +103,30 @@ def refresh(
     )
     record_account_events(uow, record, specs, at_ms=now_ms, reason=reason)
     record.evaluated_ms = now_ms
+    saved = uow.accounts.save(record)
+    record.version = saved.version
+    return after
+
+
+def settle(
+    uow: UnitOfWork,
+    record: AccountRecord,
+    persons: Sequence[Mapping[str, Any]],
+    rules: RuleBook,
+    now_ms: int,
+    checked: Sequence[VerificationRecord],
+) -> Evaluation:
+    """Apply the test-mode decisions that are due, evaluate as of ``now_ms`` with the resulting
+    verdicts, and set the account's next change: the engine's, or the next pending decision."""
+    verifications.apply_due(uow, checked, now_ms)
+    after = evaluate_record(
+        record, persons, rules, now_ms, verdicts=verifications.verdicts(checked)
+    )
     record.next_change_ms = (
         None
         if record.closed
         else _soonest(after.next_change_ms, verifications.next_decision_ms(checked))
     )
-    saved = uow.accounts.save(record)
-    record.version = saved.version
     return after
 
 
