@@ -11,6 +11,7 @@ from typing import Any
 from gangway.api.app import ApiApp
 from gangway.api.auth import Authenticator
 from gangway.api.handlers import routes
+from gangway.api.link_routes import account_link_routes
 from gangway.api.reviews import review_routes
 from gangway.api.test_helpers import test_helper_routes
 from gangway.bootstrap import fingerprint_secret_for, sealer_for
@@ -44,6 +45,10 @@ class Gangway:
         self.api = ApiApp(
             routes=[
                 *routes(self.rules),
+                *account_link_routes(
+                    public_url=settings.resolved_public_url(),
+                    lifetime_ms=settings.link_lifetime_seconds * 1000,
+                ),
                 *test_helper_routes(self.rules, self.store, self.clocks),
                 *review_routes(self.rules),
             ],

@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     """Run the deadline scheduler inside ``gangway serve``; turn off when ``gangway worker``
     processes do it instead."""
     sweep_interval_seconds: float = Field(default=1.0, gt=0, le=3600)
+    link_lifetime_seconds: int = Field(default=600, ge=10, le=86_400)
+    """How long an Account Link can be opened after it is created (Stripe's v2 example: 10 min)."""
+    session_idle_seconds: int = Field(default=1800, ge=60, le=86_400)
+    """A hosted onboarding session ends after this long without a request."""
+    upload_max_bytes: int = Field(default=10 * 1_048_576, ge=1024)
+    """Largest document the hosted form accepts (Stripe's limit: 10 MB)."""
 
     def resolved_database_url(self) -> str:
         if self.database_url:

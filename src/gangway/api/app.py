@@ -69,9 +69,10 @@ class Route:
     method: str
     pattern: str
     handler: Handler
-    params: str | type[BaseModel] | None
-    """The SDK params schema (by name) the body or query is checked against, or, for Gangway's
-    own endpoints outside the Stripe namespace, a pydantic model."""
+    params: str | type[BaseModel] | Callable[[Any], dict[str, Any]] | None
+    """The SDK params schema (by name) the body or query is checked against; for Gangway's own
+    endpoints outside the Stripe namespace, a pydantic model; or a function that checks the
+    decoded body itself (an endpoint that also accepts an older API version's params)."""
     write: bool = False
     idempotent: bool = True
     """Whether ``Idempotency-Key`` applies (Gangway's multi-step test helpers opt out)."""
@@ -247,8 +248,10 @@ class ApiApp:
                     f"Received unknown parameter: {name}", code="parameter_unknown", param=name
                 )
             return {}
-        if not isinstance(route.params, str):
+        if isinstance(route.params, type):
             return _validated(route.params, decoded)
+        if not isinstance(route.params, str):
+            return route.params(decoded)
         if route.method == "POST":
             return param_checks.check(route.params, decoded)
         return coerce(route.params, decoded) if decoded else {}

@@ -16,8 +16,9 @@ from gangway.core.accounts import CONFIGURATIONS, requirements_collector
 from gangway.core.clock import to_rfc3339
 from gangway.requirements import Evaluation
 from gangway.store.repos.accounts import AccountRecord, PersonRecord
+from gangway.store.repos.links import LinkRecord
 
-__all__ = ["NEEDS_EVALUATION", "account", "person"]
+__all__ = ["NEEDS_EVALUATION", "account", "account_link", "person"]
 
 INCLUDABLE = (
     "configuration.customer",
@@ -138,3 +139,19 @@ def _identity(record: AccountRecord) -> dict[str, Any]:
         )
         identity["individual"] = individual
     return identity
+
+
+def account_link(link: LinkRecord, url: str) -> dict[str, Any]:
+    """The Account Link as created; there is no ``id`` (links cannot be retrieved)."""
+    return shape.render(
+        "AccountLink",
+        {
+            "object": "v2.core.account_link",
+            "account": link.account_id,
+            "created": to_rfc3339(link.created_ms),
+            "expires_at": to_rfc3339(link.expires_ms),
+            "livemode": link.livemode,
+            "url": url,
+            "use_case": link.use_case,
+        },
+    )

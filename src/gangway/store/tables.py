@@ -21,10 +21,13 @@ from sqlalchemy import (
 )
 
 __all__ = [
+    "account_links",
     "accounts",
     "api_keys",
     "clocks",
     "events",
+    "files",
+    "hosted_sessions",
     "idempotency_keys",
     "metadata",
     "persons",
@@ -167,3 +170,47 @@ verification_decisions = Table(
     Index("ix_verification_decisions_verification", "verification_id", "decided_ms"),
 )
 """Append-only audit trail: who decided what about which verification, when, and why."""
+
+account_links = Table(
+    "account_links",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("platform_id", String(64), ForeignKey("platforms.id"), nullable=False),
+    Column("livemode", Boolean, nullable=False),
+    Column("account_id", String(64), ForeignKey("accounts.id"), nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("expires_ms", BigInteger, nullable=False),
+    Column("redeemed_ms", BigInteger, nullable=True),
+    Column("sealed", LargeBinary, nullable=False),
+    Index("ix_account_links_account", "account_id", "created_ms"),
+)
+"""An Account Link, found by the SHA-256 of its URL token (the token itself is never stored).
+``redeemed_ms`` is set by the first visit, in one conditional update: exactly one visit wins."""
+
+hosted_sessions = Table(
+    "hosted_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("link_hash", String(64), ForeignKey("account_links.token_hash"), nullable=False),
+    Column("account_id", String(64), ForeignKey("accounts.id"), nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("seen_ms", BigInteger, nullable=False),
+    Column("ended_ms", BigInteger, nullable=True),
+    Column("sealed", LargeBinary, nullable=False),
+)
+"""A browser's onboarding session, started by redeeming a link; found by the SHA-256 of its
+cookie. ``seen_ms`` moves with every request (idle expiry); ``ended_ms`` is set on leaving."""
+
+files = Table(
+    "files",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("platform_id", String(64), ForeignKey("platforms.id"), nullable=False),
+    Column("livemode", Boolean, nullable=False),
+    Column("account_id", String(64), ForeignKey("accounts.id"), nullable=False),
+    Column("purpose", String(40), nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sealed", LargeBinary, nullable=False),
+)
+"""Documents uploaded through the hosted form: the bytes and their type, sealed like PII."""

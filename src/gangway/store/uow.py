@@ -21,6 +21,7 @@ from gangway.store.repos.clocks import ClockRepository
 from gangway.store.repos.events import EventRepository
 from gangway.store.repos.idempotency import IdempotencyRepository
 from gangway.store.repos.keys import KeyRepository
+from gangway.store.repos.links import LinkRepository
 from gangway.store.repos.verifications import VerificationRepository
 from gangway.store.sealing import Sealer
 
@@ -76,6 +77,10 @@ class UnitOfWork:
     @cached_property
     def clocks(self) -> ClockRepository:
         return ClockRepository(self.conn)
+
+    @cached_property
+    def links(self) -> LinkRepository:
+        return LinkRepository(self.conn, self._sealer)
 
     @cached_property
     def verifications(self) -> VerificationRepository:

@@ -14,7 +14,15 @@ from gangway.core.pagination import Cursor
 from gangway.store.fastpath import DriverStatement
 from gangway.store.repos.paging import Page, keyset_page
 from gangway.store.sealing import Sealer
-from gangway.store.tables import accounts, persons, verification_decisions, verifications
+from gangway.store.tables import (
+    account_links,
+    accounts,
+    files,
+    hosted_sessions,
+    persons,
+    verification_decisions,
+    verifications,
+)
 
 __all__ = ["AccountRecord", "AccountRepository", "PersonRecord"]
 
@@ -157,7 +165,7 @@ class AccountRepository:
         return int(value) if value is not None else None
 
     def delete_mode(self, platform_id: str, livemode: bool) -> int:
-        """Every account of a platform's mode, with its persons (test sandbox reset)."""
+        """Every account of a platform's mode, with everything hanging off it (test sandbox reset)."""
         owned = select(accounts.c.id).where(
             accounts.c.platform_id == platform_id, accounts.c.livemode == livemode
         )
@@ -169,6 +177,9 @@ class AccountRepository:
         )
         self._conn.execute(delete(verifications).where(verifications.c.account_id.in_(owned)))
         self._conn.execute(delete(persons).where(persons.c.account_id.in_(owned)))
+        self._conn.execute(delete(hosted_sessions).where(hosted_sessions.c.account_id.in_(owned)))
+        self._conn.execute(delete(account_links).where(account_links.c.account_id.in_(owned)))
+        self._conn.execute(delete(files).where(files.c.account_id.in_(owned)))
         result = self._conn.execute(
             delete(accounts).where(
                 accounts.c.platform_id == platform_id, accounts.c.livemode == livemode
