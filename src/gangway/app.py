@@ -17,6 +17,7 @@ from gangway.api.test_helpers import test_helper_routes
 from gangway.bootstrap import fingerprint_secret_for, sealer_for
 from gangway.core.clock import Clock, SystemClock
 from gangway.core.keys import KeyPrincipal
+from gangway.hosted.app import HostedApp
 from gangway.requirements import load_rules
 from gangway.services.clocks import Clocks
 from gangway.services.scheduler import sweep_all
@@ -33,7 +34,8 @@ _CHECKPOINT_EVERY_SECONDS = 0.5
 
 
 class Gangway:
-    """The ASGI application: the v2 API under ``/v2``, Gangway's own endpoints under ``/_gangway``."""
+    """The ASGI application: the v2 API under ``/v2``, Gangway's own endpoints under
+    ``/_gangway``, the hosted onboarding form under ``/onboarding``."""
 
     def __init__(self, settings: Settings, clock: Clock) -> None:
         self.settings = settings
@@ -58,6 +60,15 @@ class Gangway:
             max_body_bytes=settings.max_body_bytes,
             idempotency_ttl_ms=settings.idempotency_ttl_hours * 3_600_000,
         )
+        self.hosted = HostedApp(
+            store=self.store,
+            rules=self.rules,
+            clocks=self.clocks,
+            clock=clock,
+            public_url=settings.resolved_public_url(),
+            idle_ms=settings.session_idle_seconds * 1000,
+            upload_max_bytes=settings.upload_max_bytes,
+        )
         self._tasks: list[asyncio.Task[None]] = []
 
     def _principal(self, key_digest: str) -> KeyPrincipal | None:
@@ -74,6 +85,9 @@ class Gangway:
         if kind == "http":
             if scope["path"] == "/_gangway/health":
                 await _plain(send, 200, b'{"status":"ok"}')
+                return
+            if scope["path"].startswith("/onboarding"):
+                await self.hosted(scope, receive, send)
                 return
             await self.api(scope, receive, send)
         elif kind == "lifespan":

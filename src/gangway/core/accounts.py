@@ -112,11 +112,15 @@ def check_account(
     params: Mapping[str, Any],
     *,
     previous: Mapping[str, Any] | None,
+    holder: bool = False,
 ) -> None:
-    """Cross-field rules on the merged document; ``params`` says what this request touched."""
+    """Cross-field rules on the merged document; ``params`` says what this request touched.
+    ``holder``: the account holder is acting (the hosted form), so terms of service may be
+    accepted whoever collects requirements."""
     _check_responsibilities(document, params)
     _check_identity(document, params, previous)
-    _check_terms_of_service(document, params)
+    if not holder:
+        _check_terms_of_service(document, params)
     _check_contact_email(document)
 
 

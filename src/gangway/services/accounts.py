@@ -18,7 +18,16 @@ from gangway.store.repos.accounts import AccountRecord
 from gangway.store.repos.paging import Page
 from gangway.store.uow import UnitOfWork
 
-__all__ = ["add", "build", "close", "evaluation", "list_page", "retrieve", "update"]
+__all__ = [
+    "add",
+    "build",
+    "close",
+    "evaluation",
+    "list_page",
+    "retrieve",
+    "set_external_account",
+    "update",
+]
 
 
 def build(call: Call, params: dict[str, Any], rules: RuleBook) -> tuple[AccountRecord, Evaluation]:
@@ -70,8 +79,15 @@ def retrieve(uow: UnitOfWork, call: Call, account_id: str) -> AccountRecord:
 
 
 def update(
-    uow: UnitOfWork, call: Call, account_id: str, params: dict[str, Any], rules: RuleBook
+    uow: UnitOfWork,
+    call: Call,
+    account_id: str,
+    params: dict[str, Any],
+    rules: RuleBook,
+    *,
+    holder: bool = False,
 ) -> AccountRecord:
+    """``holder``: the account holder acts through the hosted form (see ``check_account``)."""
     record = _open_for_write(uow, call, account_id)
     country = ((params.get("identity") or {}).get("country")) or (
         (record.document.get("identity") or {}).get("country")
@@ -81,10 +97,25 @@ def update(
     )
     previous = record.document
     document = domain.merge_account(previous, params)
-    domain.check_account(document, params, previous=previous)
+    domain.check_account(document, params, previous=previous, holder=holder)
     record.document = document
     record.updated_ms = call.now_ms
     _stamp_individual(record, previous=previous, call=call)
+    timeline.refresh(
+        uow, record, rules, call.now_ms, reason=call.reason(), before_document=previous
+    )
+    return record
+
+
+def set_external_account(
+    uow: UnitOfWork, call: Call, account_id: str, bank: dict[str, Any], rules: RuleBook
+) -> AccountRecord:
+    """The payout bank account, which only the hosted form collects (v2 Accounts has no field
+    for it): kept in the sealed document under ``external_account``, never rendered."""
+    record = _open_for_write(uow, call, account_id)
+    previous = record.document
+    record.document = {**previous, "external_account": bank}
+    record.updated_ms = call.now_ms
     timeline.refresh(
         uow, record, rules, call.now_ms, reason=call.reason(), before_document=previous
     )

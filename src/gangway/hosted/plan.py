@@ -1,0 +1,246 @@
+"""What the hosted form asks for: requirement entries turned into steps and controls.
+
+Pure: it reads an evaluation's entries, the account document and its persons, and the link's
+collection options. A requirement's description names a value (``identity.individual.address.city``,
+``representative.date_of_birth.day``); the form asks for whole things a person understands (an
+address, a date of birth), so descriptions collapse to *controls*, grouped by *subject* (the
+account, the individual, the business, one person) and placed in *steps*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "PERSON_CONTROLS",
+    "STEPS",
+    "Due",
+    "Plan",
+    "control_key",
+    "due_from_entries",
+    "make_plan",
+    "statuses_for",
+]
+
+STEPS = (
+    "business_type",
+    "personal",
+    "business",
+    "representative",
+    "people",
+    "profile",
+    "public",
+    "bank",
+    "documents",
+    "review",
+)
+
+#: The order controls appear in on a person-like form (the individual, or a Person).
+PERSON_CONTROLS = (
+    "given_name",
+    "surname",
+    "script_names.kana",
+    "script_names.kanji",
+    "email",
+    "phone",
+    "date_of_birth",
+    "address",
+    "script_addresses.kana",
+    "script_addresses.kanji",
+    "id_numbers",
+    "nationalities",
+    "political_exposure",
+    "relationship.title",
+    "relationship.executive",
+    "relationship.director",
+    "relationship.owner",
+    "relationship.percent_ownership",
+)
+
+BUSINESS_CONTROLS = (
+    "registered_name",
+    "script_names.kana",
+    "script_names.kanji",
+    "structure",
+    "phone",
+    "address",
+    "script_addresses.kana",
+    "script_addresses.kanji",
+    "id_numbers",
+)
+
+ACCOUNT_CONTROLS = {
+    "identity.country": "business_type",
+    "identity.entity_type": "business_type",
+    "configuration.merchant.mcc": "profile",
+    "defaults.profile.business_url": "profile",
+    "defaults.profile.product_description": "profile",
+    "configuration.merchant.statement_descriptor": "public",
+    "configuration.merchant.support.phone": "public",
+    "external_account": "bank",
+    "identity.attestations.terms_of_service": "review",
+    "identity.attestations.persons_provided.owners": "people",
+    "identity.attestations.persons_provided.directors": "people",
+    "identity.attestations.persons_provided.executives": "people",
+    "identity.attestations.persons_provided.ownership_exemption_reason": "people",
+}
+
+_ROLES = ("representative", "owner", "director", "executive")
+_ROLE_SCOPES = ("representative", "owners", "directors", "executives")
+
+
+@dataclass(frozen=True)
+class Due:
+    """One control that some requirement entry asks for.
+
+    ``subject`` is ``account``, ``individual``, ``business``, a person id, or ``role:<role>``
+    when the account lacks a person in that role; ``key`` is relative to the subject;
+    ``descriptions`` are the entries' own (a specific ID number type is named in them).
+    """
+
+    subject: str
+    key: str
+    descriptions: tuple[str, ...]
+
+
+@dataclass
+class Plan:
+    """The steps to show, in order, and what each asks for."""
+
+    steps: list[str]
+    due: dict[str, list[Due]] = field(default_factory=dict)
+    """Per step, what is still owed (empty for a step shown only to confirm or edit)."""
+
+    def is_done(self, step: str) -> bool:
+        return not self.due.get(step)
+
+    def next_after(self, step: str) -> str:
+        """The next step that still owes something, after ``step`` and then from the start;
+        the review when nothing else does."""
+        order = [s for s in self.steps if s != "review"]
+        position = order.index(step) + 1 if step in order else 0
+        for candidate in order[position:] + order[:position]:
+            if self.due.get(candidate):
+                return candidate
+        return "review"
+
+    def first(self) -> str:
+        return self.next_after(self.steps[-1]) if self.steps else "review"
+
+
+def control_key(description: str) -> str:
+    """``date_of_birth.day`` -> ``date_of_birth``; ``address.city`` -> ``address``;
+    ``id_numbers.us_ssn_last_4`` -> ``id_numbers``; ``script_names.kana.surname`` ->
+    ``script_names.kana``; ``documents.primary_verification`` stays."""
+    parts = description.split(".")
+    head = parts[0]
+    if head in ("date_of_birth", "address", "id_numbers", "nationalities"):
+        return head
+    if head in ("script_names", "script_addresses", "documents") and len(parts) > 1:
+        return f"{head}.{parts[1]}"
+    return description
+
+
+def statuses_for(fields: str) -> frozenset[str]:
+    """The deadline statuses a link's ``collection_options.fields`` collects."""
+    wanted = {"currently_due", "past_due"}
+    if fields == "eventually_due":
+        wanted.add("eventually_due")
+    return frozenset(wanted)
+
+
+def due_from_entries(entries: Iterable[Mapping[str, Any]], statuses: frozenset[str]) -> list[Due]:
+    """Entries owed by the user with a wanted deadline status, collapsed into controls."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for entry in entries:
+        if entry.get("awaiting_action_from", "user") != "user":
+            continue
+        status = ((entry.get("minimum_deadline") or {}).get("status")) or "currently_due"
+        if status not in statuses:
+            continue
+        subject, key, description = _locate(entry)
+        grouped.setdefault((subject, key), []).append(description)
+    return [Due(subject, key, tuple(descs)) for (subject, key), descs in grouped.items()]
+
+
+def _locate(entry: Mapping[str, Any]) -> tuple[str, str, str]:
+    description = str(entry.get("description") or "")
+    reference = entry.get("reference") or {}
+    if reference.get("type") == "person" and reference.get("resource"):
+        relative = description.split(".", 1)[1] if "." in description else description
+        return str(reference["resource"]), control_key(relative), relative
+    if description.startswith("relationship.") and description.split(".")[1] in _ROLES:
+        return f"role:{description.split('.')[1]}", "relationship", description
+    for prefix, subject in (
+        ("identity.individual.", "individual"),
+        ("identity.business_details.", "business"),
+    ):
+        if description.startswith(prefix):
+            relative = description[len(prefix) :]
+            return subject, control_key(relative), relative
+    for known in ACCOUNT_CONTROLS:
+        if description == known or description.startswith(known + "."):
+            return "account", known, description
+    return "account", description, description
+
+
+def make_plan(
+    due: Sequence[Due],
+    *,
+    document: Mapping[str, Any],
+    persons: Sequence[Mapping[str, Any]],
+    use_case: str,
+    merchant: bool,
+) -> Plan:
+    """Steps in their fixed order: every step something is owed in, plus, for ``account_update``
+    links, every step that already holds information (to edit it), and the review."""
+    by_step: dict[str, list[Due]] = {}
+    representative_ids = {
+        str(p.get("id"))
+        for p in persons
+        if ((p.get("relationship") or {}).get("representative")) is True
+    }
+    for item in due:
+        by_step.setdefault(_step_of(item, representative_ids), []).append(item)
+
+    shown = set(by_step)
+    identity = document.get("identity") or {}
+    if use_case == "account_update":
+        if identity.get("individual"):
+            shown.add("personal")
+        if identity.get("business_details"):
+            shown.add("business")
+        if representative_ids:
+            shown.add("representative")
+        if any(pid not in representative_ids for pid in (str(p.get("id")) for p in persons)):
+            shown.add("people")
+        if document.get("defaults", {}).get("profile") or _merchant_config(document).get("mcc"):
+            shown.add("profile")
+        if document.get("external_account"):
+            shown.add("bank")
+    if merchant and (
+        use_case == "account_update" or not _merchant_config(document).get("statement_descriptor")
+    ):
+        shown.add("public")  # optional public details, offered once during onboarding
+    shown.add("review")
+    return Plan(steps=[s for s in STEPS if s in shown], due=by_step)
+
+
+def _merchant_config(document: Mapping[str, Any]) -> Mapping[str, Any]:
+    return (document.get("configuration") or {}).get("merchant") or {}
+
+
+def _step_of(item: Due, representative_ids: set[str]) -> str:
+    if item.key.startswith("documents."):
+        return "documents"
+    if item.subject == "account":
+        return ACCOUNT_CONTROLS.get(item.key, "review")
+    if item.subject == "individual":
+        return "personal"
+    if item.subject == "business":
+        return "business"
+    if item.subject == "role:representative" or item.subject in representative_ids:
+        return "representative"
+    return "people"
