@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: install install-dev run test lint typecheck check bench clean
+.PHONY: install install-dev run test lint typecheck check bench clean demo
 
 install: $(VENV)/.installed
 
@@ -27,8 +27,8 @@ test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
-	$(BIN)/ruff check src tests tools bench
-	$(BIN)/ruff format --check src tests tools bench
+	$(BIN)/ruff check src tests tools bench examples
+	$(BIN)/ruff format --check src tests tools bench examples
 
 typecheck: install-dev
 	$(BIN)/mypy
@@ -37,6 +37,9 @@ check: lint typecheck test
 
 bench: install-dev
 	$(BIN)/python bench/api_throughput.py
+
+demo: install-dev
+	$(BIN)/python -m examples.platform.demo
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -318,7 +318,10 @@ class HostedApp:
                 ((view.account.document.get("defaults") or {}).get("locales")) or []
             )
             locale = self._locale(request, state, account_locales)
-            current = step or view.plan.first()
+            if step is None:  # the entry point: on to the first step that owes something
+                query = f"?{request.url.query}" if request.url.query else ""
+                return ("redirect", state, f"/onboarding/step/{view.plan.first()}{query}")
+            current = step
             if current not in view.plan.steps and current != "person":
                 current = view.plan.first()
             pid = None if person_id == "new" else person_id

@@ -1,0 +1,1 @@
+"""Runnable examples of platforms integrating with Gangway through the official ``stripe`` SDK."""

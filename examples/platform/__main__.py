@@ -1,0 +1,77 @@
+"""``python -m examples.platform``: serve the example platform against a running Gangway."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import uvicorn
+
+from examples.platform.app import Settings, create_app
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m examples.platform",
+        description="An example platform that onboards connected accounts through Gangway.",
+    )
+    parser.add_argument(
+        "--gangway-url",
+        default=os.environ.get("GANGWAY_URL", "http://127.0.0.1:12111"),
+        help="Gangway's API base address (default: $GANGWAY_URL or http://127.0.0.1:12111)",
+    )
+    key = parser.add_mutually_exclusive_group(required=True)
+    key.add_argument("--api-key", help="a Gangway secret key (sk_test_...)")
+    key.add_argument(
+        "--api-key-file",
+        type=Path,
+        help="a file holding the key, such as <gangway data dir>/test_secret_key",
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument(
+        "--public-url",
+        help="where browsers reach this app, the base of refresh and return URLs "
+        "(default: http://HOST:PORT)",
+    )
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        help="where the platform keeps its accounts (default: platform-example/ next to "
+        "--api-key-file, since the accounts belong to that Gangway; else ./.platform-example)",
+    )
+    parser.add_argument("--log-level", default="info", help="uvicorn's log level")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.api_key_file is not None:
+        try:
+            api_key = args.api_key_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            print(f"cannot read the API key: {exc}", file=sys.stderr)
+            return 2
+        default_state = args.api_key_file.resolve().parent / "platform-example"
+    else:
+        api_key = args.api_key
+        default_state = Path(".platform-example")
+    if not api_key.startswith(("sk_test_", "sk_live_")):
+        print("the API key should be a Gangway secret key (sk_test_...)", file=sys.stderr)
+        return 2
+    host_for_urls = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    settings = Settings(
+        gangway_url=args.gangway_url.rstrip("/"),
+        api_key=api_key,
+        public_url=args.public_url or f"http://{host_for_urls}:{args.port}",
+        state_dir=args.state_dir or default_state,
+    )
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

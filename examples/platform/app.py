@@ -1,0 +1,403 @@
+"""The example platform's web app.
+
+Routes, in the order a connected account meets them:
+
+- ``GET /``: the platform's home, with the "create a connected account and onboard" form.
+- ``POST /accounts``: create the account, mint an Account Link, redirect the browser to it.
+- ``GET /refresh/<acct>``: Gangway sends the browser here when a link was already used or has
+  expired; mint a new link with the same parameters and redirect again.
+- ``GET /return/<acct>``: Gangway sends the browser here when the user finishes or leaves the flow.
+  The URL carries no state, so the page re-reads the account and shows what is still outstanding.
+- ``POST /accounts/<acct>/onboarding`` and ``POST /accounts/<acct>/update``: "Continue onboarding"
+  (an ``account_onboarding`` link) and "Update details" (an ``account_update`` link).
+
+There is no login here: a real platform authenticates its user and checks that the account is
+theirs before minting a link, because a link grants access to the account holder's personal data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+import jinja2
+import stripe
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from stripe.params.v2.core import (
+    AccountCreateParams,
+    AccountLinkCreateParams,
+    AccountRetrieveParams,
+)
+
+from examples.platform.state import AccountRecord, State
+
+__all__ = ["COLLECTIONS", "COUNTRIES", "Settings", "create_app"]
+
+HERE = Path(__file__).parent
+
+COUNTRIES: dict[str, str] = {
+    "us": "United States",
+    "gb": "United Kingdom",
+    "fr": "France",
+    "de": "Germany",
+    "jp": "Japan",
+    "ca": "Canada",
+    "au": "Australia",
+    "sg": "Singapore",
+}
+ENTITY_TYPES: dict[str, str] = {
+    "individual": "Individual",
+    "company": "Company",
+    "": "Let the user choose in the onboarding form",
+}
+CONFIGURATIONS: dict[str, str] = {
+    "merchant": "Merchant: accepts card payments",
+    "recipient": "Recipient: receives transfers from the platform",
+}
+CAPABILITIES: dict[str, dict[str, Any]] = {
+    "merchant": {"card_payments": {"requested": True}},
+    "recipient": {"stripe_balance": {"stripe_transfers": {"requested": True}}},
+}
+COLLECTIONS: dict[str, tuple[str, dict[str, str]]] = {
+    "up_front": (
+        "Up-front: everything eventually due, future requirements included",
+        {"fields": "eventually_due", "future_requirements": "include"},
+    ),
+    "incremental": (
+        "Incremental: only what is currently due",
+        {"fields": "currently_due", "future_requirements": "omit"},
+    ),
+}
+USE_CASES = ("account_onboarding", "account_update")
+DEADLINES = ("past_due", "currently_due", "eventually_due")
+SECURITY_HEADERS = {
+    # no scripts, no third-party anything; forms may still post and redirect to Gangway
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    gangway_url: str
+    """Gangway's API base address, where the SDK sends requests."""
+    api_key: str
+    public_url: str
+    """Where browsers reach this app: the base of the refresh and return URLs."""
+    state_dir: Path
+
+
+class PageError(Exception):
+    """Ends a request with an error page."""
+
+    def __init__(self, status: int, title: str, detail: str) -> None:
+        super().__init__(detail)
+        self.status, self.title, self.detail = status, title, detail
+
+
+def create_app(settings: Settings) -> Starlette:
+    """The Starlette app; the SDK client, state and templates live in this closure."""
+    client = stripe.StripeClient(settings.api_key, base_addresses={"api": settings.gangway_url})
+    state = State(settings.state_dir)
+    public_url = settings.public_url.rstrip("/")
+    templates = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,  # every value from the user or the API is escaped on output
+        undefined=jinja2.StrictUndefined,
+    )
+
+    def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        html = templates.get_template(name).render(gangway_url=settings.gangway_url, **context)
+        return HTMLResponse(html, status_code=status)
+
+    def known(request: Request) -> AccountRecord:
+        account_id = request.path_params["account_id"]
+        record = state.get(account_id)
+        if record is None:
+            # the platform only mints links for accounts it created (and, for real, that the
+            # logged-in user owns)
+            raise PageError(404, "Unknown account", f"This platform did not create {account_id}.")
+        return record
+
+    def issue_link(record: AccountRecord, use_case: str, reason: str) -> str:
+        """Mint a link with the parameters stored for the account; the URL is used once."""
+        refresh_url = f"{public_url}/refresh/{record.id}"
+        if use_case == "account_update":
+            refresh_url += "?use_case=account_update"  # so a refresh keeps the same use case
+        params = {
+            "account": record.id,
+            "use_case": {
+                "type": use_case,
+                use_case: {
+                    "refresh_url": refresh_url,
+                    "return_url": f"{public_url}/return/{record.id}",
+                    "collection_options": record.collection_options,
+                },
+            },
+        }
+        # the SDK types params with literal keys; these come from the stored choices
+        link = client.v2.core.account_links.create(cast(AccountLinkCreateParams, params))
+        state.record_link(
+            record.id,
+            {
+                "use_case": link.use_case.type,
+                "reason": reason,
+                "created": link.created,
+                "expires_at": link.expires_at,
+            },
+        )
+        return link.url
+
+    async def home(request: Request) -> Response:
+        records = state.accounts()
+        counts = await run_in_threadpool(lambda: [outstanding_counts(client, r) for r in records])
+        return page(
+            "home.html",
+            accounts=list(zip(records, counts, strict=True)),
+            countries=COUNTRIES,
+            entity_types=ENTITY_TYPES,
+            configurations=CONFIGURATIONS,
+            collections={key: label for key, (label, _) in COLLECTIONS.items()},
+        )
+
+    async def start(request: Request) -> Response:
+        choice = parse_start_form(await request.form())
+
+        def create() -> str:
+            account = client.v2.core.accounts.create(account_params(choice))
+            record = AccountRecord(
+                id=account.id,
+                display_name=choice["display_name"],
+                country=choice["country"],
+                entity_type=choice["entity_type"] or None,
+                configuration=choice["configuration"],
+                collection=choice["collection"],
+                collection_options=dict(COLLECTIONS[choice["collection"]][1]),
+                created=datetime.now(UTC).isoformat(),
+            )
+            state.add(record)
+            return issue_link(record, "account_onboarding", "start")
+
+        return RedirectResponse(await run_in_threadpool(create), status_code=303)
+
+    async def refresh(request: Request) -> Response:
+        # a GET that mints a link: Gangway redirects the browser here, so it cannot be a POST
+        record = known(request)
+        use_case = request.query_params.get("use_case", "account_onboarding")
+        if use_case not in USE_CASES:
+            raise PageError(400, "Bad refresh URL", "Unknown use_case.")
+        url = await run_in_threadpool(issue_link, record, use_case, "refresh")
+        return RedirectResponse(url, status_code=303)
+
+    async def returned(request: Request) -> Response:
+        record = known(request)
+        account = await run_in_threadpool(retrieve, client, record)
+        return page("account.html", record=record, **describe(account, record))
+
+    def relink(use_case: str, reason: str) -> Callable[[Request], Awaitable[Response]]:
+        """The return page's buttons: POSTs, since each mints a link."""
+
+        async def handler(request: Request) -> Response:
+            record = known(request)
+            url = await run_in_threadpool(issue_link, record, use_case, reason)
+            return RedirectResponse(url, status_code=303)
+
+        return handler
+
+    async def page_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, PageError)
+        return page("error.html", exc.status, title=exc.title, detail=exc.detail)
+
+    async def stripe_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, stripe.StripeError)
+        if isinstance(exc, stripe.APIConnectionError):
+            detail = f"Could not reach Gangway at {settings.gangway_url}. Is it running?"
+            return page("error.html", 502, title="Gangway is unreachable", detail=detail)
+        # a refused request is usually the form's input (an invalid email, say); anything else,
+        # such as a wrong API key, is this server's problem
+        status = 400 if isinstance(exc, stripe.InvalidRequestError) else 502
+        detail = f"{exc.code or exc.http_status}: {exc.user_message or exc}"
+        return page("error.html", status, title="Gangway refused the request", detail=detail)
+
+    return Starlette(
+        routes=[
+            Route("/", home, methods=["GET"]),
+            Route("/accounts", start, methods=["POST"]),
+            Route("/refresh/{account_id}", refresh, methods=["GET"]),
+            Route("/return/{account_id}", returned, methods=["GET"]),
+            Route(
+                "/accounts/{account_id}/onboarding",
+                relink("account_onboarding", "continue"),
+                methods=["POST"],
+            ),
+            Route(
+                "/accounts/{account_id}/update",
+                relink("account_update", "update"),
+                methods=["POST"],
+            ),
+            Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        ],
+        middleware=[Middleware(BaseHTTPMiddleware, dispatch=guard)],
+        exception_handlers={PageError: page_error, stripe.StripeError: stripe_error},
+    )
+
+
+async def guard(request: Request, call_next: RequestResponseEndpoint) -> Response:
+    """Refuse cross-site POSTs (another site's form must not create accounts or mint links) and
+    add the security headers to every response."""
+    if request.method == "POST" and not same_origin(request):
+        response: Response = HTMLResponse("Cross-site request refused.", status_code=403)
+    else:
+        response = await call_next(request)
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def same_origin(request: Request) -> bool:
+    """Browsers send ``Origin`` on every form POST; it must name this server's own host."""
+    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True  # not a browser (curl, tests): nothing ambient to abuse
+    return urlsplit(origin).netloc == request.headers.get("host")
+
+
+def parse_start_form(form: FormData) -> dict[str, str]:
+    """The start form's choices, each checked against the offered options."""
+
+    def pick(name: str, options: Mapping[str, object]) -> str:
+        value = form.get(name, "")
+        if not isinstance(value, str) or value not in options:
+            raise PageError(400, "Invalid form", f"Choose a valid {name.replace('_', ' ')}.")
+        return value
+
+    def text(name: str, default: str) -> str:
+        value = form.get(name, "")
+        value = value.strip() if isinstance(value, str) else ""
+        if len(value) > 200:
+            raise PageError(400, "Invalid form", f"The {name.replace('_', ' ')} is too long.")
+        return value or default
+
+    return {
+        "country": pick("country", COUNTRIES),
+        "entity_type": pick("entity_type", ENTITY_TYPES),
+        "configuration": pick("configuration", CONFIGURATIONS),
+        "collection": pick("collection", COLLECTIONS),
+        "display_name": text("display_name", "Example connected account"),
+        "contact_email": text("contact_email", "jenny.rosen@example.com"),
+    }
+
+
+def account_params(choice: Mapping[str, str]) -> AccountCreateParams:
+    """Create params: the platform collects requirements (dashboard none, and it bears fees and
+    losses), which is what allows ``account_update`` links later."""
+    identity: dict[str, str] = {"country": choice["country"]}
+    if choice["entity_type"]:
+        identity["entity_type"] = choice["entity_type"]
+    configuration = choice["configuration"]
+    params = {
+        "contact_email": choice["contact_email"],
+        "display_name": choice["display_name"],
+        "identity": identity,
+        "dashboard": "none",
+        "defaults": {
+            "responsibilities": {"fees_collector": "application", "losses_collector": "application"}
+        },
+        "configuration": {configuration: {"capabilities": CAPABILITIES[configuration]}},
+    }
+    return cast(AccountCreateParams, params)
+
+
+def retrieve(client: stripe.StripeClient, record: AccountRecord) -> stripe.v2.core.Account:
+    """Read the account afresh: the only source of truth after a return."""
+    includes = [
+        "identity",
+        "requirements",
+        "future_requirements",
+        f"configuration.{record.configuration}",
+    ]
+    return client.v2.core.accounts.retrieve(
+        record.id, cast(AccountRetrieveParams, {"include": includes})
+    )
+
+
+def outstanding_counts(client: stripe.StripeClient, record: AccountRecord) -> dict[str, int] | None:
+    """Requirement entries by deadline status for the home page; None if Gangway can't say."""
+    try:
+        account = client.v2.core.accounts.retrieve(record.id, {"include": ["requirements"]})
+    except stripe.StripeError:
+        return None
+    counts = dict.fromkeys(DEADLINES, 0)
+    for entry in entries(account.requirements):
+        counts[entry.minimum_deadline.status] = counts.get(entry.minimum_deadline.status, 0) + 1
+    return counts
+
+
+def entries(requirements: Any) -> list[Any]:
+    return list(getattr(requirements, "entries", None) or [])
+
+
+def describe(account: stripe.v2.core.Account, record: AccountRecord) -> dict[str, Any]:
+    """What the return page shows: outstanding entries by deadline, and capability statuses."""
+    due: dict[str, list[dict[str, Any]]] = {status: [] for status in DEADLINES}
+    for entry in entries(account.requirements):
+        due.setdefault(entry.minimum_deadline.status, []).append(requirement(entry))
+    future = [requirement(entry) for entry in entries(account.future_requirements)]
+    configuration = getattr(account.configuration, record.configuration, None)
+    capabilities = getattr(configuration, "capabilities", None)
+    identity = account.identity
+    return {
+        "account": account,
+        "country": (getattr(identity, "country", None) or record.country).upper(),
+        "entity_type": getattr(identity, "entity_type", None),
+        "due": due,
+        "future": future,
+        "capabilities": flatten(capabilities.to_dict() if capabilities else {}),
+        "collection_label": COLLECTIONS[record.collection][0],
+    }
+
+
+def requirement(entry: Any) -> dict[str, Any]:
+    return {
+        "description": entry.description,
+        "awaiting_action_from": entry.awaiting_action_from,
+        "errors": [f"{error.code}: {error.description}" for error in entry.errors or []],
+        "restricts": sorted(
+            {item.capability for item in (entry.impact.restricts_capabilities or [])}
+            if entry.impact
+            else set()
+        ),
+    }
+
+
+def flatten(capabilities: Mapping[str, Any], prefix: str = "") -> list[dict[str, Any]]:
+    """``{"stripe_balance": {"payouts": {"status": …}}}`` → ``stripe_balance.payouts``: nested
+    capabilities are groups on the wire; unrequested ones are null."""
+    rows: list[dict[str, Any]] = []
+    for name, value in sorted(capabilities.items()):
+        if not isinstance(value, Mapping):
+            continue
+        if "status" in value:
+            details = [d.get("code", "") for d in value.get("status_details") or []]
+            rows.append({"name": prefix + name, "status": value["status"], "details": details})
+        else:
+            rows.extend(flatten(value, f"{prefix}{name}."))
+    return rows

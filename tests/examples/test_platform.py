@@ -1,0 +1,262 @@
+"""The example platform against a real Gangway: the seed's Account Links integration end to end.
+
+Only the platform's side is checked (the redirects it answers with and what it reads back from
+the API); what the hosted onboarding pages contain is not.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import stripe
+
+from tests.conftest import RunningServer, free_port, start_server, stop_server
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Platform:
+    url: str
+    state_file: Path
+    gangway: RunningServer
+    client: stripe.StripeClient
+
+    def accounts(self) -> dict[str, Any]:
+        """The platform's own records, by account id."""
+        if not self.state_file.exists():
+            return {}
+        records: dict[str, Any] = json.loads(self.state_file.read_text())["accounts"]
+        return records
+
+    def links(self, account_id: str) -> list[dict[str, str]]:
+        """What the platform recorded from each link response (use case, reason, times)."""
+        return list(self.accounts()[account_id]["links"])
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    gangway = start_server(tmp_path_factory.mktemp("gangway"))
+    state_dir = tmp_path_factory.mktemp("platform")
+    port = free_port()
+    args = [sys.executable, "-m", "examples.platform", "--gangway-url", gangway.url]
+    args += ["--api-key", gangway.test_key, "--port", str(port), "--state-dir", str(state_dir)]
+    args += ["--log-level", "warning"]
+    try:
+        with open(state_dir / "platform.log", "wb") as log:
+            process = subprocess.Popen(
+                args, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_until_up(url, process, state_dir / "platform.log")
+            client = stripe.StripeClient(gangway.test_key, base_addresses={"api": gangway.url})
+            yield Platform(url, state_dir / "accounts.json", gangway, client)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+    finally:
+        stop_server(gangway)
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the example platform exited: {log.read_text()}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise RuntimeError("the example platform did not answer within 20 s")
+
+
+def http(platform: Platform) -> httpx.Client:
+    return httpx.Client(base_url=platform.url, follow_redirects=False, timeout=10)
+
+
+def onboard(platform: Platform, **choices: str) -> tuple[str, str]:
+    """Submit the home page's form; return the new account's id and the link it redirected to."""
+    before = set(platform.accounts())
+    form = {
+        "country": "us",
+        "entity_type": "individual",
+        "configuration": "merchant",
+        "collection": "incremental",
+        "display_name": "Jenny Rosen",
+        "contact_email": "jenny@example.com",
+        **choices,
+    }
+    with http(platform) as browser:
+        response = browser.post("/accounts", data=form)
+    assert response.status_code == 303, response.text
+    created = set(platform.accounts()) - before
+    assert len(created) == 1
+    return created.pop(), response.headers["location"]
+
+
+def link_prefix(platform: Platform) -> str:
+    return f"{platform.gangway.url}/onboarding/link/alu_test_"
+
+
+def test_the_start_form_creates_the_account_and_redirects_to_its_link(platform: Platform) -> None:
+    account_id, location = onboard(
+        platform, country="gb", entity_type="company", configuration="recipient"
+    )
+    assert location.startswith(link_prefix(platform))
+    account = platform.client.v2.core.accounts.retrieve(
+        account_id, {"include": ["identity", "configuration.recipient", "defaults"]}
+    )
+    assert account.identity.country.lower() == "gb"
+    assert account.identity.entity_type == "company"
+    assert account.applied_configurations == ["recipient"]
+    assert account.dashboard == "none"
+    assert account.defaults.responsibilities.requirements_collector == "application"
+    assert [(link["use_case"], link["reason"]) for link in platform.links(account_id)] == [
+        ("account_onboarding", "start")
+    ]
+
+    with http(platform) as browser:
+        home = browser.get("/")
+    assert home.status_code == 200
+    assert f'href="/return/{account_id}"' in home.text
+
+
+def test_leaving_the_business_type_unset_leaves_it_to_the_onboarding_form(
+    platform: Platform,
+) -> None:
+    account_id, _ = onboard(platform, country="fr", entity_type="", collection="up_front")
+    account = platform.client.v2.core.accounts.retrieve(account_id, {"include": ["identity"]})
+    assert account.identity.country.lower() == "fr"
+    assert account.identity.entity_type is None
+    assert account.applied_configurations == ["merchant"]
+
+
+def test_refresh_mints_a_new_link_with_the_same_parameters(platform: Platform) -> None:
+    account_id, first = onboard(platform)
+    with http(platform) as browser:
+        refreshed = browser.get(f"/refresh/{account_id}")
+        again = browser.get(f"/refresh/{account_id}?use_case=account_update")
+        unknown = browser.get("/refresh/acct_notours")
+    assert refreshed.status_code == 303
+    assert refreshed.headers["location"].startswith(link_prefix(platform))
+    assert refreshed.headers["location"] != first
+    assert again.status_code == 303
+    assert unknown.status_code == 404
+    links = platform.links(account_id)
+    assert [(link["use_case"], link["reason"]) for link in links] == [
+        ("account_onboarding", "start"),
+        ("account_onboarding", "refresh"),
+        ("account_update", "refresh"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("country", "entity_type", "configuration", "collection"),
+    [
+        ("us", "individual", "merchant", "incremental"),
+        ("de", "company", "recipient", "up_front"),
+        ("jp", "", "merchant", "up_front"),
+    ],
+)
+def test_the_return_page_lists_what_the_api_says_is_outstanding(
+    platform: Platform, country: str, entity_type: str, configuration: str, collection: str
+) -> None:
+    account_id, _ = onboard(
+        platform,
+        country=country,
+        entity_type=entity_type,
+        configuration=configuration,
+        collection=collection,
+    )
+    with http(platform) as browser:
+        page = browser.get(f"/return/{account_id}")
+    assert page.status_code == 200
+    account = platform.client.v2.core.accounts.retrieve(
+        account_id, {"include": ["requirements", f"configuration.{configuration}"]}
+    )
+    entries = account.requirements.entries
+    assert entries, "a fresh account has requirements outstanding"
+    for entry in entries:
+        assert f"<code>{entry.description}</code>" in page.text
+    for status, title in [
+        ("past_due", "Past due"),
+        ("currently_due", "Currently due"),
+        ("eventually_due", "Eventually due"),
+    ]:
+        count = sum(1 for entry in entries if entry.minimum_deadline.status == status)
+        assert (f"<h3>{title} ({count})</h3>" in page.text) == (count > 0)
+    capabilities = account.configuration[configuration].capabilities.to_dict()
+    if configuration == "merchant":
+        requested, status = "card_payments", capabilities["card_payments"]["status"]
+    else:
+        requested = "stripe_balance.stripe_transfers"
+        status = capabilities["stripe_balance"]["stripe_transfers"]["status"]
+    assert f'<td><code>{requested}</code></td><td class="status {status}">' in page.text
+    assert "passes no state" in page.text
+
+
+def test_continue_and_update_buttons_mint_the_matching_links(platform: Platform) -> None:
+    account_id, first = onboard(platform)
+    with http(platform) as browser:
+        page = browser.get(f"/return/{account_id}")
+        assert f'action="/accounts/{account_id}/onboarding"' in page.text
+        assert f'action="/accounts/{account_id}/update"' in page.text
+        resumed = browser.post(f"/accounts/{account_id}/onboarding")
+        update = browser.post(f"/accounts/{account_id}/update")
+        forged = browser.post(
+            f"/accounts/{account_id}/update", headers={"Origin": "http://attacker.test"}
+        )
+    for response in (resumed, update):
+        assert response.status_code == 303
+        assert response.headers["location"].startswith(link_prefix(platform))
+    assert len({first, resumed.headers["location"], update.headers["location"]}) == 3
+    assert forged.status_code == 403
+    assert [(link["use_case"], link["reason"]) for link in platform.links(account_id)] == [
+        ("account_onboarding", "start"),
+        ("account_onboarding", "continue"),
+        ("account_update", "update"),
+    ]
+
+
+def test_output_is_escaped_and_forms_are_validated(platform: Platform) -> None:
+    account_id, _ = onboard(platform, display_name='<script>alert("x")</script>')
+    with http(platform) as browser:
+        home = browser.get("/")
+        page = browser.get(f"/return/{account_id}")
+        invalid = browser.post("/accounts", data={"country": "zz"})
+        refused = browser.post(
+            "/accounts",
+            data={
+                "country": "us",
+                "entity_type": "individual",
+                "configuration": "merchant",
+                "collection": "incremental",
+                "contact_email": "not-an-email",
+            },
+        )
+    for response in (home, page):
+        assert "<script>" not in response.text
+        assert "&lt;script&gt;" in response.text
+        assert "default-src 'none'" in response.headers["content-security-policy"]
+    assert invalid.status_code == 400
+    assert refused.status_code == 400
+    assert "email" in refused.text
