@@ -76,7 +76,8 @@ class Browser:
         self, data: dict[str, Any], action: str = "continue", path: str | None = None, **kwargs: Any
     ) -> httpx.Response:
         assert self.page is not None
-        target = path or self.page.url.path
+        query = self.page.url.query.decode()
+        target = path or self.page.url.path + (f"?{query}" if query else "")
         body = {**data, "csrf_token": self.csrf(), "action": action}
         return self._follow(self.http.post(target, data=body, **kwargs))
 

@@ -152,7 +152,7 @@ class HostedApp:
             text = translations.gettext(message) if message else ""
             if ctx.eval_ctx.autoescape:
                 text = Markup(text)
-            return text % variables if variables else text
+            return text % variables if variables and "%(" in text else text
 
         body = self.env.get_template(template).render(
             _=gettext,
@@ -443,7 +443,7 @@ class HostedApp:
             errors=errors,
             form_error=form_error,
             csrf=state.csrf,
-            action=request.url.path,
+            action=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
             role_titles=flow.ROLE_TITLES,
             summary=_summary(view),
             multipart=current == "documents",

@@ -302,7 +302,9 @@ def _address_inputs(
     prefix: tuple[str, ...], doc: Mapping[str, Any], country: str, required: bool
 ) -> list[Input]:
     layout = i18n.address_layout(country)
-    relative = ".".join(prefix[len(prefix) - (2 if prefix[-2] == "script_addresses" else 1) :])
+    relative = ".".join(
+        prefix[-2:] if len(prefix) > 1 and prefix[-2] == "script_addresses" else prefix[-1:]
+    )
     current = _get(doc, relative) or {}
     inputs = []
     for spec in layout.fields:

@@ -112,6 +112,8 @@ class Plan:
     steps: list[str]
     due: dict[str, list[Due]] = field(default_factory=dict)
     """Per step, what is still owed (empty for a step shown only to confirm or edit)."""
+    optional: frozenset[str] = frozenset()
+    """Steps that ask only for optional information: visited once on the way forward."""
 
     def is_done(self, step: str) -> bool:
         return not self.due.get(step)
@@ -121,7 +123,10 @@ class Plan:
         the review when nothing else does."""
         order = [s for s in self.steps if s != "review"]
         position = order.index(step) + 1 if step in order else 0
-        for candidate in order[position:] + order[:position]:
+        for candidate in order[position:]:
+            if self.due.get(candidate) or candidate in self.optional:
+                return candidate
+        for candidate in order[:position]:
             if self.due.get(candidate):
                 return candidate
         return "review"
@@ -225,7 +230,8 @@ def make_plan(
     ):
         shown.add("public")  # optional public details, offered once during onboarding
     shown.add("review")
-    return Plan(steps=[s for s in STEPS if s in shown], due=by_step)
+    optional = frozenset({"public"} & shown) if use_case == "account_onboarding" else frozenset()
+    return Plan(steps=[s for s in STEPS if s in shown], due=by_step, optional=optional)
 
 
 def _merchant_config(document: Mapping[str, Any]) -> Mapping[str, Any]:
