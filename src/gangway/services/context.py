@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cached_property
 from typing import Any
 
 from gangway.core.keys import KeyPrincipal
+from gangway.core.lazy import lazy
 
 __all__ = ["Call"]
 
@@ -23,7 +23,7 @@ class Call:
     idempotency_key: str | None = None
     api_version: str | None = None
 
-    @cached_property
+    @lazy
     def now_ms(self) -> int:
         return self.clock()
 

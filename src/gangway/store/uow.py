@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from functools import cached_property
 
 from sqlalchemy import Connection
 
+from gangway.core.lazy import lazy
 from gangway.store.database import Database
 from gangway.store.repos.accounts import AccountRepository
 from gangway.store.repos.clocks import ClockRepository
@@ -58,31 +58,31 @@ class UnitOfWork:
                 self._on_begin(self)
         return self._conn
 
-    @cached_property
+    @lazy
     def accounts(self) -> AccountRepository:
         return AccountRepository(self.conn, self._sealer)
 
-    @cached_property
+    @lazy
     def keys(self) -> KeyRepository:
         return KeyRepository(self.conn)
 
-    @cached_property
+    @lazy
     def idempotency(self) -> IdempotencyRepository:
         return IdempotencyRepository(self.conn, self._sealer)
 
-    @cached_property
+    @lazy
     def events(self) -> EventRepository:
         return EventRepository(self.conn, self._sealer)
 
-    @cached_property
+    @lazy
     def clocks(self) -> ClockRepository:
         return ClockRepository(self.conn)
 
-    @cached_property
+    @lazy
     def links(self) -> LinkRepository:
         return LinkRepository(self.conn, self._sealer)
 
-    @cached_property
+    @lazy
     def verifications(self) -> VerificationRepository:
         return VerificationRepository(self.conn, self._sealer)
 
