@@ -31,6 +31,7 @@ from gangway.core.keys import KeyPrincipal
 from gangway.hosted import flow, i18n
 from gangway.hosted.controls import ERROR_MESSAGES, GENERIC_ERROR
 from gangway.hosted.flow import SessionState
+from gangway.hosted.i18n import N_
 from gangway.requirements import RuleBook
 from gangway.services import account_links
 from gangway.services.clocks import Clocks
@@ -43,6 +44,18 @@ __all__ = ["HostedApp"]
 log = logging.getLogger("gangway.hosted")
 
 STATIC = Path(__file__).with_name("static")
+LINK_INVALID = (
+    N_("This link is not valid"),
+    N_("Ask the platform that sent you here for a new link."),
+)
+NO_SUCH_STEP = (N_("Not found"), N_("There is no such step."))
+FAILED = N_("Something went wrong")
+SESSION_ENDED = (
+    N_("Your session has ended"),
+    N_("Open the onboarding link from the platform again."),
+)
+FORM_EXPIRED = (N_("This form has expired"), N_("Go back, reload the page and try again."))
+DONE = (N_("You're all set"), N_("You can close this window."))
 _SNIFF = {
     b"\xff\xd8\xff": "image/jpeg",
     b"\x89PNG\r\n\x1a\n": "image/png",
@@ -89,6 +102,7 @@ class HostedApp:
                 Route("/onboarding/person/{pid}/delete", self.delete_person, methods=["POST"]),
                 Route("/onboarding/exit", self.exit, methods=["POST"]),
                 Route("/onboarding/static/gangway.css", self.stylesheet, methods=["GET"]),
+                Route("/onboarding/static/favicon.svg", self.icon, methods=["GET"]),
             ]
         )
 
@@ -249,8 +263,7 @@ class HostedApp:
         if outcome == "unknown":
             return self._message(
                 request,
-                "This link is not valid",
-                "Ask the platform that sent you here for a new link.",
+                *LINK_INVALID,
                 404,
             )
         if outcome == "refresh":
@@ -277,7 +290,7 @@ class HostedApp:
     async def step(self, request: Request) -> Response:
         step = request.path_params["step"]
         if step not in flow.STEP_TITLES:
-            return self._message(request, "Not found", "There is no such step.", 404)
+            return self._message(request, *NO_SUCH_STEP, 404)
         return await self._page(request, step)
 
     async def person(self, request: Request) -> Response:
@@ -393,21 +406,18 @@ class HostedApp:
                 request, state, view, locale, current, shown, errors, form_error, status=400
             )
         except GangwayError as exc:
-            return self._message(request, "Something went wrong", exc.message, exc.status)
+            return self._message(request, FAILED, exc.message, exc.status)
         kind = result[0]
         if kind == "refresh":
             if result[1]:
                 return self._redirect(result[1])
             return self._message(
                 request,
-                "Your session has ended",
-                "Open the onboarding link from the platform again.",
+                *SESSION_ENDED,
                 403,
             )
         if kind == "csrf":
-            return self._message(
-                request, "This form has expired", "Go back, reload the page and try again.", 403
-            )
+            return self._message(request, *FORM_EXPIRED, 403)
         if kind == "redirect":
             return self._redirect(result[2], result[1])
         if kind == "exit":
@@ -474,12 +484,10 @@ class HostedApp:
             return (
                 self._redirect(result[1])
                 if result[1]
-                else self._message(
-                    request, "Your session has ended", "Open the onboarding link again.", 403
-                )
+                else self._message(request, *SESSION_ENDED, 403)
             )
         if result[0] == "csrf":
-            return self._message(request, "This form has expired", "Reload the page.", 403)
+            return self._message(request, *FORM_EXPIRED, 403)
         return await self._leave(request, result[1])
 
     async def _leave(self, request: Request, state: SessionState, *_: Any) -> Response:
@@ -505,8 +513,8 @@ class HostedApp:
                 "message.html",
                 locale,
                 state=state,
-                title="You're all set",
-                text="You can close this window.",
+                title=DONE[0],
+                text=DONE[1],
             )
         response.delete_cookie(
             self.cookie, path="/", secure=self.secure, httponly=True, samesite="lax"
@@ -516,6 +524,13 @@ class HostedApp:
     async def stylesheet(self, request: Request) -> Response:
         response = FileResponse(STATIC / "gangway.css", media_type="text/css")
         response.headers["cache-control"] = "public, max-age=3600"
+        response.headers["x-content-type-options"] = "nosniff"
+        return response
+
+    async def icon(self, request: Request) -> Response:
+        """Linked from every page, so browsers don't ask for a /favicon.ico that is not there."""
+        response = FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
+        response.headers["cache-control"] = "public, max-age=86400"
         response.headers["x-content-type-options"] = "nosniff"
         return response
 

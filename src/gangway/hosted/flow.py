@@ -571,7 +571,9 @@ def submit(
                 continue
             if not given:
                 if finishing and any(i.required for i in group.inputs):
-                    first = next(i for i in group.inputs if i.kind != "hidden")
+                    visible = [i for i in group.inputs if i.kind != "hidden"]
+                    # mark what is missing: the ID number, not its preselected type
+                    first = next((i for i in visible if i.required), visible[0])
                     errors[first.name] = ("required", "")
                 continue
             if owner is not None:
