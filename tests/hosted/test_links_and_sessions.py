@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import stripe
 
+from tests.api.test_scheduler import recorded_events
 from tests.conftest import RunningServer
 from tests.hosted.conftest import JENNY, REFRESH, RETURN, Browser, link_for, us_individual
 
@@ -127,3 +128,29 @@ def test_save_for_later_keeps_the_data_and_ends_the_session(
     # the session is over: the same cookie now leads back to the platform's refresh_url
     after = browser.http.get("/onboarding/step/personal")
     assert after.status_code in (303, 403)
+
+
+def test_leaving_records_account_link_returned_once_with_the_link_s_configurations(
+    client: stripe.StripeClient, browser: Browser, server: RunningServer
+) -> None:
+    account = us_individual(client)
+    browser.get(link_for(client, account.id))
+    csrf = browser.csrf()
+    left = browser.post({}, action="save")
+    assert left.headers["location"] == RETURN
+    # a double submit from another tab: the session is over, nothing more is recorded
+    again = browser.http.post("/onboarding/exit", data={"csrf_token": csrf})
+    assert again.status_code in (303, 403)
+    returned = [
+        e for e in recorded_events(server, account.id) if e.type == "v2.core.account_link.returned"
+    ]
+    assert len(returned) == 1
+    payload = returned[0].payload
+    assert payload["data"] == {
+        "account_id": account.id,
+        "configurations": ["recipient"],
+        "use_case": "account_onboarding",
+    }
+    assert payload["related_object"] is None
+    assert payload["context"] == account.id
+    assert payload["reason"]["type"] == "request"
