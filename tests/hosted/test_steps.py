@@ -181,3 +181,26 @@ def test_documents_are_checked_by_content_not_by_name(
     stored = client.v2.core.accounts.retrieve(account.id, {"include": ["identity"]})
     front = stored.identity.individual.documents.primary_verification.front_back.front
     assert re.fullmatch(r"file_\w+", front)
+
+
+def test_business_type_and_country_are_asked_when_not_fixed(
+    client: stripe.StripeClient, browser: Browser
+) -> None:
+    account = client.v2.core.accounts.create(
+        {
+            "contact_email": "shop@example.com",
+            "configuration": {"merchant": {"capabilities": {"card_payments": {"requested": True}}}},
+        }
+    )
+    browser.get(link_for(client, account.id))
+    assert browser.page is not None
+    assert browser.page.url.path == "/onboarding/step/business_type"
+    assert {"identity[country]", "identity[entity_type]"} <= set(browser.names())
+    browser.post({"identity[country]": "gb", "identity[entity_type]": "company"})
+    assert browser.page.url.path == "/onboarding/step/business", browser.errors()
+    assert "Postcode" in browser.page.text  # the British address layout
+    stored = client.v2.core.accounts.retrieve(account.id, {"include": ["identity"]})
+    assert (stored.identity.country, stored.identity.entity_type) == ("gb", "company")
+    # once set, the country is fixed: only the business type can be changed
+    browser.get("/onboarding/step/business_type")
+    assert "identity[country]" not in browser.names()
