@@ -204,3 +204,38 @@ def test_business_type_and_country_are_asked_when_not_fixed(
     # once set, the country is fixed: only the business type can be changed
     browser.get("/onboarding/step/business_type")
     assert "identity[country]" not in browser.names()
+
+
+def test_a_japanese_account_is_asked_for_kana_and_kanji(
+    client: stripe.StripeClient, browser: Browser
+) -> None:
+    account = client.v2.core.accounts.create(
+        {
+            "contact_email": "taro@example.com",
+            "identity": {"country": "jp", "entity_type": "individual"},
+            "defaults": {"locales": ["ja-JP"]},
+            "configuration": {
+                "recipient": {
+                    "capabilities": {"stripe_balance": {"stripe_transfers": {"requested": True}}}
+                }
+            },
+        }
+    )
+    browser.get(link_for(client, account.id))
+    assert browser.page is not None and '<html lang="ja">' in browser.page.text
+    names = browser.names()
+    kana = "identity[individual][script_addresses][kana]"
+    kanji = "identity[individual][script_addresses][kanji]"
+    assert "identity[individual][script_names][kana][surname]" in names
+    assert "identity[individual][script_names][kanji][given_name]" in names
+    assert [n.rsplit("[", 1)[1].rstrip("]") for n in names if n.startswith(kanji)][:4] == [
+        "postal_code",
+        "state",
+        "city",
+        "town",
+    ]
+    order = [n.rsplit("[", 1)[1].rstrip("]") for n in names if "date_of_birth" in n]
+    assert order == ["year", "month", "day"]
+    assert f'<select id="{kanji}[state]"' in browser.page.text
+    assert f'<input type="text" id="{kana}[state]"' in browser.page.text
+    assert "都道府県" in browser.page.text and "郵便番号" in browser.page.text

@@ -307,15 +307,17 @@ def _address_inputs(
     )
     current = _get(doc, relative) or {}
     inputs = []
+    kana = "kana" in prefix  # prefecture names are listed in kanji: kana is typed
     for spec in layout.fields:
+        choices = () if kana else spec.choices
         inputs.append(
             Input(
                 _name(prefix, spec.name),
                 spec.label,
-                kind="select" if spec.choices else "text",
+                kind="select" if choices else "text",
                 value=str(current.get(spec.name) or ""),
                 autocomplete=spec.autocomplete,
-                choices=spec.choices,
+                choices=choices,
                 literal_choices=True,
                 required=required and spec.required,
                 hint=N_("For example: %(example)s")
