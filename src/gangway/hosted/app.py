@@ -32,6 +32,7 @@ from gangway.hosted import flow, i18n
 from gangway.hosted.controls import ERROR_MESSAGES, GENERIC_ERROR
 from gangway.hosted.flow import SessionState
 from gangway.hosted.i18n import N_
+from gangway.hosted.summary import summary
 from gangway.requirements import RuleBook
 from gangway.services import account_links
 from gangway.services.clocks import Clocks
@@ -455,7 +456,7 @@ class HostedApp:
             csrf=state.csrf,
             action=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
             role_titles=flow.ROLE_TITLES,
-            summary=_summary(view),
+            summary=summary(view.account.document, [p.document for p in view.persons], locale),
             multipart=current == "documents",
             outstanding=[
                 (s, flow.STEP_TITLES[s])
@@ -614,22 +615,3 @@ def _error_text(translations: Any, locale: str) -> Callable[[str, str], str]:
         return str(message)
 
     return text
-
-
-def _summary(view: flow.View) -> list[tuple[str, str]]:
-    """Review page: what the account holds, ID numbers masked to their last 4."""
-    identity = view.account.document.get("identity") or {}
-    rows: list[tuple[str, str]] = []
-    individual = identity.get("individual") or {}
-    business = identity.get("business_details") or {}
-    if individual:
-        name = " ".join(str(individual.get(k) or "") for k in ("given_name", "surname")).strip()
-        rows.append(("personal", name))
-        for number in individual.get("id_numbers") or []:
-            rows.append(("id_numbers", "•••• " + str(number.get("value", ""))[-4:]))
-    if business:
-        rows.append(("business", str(business.get("registered_name") or "")))
-    bank = view.account.document.get("external_account") or {}
-    if bank:
-        rows.append(("bank", "•••• " + str(bank.get("last4") or "")))
-    return rows
