@@ -199,8 +199,8 @@ def make_plan(
     use_case: str,
     merchant: bool,
 ) -> Plan:
-    """Steps in their fixed order: every step something is owed in, plus, for ``account_update``
-    links, every step that already holds information (to edit it), and the review."""
+    """Steps in their fixed order: every step something is owed in, every step that already
+    holds information (to confirm or edit it), and the review."""
     by_step: dict[str, list[Due]] = {}
     representative_ids = {
         str(p.get("id"))
@@ -212,25 +212,27 @@ def make_plan(
 
     shown = set(by_step)
     identity = document.get("identity") or {}
-    if use_case == "account_update":
-        if identity.get("individual"):
-            shown.add("personal")
-        if identity.get("business_details"):
-            shown.add("business")
-        if representative_ids:
-            shown.add("representative")
-        if any(pid not in representative_ids for pid in (str(p.get("id")) for p in persons)):
-            shown.add("people")
-        if document.get("defaults", {}).get("profile") or _merchant_config(document).get("mcc"):
-            shown.add("profile")
-        if document.get("external_account"):
-            shown.add("bank")
-    if merchant and (
-        use_case == "account_update" or not _merchant_config(document).get("statement_descriptor")
-    ):
-        shown.add("public")  # optional public details, offered once during onboarding
+    # steps that already hold information stay listed, to confirm or edit them
+    if identity.get("individual"):
+        shown.add("personal")
+    if identity.get("business_details"):
+        shown.add("business")
+    if representative_ids:
+        shown.add("representative")
+    if any(pid not in representative_ids for pid in (str(p.get("id")) for p in persons)):
+        shown.add("people")
+    if document.get("defaults", {}).get("profile") or _merchant_config(document).get("mcc"):
+        shown.add("profile")
+    if document.get("external_account"):
+        shown.add("bank")
+    if merchant:
+        shown.add("public")
     shown.add("review")
-    optional = frozenset({"public"} & shown) if use_case == "account_onboarding" else frozenset()
+    # optional public details are offered once on the way forward, until a descriptor is set
+    fresh = use_case == "account_onboarding" and not _merchant_config(document).get(
+        "statement_descriptor"
+    )
+    optional = frozenset({"public"} & shown) if fresh else frozenset()
     return Plan(steps=[s for s in STEPS if s in shown], due=by_step, optional=optional)
 
 
