@@ -10,6 +10,7 @@ from typing import Any
 
 from gangway.api.app import ApiApp
 from gangway.api.auth import Authenticator
+from gangway.api.event_routes import event_routes
 from gangway.api.handlers import routes
 from gangway.api.link_routes import account_link_routes
 from gangway.api.reviews import review_routes
@@ -47,6 +48,7 @@ class Gangway:
         self.api = ApiApp(
             routes=[
                 *routes(self.rules),
+                *event_routes(),
                 *account_link_routes(
                     public_url=settings.resolved_public_url(),
                     lifetime_ms=settings.link_lifetime_seconds * 1000,

@@ -21,7 +21,7 @@ from gangway.requirements import RuleBook
 from gangway.services import accounts, persons
 from gangway.store.repos.paging import Page
 
-__all__ = ["routes"]
+__all__ = ["list_body", "page_request", "routes"]
 
 
 def routes(rules: RuleBook) -> list[Route]:
@@ -63,12 +63,12 @@ def routes(rules: RuleBook) -> list[Route]:
         return account_response(request, record)
 
     def list_accounts(request: Request) -> tuple[int, dict[str, Any]]:
-        page_request = _page_request(
+        wanted = page_request(
             request.params, "AccountListParams", ("applied_configurations", "closed")
         )
-        records, page = accounts.list_page(request.uow, request.call, page_request)
+        records, page = accounts.list_page(request.uow, request.call, wanted)
         data = [render.account(record, (), None) for record in records]
-        return 200, _list_body(data, page, "/v2/core/accounts", page_request)
+        return 200, list_body(data, page, "/v2/core/accounts", wanted)
 
     def create_person(request: Request) -> tuple[int, dict[str, Any]]:
         _refuse_tokens(request.params, "person_token")
@@ -94,11 +94,11 @@ def routes(rules: RuleBook) -> list[Route]:
 
     def list_persons(request: Request) -> tuple[int, dict[str, Any]]:
         account_id = request.args[0]
-        page_request = _page_request(request.params, "PersonListParams", ())
-        records, page = persons.list_page(request.uow, request.call, account_id, page_request)
+        wanted = page_request(request.params, "PersonListParams", ())
+        records, page = persons.list_page(request.uow, request.call, account_id, wanted)
         data = [render.person(p, livemode=request.call.livemode) for p in records]
         base = f"/v2/core/accounts/{quote(account_id, safe='')}/persons"
-        return 200, _list_body(data, page, base, page_request)
+        return 200, list_body(data, page, base, wanted)
 
     unsupported = _unsupported("Account and person tokens are not supported by Gangway yet.")
     return [
@@ -149,7 +149,7 @@ def _unsupported(message: str) -> Callable[[Request], tuple[int, dict[str, Any]]
     return handler
 
 
-def _page_request(
+def page_request(
     params: dict[str, Any], params_name: str, filter_names: tuple[str, ...]
 ) -> PageRequest:
     token = params.get("page")
@@ -182,7 +182,7 @@ def _checked(page: PageRequest, params_name: str, filter_names: tuple[str, ...])
     return page
 
 
-def _list_body(
+def list_body(
     data: list[dict[str, Any]], page: Page, base: str, request: PageRequest
 ) -> dict[str, Any]:
     def url(cursor: Any) -> str | None:

@@ -188,6 +188,7 @@ def reset(store: Store, platform_id: str) -> int:
     keys and the test clock. Live data is never touched. Returns how many accounts went."""
     with store.unit_of_work(write=True) as uow:
         removed = uow.accounts.delete_mode(platform_id, False)
+        uow.webhooks.delete_mode(platform_id, False)  # deliveries go; destinations stay
         uow.events.delete_mode(platform_id, False)
         uow.idempotency.delete_mode(platform_id, False)
         uow.clocks.reset(platform_id)

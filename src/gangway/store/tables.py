@@ -25,6 +25,9 @@ __all__ = [
     "accounts",
     "api_keys",
     "clocks",
+    "deliveries",
+    "delivery_attempts",
+    "event_destinations",
     "events",
     "files",
     "hosted_sessions",
@@ -214,3 +217,57 @@ files = Table(
     Column("sealed", LargeBinary, nullable=False),
 )
 """Documents uploaded through the hosted form: the bytes and their type, sealed like PII."""
+
+event_destinations = Table(
+    "event_destinations",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("platform_id", String(64), ForeignKey("platforms.id"), nullable=False),
+    Column("livemode", Boolean, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("deleted_ms", BigInteger, nullable=True),
+    Column("routing", String(20000), nullable=False),
+    Column("sealed", LargeBinary, nullable=False),
+    Index("ix_event_destinations_listing", "platform_id", "livemode", "created_ms", "id"),
+)
+"""Where a platform's events go. ``routing`` (plain JSON: enabled event types and events_from)
+is what fan-out reads in every writing transaction; the URL, the signing secret and the rest are
+sealed."""
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("event_id", String(80), ForeignKey("events.id"), nullable=False),
+    Column("destination_id", String(80), ForeignKey("event_destinations.id"), nullable=False),
+    Column("platform_id", String(64), nullable=False),
+    Column("livemode", Boolean, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_ms", BigInteger, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
+    Index("ix_deliveries_due", "status", "next_attempt_ms"),
+    Index("ix_deliveries_destination", "destination_id", "created_ms", "id"),
+)
+"""One event owed to one destination, written in the transaction that recorded the event, so a
+committed change can never lose its delivery. ``pending`` until a 2xx (``succeeded``) or until
+the retry schedule runs out (``failed``); a worker leases a claimed row by pushing
+``next_attempt_ms`` forward, so a crashed worker's deliveries are retried, never dropped."""
+
+delivery_attempts = Table(
+    "delivery_attempts",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("delivery_id", String(80), ForeignKey("deliveries.id"), nullable=False),
+    Column("attempted_ms", BigInteger, nullable=False),
+    Column("status_code", Integer, nullable=True),
+    Column("error", String(500), nullable=True),
+    Column("latency_ms", Integer, nullable=False),
+    Column("response_body", String(2000), nullable=True),
+    Index("ix_delivery_attempts_delivery", "delivery_id", "attempted_ms"),
+)
+"""Every attempt: when, the receiver's status code or the transport error, how long it took, and
+the start of the response body."""

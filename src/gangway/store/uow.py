@@ -23,6 +23,7 @@ from gangway.store.repos.idempotency import IdempotencyRepository
 from gangway.store.repos.keys import KeyRepository
 from gangway.store.repos.links import LinkRepository
 from gangway.store.repos.verifications import VerificationRepository
+from gangway.store.repos.webhooks import WebhookRepository
 from gangway.store.sealing import Sealer
 
 __all__ = ["Store", "UnitOfWork"]
@@ -72,7 +73,17 @@ class UnitOfWork:
 
     @lazy
     def events(self) -> EventRepository:
-        return EventRepository(self.conn, self._sealer)
+        return EventRepository(self.conn, self._sealer, fan_out=self.webhooks.fan_out)
+
+    @lazy
+    def webhooks(self) -> WebhookRepository:
+        return WebhookRepository(self.conn, self._sealer)
+
+    @property
+    def fanned_out(self) -> int:
+        """Deliveries this unit of work owes (nothing, if it never touched webhooks)."""
+        webhooks = self.__dict__.get("webhooks")
+        return webhooks.fanned_out if webhooks is not None else 0
 
     @lazy
     def clocks(self) -> ClockRepository:
@@ -98,12 +109,14 @@ class Store:
         self.database = database
         self._sealer = sealer
         self._fingerprint_secret = fingerprint_secret
+        self.on_deliveries: Callable[[], None] | None = None
 
     @contextmanager
     def unit_of_work(self, *, write: bool, on_begin: OnBegin | None = None) -> Iterator[UnitOfWork]:
-        """Commits when the block ends normally; any exception rolls everything back."""
+        """Commits when the block ends normally; any exception rolls everything back. After a
+        commit that owes deliveries, ``on_deliveries`` wakes the delivery worker."""
         with ExitStack() as stack:
-            yield UnitOfWork(
+            uow = UnitOfWork(
                 self.database,
                 self._sealer,
                 stack,
@@ -111,3 +124,6 @@ class Store:
                 on_begin=on_begin,
                 fingerprint_secret=self._fingerprint_secret,
             )
+            yield uow
+        if uow.fanned_out and self.on_deliveries is not None:
+            self.on_deliveries()

@@ -7,6 +7,7 @@ requests.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,11 +15,16 @@ import orjson
 from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from gangway.core.keys import KeyPrincipal
+from gangway.core.pagination import Cursor
 from gangway.store.fastpath import DriverStatement
+from gangway.store.repos.paging import Page, keyset_page
 from gangway.store.sealing import Sealer
-from gangway.store.tables import events
+from gangway.store.tables import deliveries, delivery_attempts, events
 
-__all__ = ["EventRecord", "EventRepository"]
+__all__ = ["EventRecord", "EventRepository", "FanOut"]
+
+FanOut = Callable[[str, str, bool, str, "str | None", int], None]
+"""``(event id, platform, livemode, type, context, created_ms)``: owe the event's deliveries."""
 
 _FOR_OBJECT = (
     select(events)
@@ -48,11 +54,12 @@ class EventRecord:
 
 
 class EventRepository:
-    def __init__(self, conn: Connection, sealer: Sealer) -> None:
+    def __init__(self, conn: Connection, sealer: Sealer, fan_out: FanOut | None = None) -> None:
         self._conn = conn
         self._sealer = sealer
+        self._fan_out = fan_out
 
-    def add(self, event: EventRecord) -> None:
+    def add(self, event: EventRecord, *, fan_out: bool = True) -> None:
         _INSERT.execute(
             self._conn,
             {
@@ -65,6 +72,15 @@ class EventRepository:
                 "sealed": self._sealer.seal(orjson.dumps(event.payload), event.id),
             },
         )
+        if fan_out and self._fan_out is not None:  # deliveries commit with the event, or not at all
+            self._fan_out(
+                event.id,
+                event.platform_id,
+                event.livemode,
+                event.type,
+                event.payload.get("context"),
+                event.created_ms,
+            )
 
     def for_object(self, principal: KeyPrincipal, object_id: str) -> list[EventRecord]:
         rows = self._conn.execute(
@@ -92,3 +108,67 @@ class EventRepository:
         self._conn.execute(
             delete(events).where(events.c.platform_id == platform_id, events.c.livemode == livemode)
         )
+
+    def get(self, principal: KeyPrincipal, event_id: str) -> EventRecord | None:
+        row = self._conn.execute(
+            select(events).where(
+                events.c.id == event_id,
+                events.c.platform_id == principal.platform_id,
+                events.c.livemode == principal.livemode,
+            )
+        ).first()
+        return self._record(row) if row is not None else None
+
+    def page(
+        self,
+        principal: KeyPrincipal,
+        *,
+        object_id: str | None,
+        types: list[str] | None,
+        created: dict[str, int],
+        limit: int,
+        cursor: Cursor | None,
+    ) -> tuple[list[EventRecord], Page]:
+        """Newest first; ``created`` bounds are ``{"gt"|"gte"|"lt"|"lte": ms}``."""
+        where = [
+            events.c.platform_id == principal.platform_id,
+            events.c.livemode == principal.livemode,
+        ]
+        if object_id:
+            where.append(events.c.object_id == object_id)
+        if types:
+            where.append(events.c.type.in_(types))
+        column = events.c.created_ms
+        for op, bound in created.items():
+            where.append(
+                {
+                    "gt": column > bound,
+                    "gte": column >= bound,
+                    "lt": column < bound,
+                    "lte": column <= bound,
+                }[op]
+            )
+        page = keyset_page(self._conn, events, where, limit=limit, cursor=cursor)
+        return [self._record(row) for row in page.rows], page
+
+    def _record(self, row: Any) -> EventRecord:
+        return EventRecord(
+            id=row.id,
+            platform_id=row.platform_id,
+            livemode=row.livemode,
+            type=row.type,
+            created_ms=row.created_ms,
+            object_id=row.object_id,
+            payload=orjson.loads(self._sealer.open(row.sealed, row.id)),
+        )
+
+    def prune(self, before_ms: int) -> int:
+        """Events past their retention, with their deliveries and attempts."""
+        old = select(events.c.id).where(events.c.created_ms < before_ms)
+        owed = select(deliveries.c.id).where(deliveries.c.event_id.in_(old))
+        self._conn.execute(
+            delete(delivery_attempts).where(delivery_attempts.c.delivery_id.in_(owed))
+        )
+        self._conn.execute(delete(deliveries).where(deliveries.c.event_id.in_(old)))
+        result = self._conn.execute(delete(events).where(events.c.created_ms < before_ms))
+        return int(result.rowcount or 0)

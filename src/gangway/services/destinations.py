@@ -1,0 +1,228 @@
+"""Event destinations: where a platform's events are delivered, and the ping that tests one."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from gangway.api.contract import load
+from gangway.core.errors import InvalidRequest, NotFound
+from gangway.core.ids import new_id, random_token, sortable_id
+from gangway.core.pagination import PageRequest
+from gangway.services.context import Call
+from gangway.store.repos.events import EventRecord
+from gangway.store.repos.paging import Page
+from gangway.store.repos.webhooks import DestinationRecord
+from gangway.store.uow import UnitOfWork
+
+__all__ = [
+    "EVENT_TYPES",
+    "create",
+    "delete",
+    "list_page",
+    "ping",
+    "retrieve",
+    "set_status",
+    "update",
+]
+
+#: Every thin event type stripe-python 16.1.0 knows for the Core v2 objects Gangway serves.
+EVENT_TYPES = frozenset(
+    name.split(":", 1)[1] for name in load.shape_names() if name.startswith("Event:")
+)
+_SOURCES = ("@self", "@accounts")
+
+
+def create(uow: UnitOfWork, call: Call, params: dict[str, Any]) -> DestinationRecord:
+    kind = params["type"]
+    if kind != "webhook_endpoint":
+        raise InvalidRequest(
+            f"Gangway delivers to webhook endpoints only; type {kind} is not supported.",
+            code="unsupported_feature",
+            param="type",
+        )
+    if params["event_payload"] != "thin":
+        raise InvalidRequest(
+            "Gangway sends thin events only: use event_payload thin (snapshot payloads are "
+            "classic v1 events, which Gangway does not produce).",
+            code="unsupported_feature",
+            param="event_payload",
+        )
+    endpoint = params.get("webhook_endpoint")
+    if not endpoint:
+        raise InvalidRequest(
+            "webhook_endpoint[url] is required when type is webhook_endpoint.",
+            code="parameter_missing",
+            param="webhook_endpoint[url]",
+        )
+    _check_url(endpoint["url"], livemode=call.livemode)
+    _check_types(params["enabled_events"])
+    sources = params.get("events_from")
+    if sources is not None:
+        for index, source in enumerate(sources):
+            if source not in _SOURCES:
+                raise InvalidRequest(
+                    f"events_from may contain {' and '.join(_SOURCES)}; got '{source}'.",
+                    code="parameter_invalid_enum",
+                    param=f"events_from[{index}]",
+                )
+    record = DestinationRecord(
+        id=new_id("ed", livemode=call.livemode),
+        platform_id=call.principal.platform_id,
+        livemode=call.livemode,
+        created_ms=call.now_ms,
+        updated_ms=call.now_ms,
+        status="enabled",
+        deleted_ms=None,
+        enabled_events=list(dict.fromkeys(params["enabled_events"])),
+        events_from=list(dict.fromkeys(sources)) if sources else None,
+        document={
+            "name": params["name"],
+            "description": params.get("description") or "",
+            "metadata": params.get("metadata") or {},
+            "type": kind,
+            "event_payload": "thin",
+            "url": endpoint["url"],
+            "signing_secret": "whsec_" + random_token(32),
+        },
+    )
+    uow.webhooks.add_destination(record)
+    return record
+
+
+def retrieve(
+    uow: UnitOfWork, call: Call, destination_id: str, *, for_update: bool = False
+) -> DestinationRecord:
+    record = uow.webhooks.destination(call.principal, destination_id, for_update=for_update)
+    if record is None:
+        raise NotFound(f"No such event destination: '{destination_id}'", param="id")
+    return record
+
+
+def update(
+    uow: UnitOfWork, call: Call, destination_id: str, params: dict[str, Any]
+) -> DestinationRecord:
+    record = retrieve(uow, call, destination_id, for_update=True)
+    if "enabled_events" in params:
+        _check_types(params["enabled_events"])
+        record.enabled_events = list(dict.fromkeys(params["enabled_events"]))
+    for name in ("name", "description"):
+        if name in params:
+            record.document[name] = params[name]
+    if "metadata" in params:
+        metadata = dict(record.document.get("metadata") or {})
+        for key, value in params["metadata"].items():
+            if value is None:
+                metadata.pop(key, None)
+            else:
+                metadata[key] = value
+        record.document["metadata"] = metadata
+    if "webhook_endpoint" in params:
+        _check_url(params["webhook_endpoint"]["url"], livemode=call.livemode)
+        record.document["url"] = params["webhook_endpoint"]["url"]
+    record.updated_ms = call.now_ms
+    uow.webhooks.save_destination(record)
+    return record
+
+
+def set_status(
+    uow: UnitOfWork, call: Call, destination_id: str, *, enabled: bool
+) -> DestinationRecord:
+    """Disabled: nothing new is owed to it and its pending deliveries wait; enabled again:
+    they resume."""
+    record = retrieve(uow, call, destination_id, for_update=True)
+    record.status = "enabled" if enabled else "disabled"
+    record.document["status_details"] = None if enabled else {"disabled": {"reason": "user"}}
+    record.updated_ms = call.now_ms
+    uow.webhooks.save_destination(record)
+    return record
+
+
+def delete(uow: UnitOfWork, call: Call, destination_id: str) -> DestinationRecord:
+    """Deleted destinations never receive anything again (their pending deliveries included)."""
+    record = retrieve(uow, call, destination_id, for_update=True)
+    record.deleted_ms = call.now_ms
+    record.updated_ms = call.now_ms
+    uow.webhooks.save_destination(record)
+    return record
+
+
+def list_page(
+    uow: UnitOfWork, call: Call, page: PageRequest
+) -> tuple[list[DestinationRecord], Page]:
+    return uow.webhooks.page(call.principal, limit=page.limit, cursor=page.cursor)
+
+
+def ping(uow: UnitOfWork, call: Call, destination_id: str) -> EventRecord:
+    """``v2.core.event_destination.ping``, delivered to this destination whatever its
+    enabled events."""
+    record = retrieve(uow, call, destination_id)
+    event = EventRecord(
+        id=sortable_id("evt", livemode=call.livemode, at_ms=call.now_ms),
+        platform_id=call.principal.platform_id,
+        livemode=call.livemode,
+        type="v2.core.event_destination.ping",
+        created_ms=call.now_ms,
+        object_id=record.id,
+        payload={
+            "context": None,
+            "related_object": {
+                "id": record.id,
+                "type": "v2.core.event_destination",
+                "url": f"/v2/core/event_destinations/{quote(record.id, safe='')}",
+            },
+            "reason": call.reason(),
+            "data": None,
+        },
+    )
+    uow.events.add(event, fan_out=False)
+    uow.webhooks.add_deliveries(
+        [
+            {
+                "id": sortable_id("dlv", livemode=call.livemode, at_ms=call.now_ms),
+                "event_id": event.id,
+                "destination_id": record.id,
+                "platform_id": record.platform_id,
+                "livemode": record.livemode,
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_ms": call.now_ms,
+                "created_ms": call.now_ms,
+                "updated_ms": call.now_ms,
+            }
+        ]
+    )
+    return event
+
+
+def _check_types(types: list[str]) -> None:
+    if not types:
+        raise InvalidRequest(
+            "enabled_events must name at least one event type.",
+            code="parameter_invalid_empty",
+            param="enabled_events",
+        )
+    for index, name in enumerate(types):
+        if name not in EVENT_TYPES:
+            raise InvalidRequest(
+                f"'{name[:120]}' is not an event type Gangway emits; see the README for the list "
+                "(for example v2.core.account[requirements].updated).",
+                code="parameter_invalid_enum",
+                param=f"enabled_events[{index}]",
+            )
+
+
+def _check_url(value: str, *, livemode: bool) -> None:
+    parts = urlsplit(value)
+    allowed = ("https",) if livemode else ("https", "http")
+    if parts.scheme not in allowed or not parts.hostname:
+        wanted = (
+            "an https URL (live mode delivers only over HTTPS)"
+            if livemode
+            else ("an absolute http or https URL")
+        )
+        raise InvalidRequest(
+            f"webhook_endpoint[url] must be {wanted}; got '{value[:200]}'.",
+            code="url_invalid",
+            param="webhook_endpoint[url]",
+        )
