@@ -8,9 +8,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import stripe
 import uvicorn
 
 from examples.platform.app import Settings, create_app
+from examples.platform.webhooks import ENABLED_EVENTS, ensure_destination
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -43,6 +45,19 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="where the platform keeps its accounts (default: platform-example/ next to "
         "--api-key-file, since the accounts belong to that Gangway; else ./.platform-example)",
     )
+    hooks = parser.add_mutually_exclusive_group()
+    hooks.add_argument(
+        "--webhook-secret",
+        default=os.environ.get("WEBHOOK_SECRET"),
+        help="the whsec_ secret that signs events POSTed to /webhooks, from an event destination "
+        "or `gangway listen` (default: $WEBHOOK_SECRET)",
+    )
+    hooks.add_argument(
+        "--create-destination",
+        action="store_true",
+        help="create (or reuse) an event destination for PUBLIC_URL/webhooks, for "
+        + ", ".join(ENABLED_EVENTS),
+    )
     parser.add_argument("--log-level", default="info", help="uvicorn's log level")
     return parser.parse_args(argv)
 
@@ -63,11 +78,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("the API key should be a Gangway secret key (sk_test_...)", file=sys.stderr)
         return 2
     host_for_urls = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    gangway_url = args.gangway_url.rstrip("/")
+    public_url = args.public_url or f"http://{host_for_urls}:{args.port}"
+    state_dir = args.state_dir or default_state
+    webhook_secret = args.webhook_secret or None
+    if args.create_destination:
+        client = stripe.StripeClient(api_key, base_addresses={"api": gangway_url})
+        try:
+            webhook_secret = ensure_destination(client, public_url, state_dir)
+        except stripe.StripeError as exc:
+            print(f"cannot create the event destination: {exc}", file=sys.stderr)
+            return 2
+        print(f"Events for {public_url}/webhooks come from an event destination.", flush=True)
     settings = Settings(
-        gangway_url=args.gangway_url.rstrip("/"),
+        gangway_url=gangway_url,
         api_key=api_key,
-        public_url=args.public_url or f"http://{host_for_urls}:{args.port}",
-        state_dir=args.state_dir or default_state,
+        public_url=public_url,
+        state_dir=state_dir,
+        webhook_secret=webhook_secret,
     )
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
     return 0

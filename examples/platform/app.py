@@ -10,6 +10,9 @@ Routes, in the order a connected account meets them:
   The URL carries no state, so the page re-reads the account and shows what is still outstanding.
 - ``POST /accounts/<acct>/onboarding`` and ``POST /accounts/<acct>/update``: "Continue onboarding"
   (an ``account_onboarding`` link) and "Update details" (an ``account_update`` link).
+- ``POST /webhooks`` (with a webhook secret): Gangway's signed thin events; a
+  ``v2.core.account[requirements].updated`` one caches the account's requirement counts, which
+  the return page shows beside what it retrieved.
 
 There is no login here: a real platform authenticates its user and checks that the account is
 theirs before minting a link, because a link grants access to the account holder's personal data.
@@ -32,7 +35,7 @@ from starlette.datastructures import FormData
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from stripe.params.v2.core import (
@@ -41,6 +44,7 @@ from stripe.params.v2.core import (
     AccountRetrieveParams,
 )
 
+from examples.platform import webhooks
 from examples.platform.state import AccountRecord, State
 
 __all__ = ["COLLECTIONS", "COUNTRIES", "Settings", "create_app"]
@@ -102,6 +106,9 @@ class Settings:
     public_url: str
     """Where browsers reach this app: the base of the refresh and return URLs."""
     state_dir: Path
+    webhook_secret: str | None = None
+    """The ``whsec_`` secret that signs deliveries to ``/webhooks``; without it there is no such
+    route."""
 
 
 class PageError(Exception):
@@ -209,7 +216,24 @@ def create_app(settings: Settings) -> Starlette:
     async def returned(request: Request) -> Response:
         record = known(request)
         account = await run_in_threadpool(retrieve, client, record)
-        return page("account.html", record=record, **describe(account, record))
+        return page(
+            "account.html",
+            record=record,
+            webhooks=settings.webhook_secret is not None,
+            **describe(account, record),
+        )
+
+    async def webhook(request: Request) -> Response:
+        """Verify the signature over the raw body before trusting anything in it."""
+        raw = await request.body()
+        try:
+            notification = client.parse_event_notification(
+                raw, request.headers.get("stripe-signature"), settings.webhook_secret
+            )
+        except (stripe.SignatureVerificationError, ValueError, KeyError):
+            return PlainTextResponse("Invalid signature or payload.", status_code=400)
+        outcome = await run_in_threadpool(webhooks.handle, client, state, notification)
+        return PlainTextResponse(outcome)
 
     def relink(use_case: str, reason: str) -> Callable[[Request], Awaitable[Response]]:
         """The return page's buttons: POSTs, since each mints a link."""
@@ -253,6 +277,7 @@ def create_app(settings: Settings) -> Starlette:
                 methods=["POST"],
             ),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+            *([Route("/webhooks", webhook, methods=["POST"])] if settings.webhook_secret else []),
         ],
         middleware=[Middleware(BaseHTTPMiddleware, dispatch=guard)],
         exception_handlers={PageError: page_error, stripe.StripeError: stripe_error},

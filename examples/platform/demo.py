@@ -1,7 +1,8 @@
 """``make demo``: Gangway and the example platform side by side, stopped together on Ctrl-C.
 
 Gangway keeps its data in ``.gangway-demo/`` (apart from ``make run``'s ``.gangway/``) and logs to
-``.gangway-demo/gangway.log``; the example's own log stays on the terminal. Environment:
+``.gangway-demo/gangway.log``; the example's own log stays on the terminal. The example creates
+(once) an event destination for its ``/webhooks``, so Gangway's signed events reach it. Environment:
 ``GANGWAY_PORT`` (12111), ``DEMO_PORT`` (8000), ``DEMO_DATA_DIR`` (``.gangway-demo``).
 """
 
@@ -69,7 +70,7 @@ def main() -> int:
             [
                 *("-m", "examples.platform", "--gangway-url", gangway_url),
                 *("--api-key-file", str(key_file), "--host", HOST, "--port", str(demo_port)),
-                *("--state-dir", str(data_dir / "platform-example")),
+                *("--state-dir", str(data_dir / "platform-example"), "--create-destination"),
             ],
             stdout=None,
         )

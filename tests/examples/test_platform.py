@@ -46,34 +46,51 @@ class Platform:
         return list(self.accounts()[account_id]["links"])
 
 
+WEBHOOK_SECRET = "whsec_example_platform_test"
+
+
 @pytest.fixture(scope="module")
-def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
-    gangway = start_server(tmp_path_factory.mktemp("gangway"))
+def gangway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    server = start_server(tmp_path_factory.mktemp("gangway"))
+    try:
+        yield server
+    finally:
+        stop_server(server)
+
+
+@pytest.fixture(scope="module")
+def platform(
+    gangway: RunningServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Platform]:
     state_dir = tmp_path_factory.mktemp("platform")
+    with running_platform(gangway, state_dir, "--webhook-secret", WEBHOOK_SECRET) as platform:
+        yield platform
+
+
+@contextlib.contextmanager
+def running_platform(gangway: RunningServer, state_dir: Path, *extra: str) -> Iterator[Platform]:
+    """``python -m examples.platform`` on a free port, stopped (its process group) on exit."""
     port = free_port()
     args = [sys.executable, "-m", "examples.platform", "--gangway-url", gangway.url]
     args += ["--api-key", gangway.test_key, "--port", str(port), "--state-dir", str(state_dir)]
-    args += ["--log-level", "warning"]
+    args += ["--log-level", "warning", *extra]
+    with open(state_dir / "platform.log", "ab") as log:
+        process = subprocess.Popen(
+            args, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
-        with open(state_dir / "platform.log", "wb") as log:
-            process = subprocess.Popen(
-                args, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            wait_until_up(url, process, state_dir / "platform.log")
-            client = stripe.StripeClient(gangway.test_key, base_addresses={"api": gangway.url})
-            yield Platform(url, state_dir / "accounts.json", gangway, client)
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(url, process, state_dir / "platform.log")
+        client = stripe.StripeClient(gangway.test_key, base_addresses={"api": gangway.url})
+        yield Platform(url, state_dir / "accounts.json", gangway, client)
     finally:
-        stop_server(gangway)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 def wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -260,3 +277,158 @@ def test_output_is_escaped_and_forms_are_validated(platform: Platform) -> None:
     assert invalid.status_code == 400
     assert refused.status_code == 400
     assert "email" in refused.text
+
+
+REQUIREMENTS_UPDATED = "v2.core.account[requirements].updated"
+
+
+def thin_notification(platform: Platform, account_id: str, event_type: str) -> str:
+    """The newest such event for the account, as an event destination's thin body."""
+    response = httpx.get(
+        f"{platform.gangway.url}/v2/core/events",
+        params={"object_id": account_id, "types[]": event_type, "limit": 1},
+        headers={"Authorization": f"Bearer {platform.gangway.test_key}"},
+    )
+    event = response.json()["data"][0]
+    fields = ("id", "object", "type", "created", "livemode", "context", "reason", "related_object")
+    return json.dumps({name: event[name] for name in fields if event.get(name) is not None})
+
+
+def deliver(platform: Platform, body: str, secret: str = WEBHOOK_SECRET) -> httpx.Response:
+    """POST as Gangway's delivery worker does, signed with the SDK's own scheme."""
+    header = stripe.WebhookSignature.generate_signature_header(body, secret)
+    with http(platform) as sender:
+        return sender.post(
+            "/webhooks",
+            content=body.encode(),
+            headers={"Content-Type": "application/json", "Stripe-Signature": header},
+        )
+
+
+def counts_now(platform: Platform, account_id: str) -> dict[str, int]:
+    account = platform.client.v2.core.accounts.retrieve(account_id, {"include": ["requirements"]})
+    counts = dict.fromkeys(("past_due", "currently_due", "eventually_due"), 0)
+    for entry in account.requirements.entries if account.requirements else []:
+        counts[entry.minimum_deadline.status] += 1
+    return counts
+
+
+def test_a_requirements_webhook_caches_the_account_state_once(platform: Platform) -> None:
+    account_id, _ = onboard(platform)
+    with http(platform) as browser:
+        before = browser.get(f"/return/{account_id}")
+    assert "No <code>v2.core.account[requirements].updated</code> event" in before.text
+    platform.client.v2.core.accounts.update(
+        account_id, {"identity": {"individual": {"given_name": "Jenny", "surname": "Rosen"}}}
+    )
+    body = thin_notification(platform, account_id, REQUIREMENTS_UPDATED)
+    event = json.loads(body)
+
+    response = deliver(platform, body)
+    assert (response.status_code, response.text) == (200, "cached")
+    cached = platform.accounts()[account_id]["webhook"]
+    assert cached["event_id"] == event["id"]
+    assert cached["updated"] == event["created"]
+    assert cached["counts"] == counts_now(platform, account_id)
+    assert sum(cached["counts"].values()) > 0
+
+    again = deliver(platform, body)  # a repeated delivery (new signature, same event)
+    assert (again.status_code, again.text) == (200, "duplicate")
+    assert platform.accounts()[account_id]["webhook"] == cached
+
+    with http(platform) as browser:
+        page = browser.get(f"/return/{account_id}")
+    counts = cached["counts"]
+    assert (
+        f"Last update from webhook: {counts['past_due']} past due, {counts['currently_due']} "
+        "currently\n  due"
+    ) in page.text
+    assert f"<code>{event['id']}</code>" in page.text
+
+
+def test_other_events_are_acknowledged_and_unknown_accounts_ignored(platform: Platform) -> None:
+    account_id, _ = onboard(platform)
+    updated = deliver(platform, thin_notification(platform, account_id, "v2.core.account.created"))
+    assert (updated.status_code, updated.text) == (200, "ignored")
+    stranger = platform.client.v2.core.accounts.create(
+        {
+            "display_name": "Not the platform's",
+            "contact_email": "other@example.com",
+            "identity": {"country": "us", "entity_type": "individual"},
+            "configuration": {"merchant": {"capabilities": {"card_payments": {"requested": True}}}},
+        }
+    )
+    platform.client.v2.core.accounts.update(
+        stranger.id, {"identity": {"individual": {"given_name": "Jenny"}}}
+    )
+    foreign = deliver(platform, thin_notification(platform, stranger.id, REQUIREMENTS_UPDATED))
+    assert (foreign.status_code, foreign.text) == (200, "ignored")
+    assert stranger.id not in platform.accounts()
+    assert platform.accounts()[account_id]["webhook"] is None
+
+
+def test_a_bad_signature_gets_400_and_changes_nothing(platform: Platform) -> None:
+    account_id, _ = onboard(platform)
+    platform.client.v2.core.accounts.update(
+        account_id, {"identity": {"individual": {"given_name": "Jenny"}}}
+    )
+    body = thin_notification(platform, account_id, REQUIREMENTS_UPDATED)
+    wrong_secret = deliver(platform, body, secret="whsec_someone_else")
+    signed = stripe.WebhookSignature.generate_signature_header(body, WEBHOOK_SECRET)
+    with http(platform) as sender:
+        tampered = sender.post(
+            "/webhooks",
+            content=body.replace(account_id, "acct_other").encode(),
+            headers={"Stripe-Signature": signed},
+        )
+        unsigned = sender.post("/webhooks", content=body.encode())
+        stale = sender.post(
+            "/webhooks",
+            content=body.encode(),
+            headers={
+                "Stripe-Signature": stripe.WebhookSignature.generate_signature_header(
+                    body, WEBHOOK_SECRET, int(time.time()) - 600
+                )
+            },
+        )
+    for response in (wrong_secret, tampered, unsigned, stale):
+        assert response.status_code == 400
+    assert platform.accounts()[account_id]["webhook"] is None
+    assert deliver(platform, body).status_code == 200  # not marked handled by the failures
+
+
+def test_create_destination_makes_one_destination_and_reuses_it(
+    gangway: RunningServer, tmp_path: Path
+) -> None:
+    client = stripe.StripeClient(gangway.test_key, base_addresses={"api": gangway.url})
+    with running_platform(gangway, tmp_path, "--create-destination") as first:
+        saved = json.loads((tmp_path / "webhook_destination.json").read_text())
+        destination = client.v2.core.event_destinations.retrieve(
+            saved["id"], {"include": ["webhook_endpoint.url"]}
+        )
+        assert destination.webhook_endpoint is not None
+        assert destination.webhook_endpoint.url == f"{first.url}/webhooks" == saved["url"]
+        assert sorted(destination.enabled_events) == sorted(
+            [REQUIREMENTS_UPDATED, "v2.core.account.updated", "v2.core.account_link.returned"]
+        )
+        assert destination.event_payload == "thin"
+        assert saved["secret"].startswith("whsec_")
+        assert (tmp_path / "webhook_destination.json").stat().st_mode & 0o077 == 0
+        account_id, _ = onboard(first)
+        first.client.v2.core.accounts.update(
+            account_id, {"identity": {"individual": {"given_name": "Jenny"}}}
+        )
+        body = thin_notification(first, account_id, REQUIREMENTS_UPDATED)
+        assert deliver(first, body, saved["secret"]).status_code == 200
+        assert deliver(first, body).status_code == 400  # the fixture's secret is not this one
+        assert first.accounts()[account_id]["webhook"]["event_id"] == json.loads(body)["id"]
+    # a restart at the same public URL keeps the destination and its secret
+    with running_platform(gangway, tmp_path, "--create-destination", "--public-url", first.url):
+        kept = json.loads((tmp_path / "webhook_destination.json").read_text())
+    assert kept == saved
+    # a restart on another port moves the URL: the old destination is replaced, not added to
+    with running_platform(gangway, tmp_path, "--create-destination"):
+        moved = json.loads((tmp_path / "webhook_destination.json").read_text())
+    assert moved["id"] != saved["id"] and moved["url"] != saved["url"]
+    listed = [d.id for d in client.v2.core.event_destinations.list().data]
+    assert moved["id"] in listed and saved["id"] not in listed

@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from gangway.cli import listen
 from gangway.cli.testing import add_commands
 from gangway.settings import Settings
 
@@ -49,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     create.set_defaults(run=_keys_create)
 
     add_commands(commands)
+    listen.add_command(commands)
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
