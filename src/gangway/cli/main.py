@@ -1,4 +1,5 @@
-"""``gangway serve | keys create | db upgrade``: flags override ``GANGWAY_*`` environment settings."""
+"""``gangway serve | keys create | db upgrade | listen`` (and the test-mode commands from
+``cli.testing``): flags override ``GANGWAY_*`` environment settings."""
 
 from __future__ import annotations
 
