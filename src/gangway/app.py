@@ -10,6 +10,7 @@ from typing import Any
 
 from gangway.api.app import ApiApp
 from gangway.api.auth import Authenticator
+from gangway.api.delivery_routes import delivery_routes
 from gangway.api.event_routes import event_routes
 from gangway.api.handlers import routes
 from gangway.api.link_routes import account_link_routes
@@ -25,6 +26,7 @@ from gangway.services.scheduler import sweep_all
 from gangway.settings import Settings
 from gangway.store.database import Database
 from gangway.store.uow import Store
+from gangway.webhooks.worker import DeliveryWorker
 
 __all__ = ["Gangway", "asgi_factory", "create_app"]
 
@@ -55,6 +57,7 @@ class Gangway:
                 ),
                 *test_helper_routes(self.rules, self.store, self.clocks),
                 *review_routes(self.rules),
+                *delivery_routes(),
             ],
             store=self.store,
             authenticator=Authenticator(self._principal),
@@ -106,6 +109,10 @@ class Gangway:
                     self._tasks.append(asyncio.create_task(self._checkpoint_forever()))
                 if self.settings.scheduler:
                     self._tasks.append(asyncio.create_task(self._sweep_forever()))
+                if self.settings.deliveries:  # each process delivers; claims never overlap
+                    worker = DeliveryWorker.from_settings(self.store, self.settings)
+                    self.store.on_deliveries = worker.wake
+                    self._tasks.append(asyncio.create_task(worker.run()))
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 for task in self._tasks:
@@ -117,7 +124,8 @@ class Gangway:
                 return
 
     async def _prune_forever(self) -> None:
-        """Idempotency keys are kept for the configured TTL (at least 24 hours), then dropped."""
+        """Idempotency keys are kept for the configured TTL (at least 24 hours), events for the
+        retention period (at least 30 days); then they are dropped."""
         ttl_ms = self.settings.idempotency_ttl_hours * 3_600_000
         while True:
             await asyncio.sleep(_PRUNE_EVERY_SECONDS)
@@ -146,6 +154,9 @@ class Gangway:
     def _prune(self, before_ms: int) -> None:
         with self.store.unit_of_work(write=True) as uow:
             uow.idempotency.prune(before_ms=before_ms)
+            # events (with their deliveries) are kept for the retention period, then dropped
+            retention_ms = self.settings.event_retention_days * 86_400_000
+            uow.events.prune(before_ms=self.clock.now_ms() - retention_ms)
 
 
 async def _plain(send: Callable[[dict[str, Any]], Any], status: int, body: bytes) -> None:

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     rules_dir: Path | None = None
     """Requirement rule files to use instead of the shipped ones (one YAML file per country)."""
     idempotency_ttl_hours: int = Field(default=24, ge=24)
+    event_retention_days: int = Field(default=30, ge=30)
+    """Events (and their deliveries) are kept this long; Stripe keeps them 30 days."""
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     log_level: str = "warning"
     scheduler: bool = True
@@ -38,6 +40,26 @@ class Settings(BaseSettings):
     """A hosted onboarding session ends after this long without a request."""
     upload_max_bytes: int = Field(default=10 * 1_048_576, ge=1024)
     """Largest document the hosted form accepts (Stripe's limit: 10 MB)."""
+    deliveries: bool = True
+    """Deliver events to event destinations from inside ``gangway serve``; turn off when
+    ``gangway worker`` processes deliver instead."""
+    delivery_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    """An attempt that has no complete answer by then failed (and is retried)."""
+    delivery_concurrency: int = Field(default=64, ge=1, le=1024)
+    """Attempts in flight at once, per process (also the connection pool's size)."""
+    delivery_poll_seconds: float = Field(default=0.25, gt=0, le=60)
+    """How often to look for due retries and for deliveries other processes owe; a commit in
+    this process wakes the worker at once."""
+    delivery_lease_seconds: float = Field(default=60.0, ge=1, le=3600)
+    """A claimed delivery whose outcome was never recorded (a crash) is due again after this;
+    at least the timeout plus 2 s is used."""
+    delivery_test_retries: int = Field(default=3, ge=0, le=1000)
+    """Test mode retries this many times after the first attempt (Stripe: three times over a
+    few hours); live mode follows a fixed schedule of up to 3 days."""
+    delivery_test_retry_base_seconds: float = Field(default=600.0, gt=0, le=86_400)
+    """Test mode's first retry comes within this; each later one within three times more."""
+    delivery_test_retry_cap_seconds: float = Field(default=7200.0, gt=0, le=86_400)
+    """Test mode's longest wait between two attempts."""
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -19,9 +19,10 @@ import httpx
 import pytest
 import stripe
 
-from gangway.cli.listen import EventFeed, signature_header, signing_secret, thin_notification
+from gangway.cli.listen import EventFeed, signing_secret, thin_notification
 from gangway.cli.main import main
 from gangway.core.clock import from_rfc3339
+from gangway.webhooks.signing import signature_header
 from tests.conftest import RunningServer, free_port, start_server, stop_server
 
 WAIT_SECONDS = 8.0
@@ -296,6 +297,6 @@ def test_the_signature_and_body_follow_the_sdk() -> None:
     payload = json.dumps(body)
     secret = "whsec_test"
     timestamp = int(time.time())
-    header = signature_header(payload, secret, timestamp)
+    header = signature_header(payload.encode(), secret, timestamp)
     assert header == stripe.WebhookSignature.generate_signature_header(payload, secret, timestamp)
     assert stripe.WebhookSignature.verify_header(payload, header, secret)

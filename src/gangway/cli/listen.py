@@ -27,12 +27,12 @@ import httpx
 
 from gangway.core.clock import from_rfc3339, to_rfc3339
 from gangway.settings import Settings
+from gangway.webhooks.signing import signature_header
 
 __all__ = [
     "EventFeed",
     "ListenError",
     "add_command",
-    "signature_header",
     "signing_secret",
     "thin_notification",
 ]
@@ -85,12 +85,6 @@ def signing_secret(api_key: str) -> str:
     runs and ``--print-secret`` can configure the endpoint beforehand."""
     digest = hmac.new(api_key.encode(), b"gangway listen signing secret", hashlib.sha256)
     return "whsec_" + digest.hexdigest()
-
-
-def signature_header(payload: str, secret: str, timestamp: int) -> str:
-    """``t=<unix>,v1=<hex>``: HMAC-SHA256 of ``"<t>.<payload>"`` keyed with the whole secret."""
-    signed = f"{timestamp}.{payload}".encode()
-    return f"t={timestamp},v1={hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()}"
 
 
 def thin_notification(event: dict[str, Any]) -> dict[str, Any]:
@@ -200,7 +194,7 @@ def _forward(local: httpx.Client, url: str, event: dict[str, Any], secret: str) 
     payload = json.dumps(thin_notification(event), separators=(",", ":"))
     headers = {
         "Content-Type": "application/json; charset=utf-8",
-        "Stripe-Signature": signature_header(payload, secret, int(time.time())),
+        "Stripe-Signature": signature_header(payload.encode(), secret, int(time.time())),
         "User-Agent": "Gangway-CLI (gangway listen)",
     }
     try:

@@ -1,13 +1,19 @@
 """``gangway worker``, and the test-mode controls from the shell: ``gangway clock``, ``gangway
 trigger``, ``gangway sandbox reset``. They work on the database directly (no server needed) for the
-default platform's test mode, through the same services as the HTTP helpers."""
+default platform's test mode, through the same services as the HTTP helpers.
+
+``gangway worker`` runs the deadline sweep and the webhook delivery worker without HTTP; several
+of them can share a PostgreSQL database (a due account or a claimed delivery is skipped by the
+others while one holds it)."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
+import logging
 import signal
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +31,7 @@ from gangway.services.scheduler import sweep_all
 from gangway.settings import Settings
 from gangway.store.database import Database
 from gangway.store.uow import Store
+from gangway.webhooks.worker import DeliveryWorker
 
 __all__ = ["add_commands"]
 
@@ -54,7 +61,9 @@ def _environment(settings: Settings) -> Iterator[_Environment]:
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    worker = commands.add_parser("worker", help="run the deadline scheduler without serving HTTP")
+    worker = commands.add_parser(
+        "worker", help="run the deadline scheduler and webhook deliveries without serving HTTP"
+    )
     worker.add_argument("--interval", type=float, default=1.0, help="seconds between sweeps")
     _storage(worker)
     worker.set_defaults(run=_worker)
@@ -93,15 +102,50 @@ def _storage(parser: argparse.ArgumentParser) -> None:
 
 
 def _worker(settings: Settings, args: argparse.Namespace) -> int:
-    stop = threading.Event()
+    # a stop asked for while starting up is a clean stop too (the loop's handlers come later)
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
+        signal.signal(sig, _exit_cleanly)
+    logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr)
     with _environment(settings) as env:
-        print(f"gangway worker: sweeping every {args.interval}s", file=sys.stderr, flush=True)
-        while not stop.is_set():
-            sweep_all(env.store, env.rules, env.clocks)
-            stop.wait(args.interval)
+        print(
+            f"gangway worker: sweeping every {args.interval}s and delivering events",
+            file=sys.stderr,
+            flush=True,
+        )
+        asyncio.run(_work(env, settings, args.interval))
     return 0
+
+
+def _exit_cleanly(_signal: int, _frame: object) -> None:
+    raise SystemExit(0)
+
+
+async def _work(env: _Environment, settings: Settings, interval: float) -> None:
+    """Sweep and deliver until SIGTERM or SIGINT; the sweep's events wake the deliveries."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    deliveries = DeliveryWorker.from_settings(env.store, settings)
+    env.store.on_deliveries = deliveries.wake
+    tasks = [
+        asyncio.create_task(deliveries.run()),
+        asyncio.create_task(_sweep_forever(env, interval)),
+    ]
+    await stop.wait()
+    for task in tasks:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def _sweep_forever(env: _Environment, interval: float) -> None:
+    while True:
+        try:
+            await asyncio.to_thread(sweep_all, env.store, env.rules, env.clocks)
+        except Exception:
+            logging.getLogger("gangway").exception("deadline sweep failed")
+        await asyncio.sleep(interval)
 
 
 def _clock_show(settings: Settings, _args: argparse.Namespace) -> int:

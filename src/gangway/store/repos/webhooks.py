@@ -7,12 +7,13 @@ then claims due rows with a lease, posts outside any transaction, and records th
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, and_, delete, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 
 from gangway.core.clock import to_rfc3339
 from gangway.core.ids import sortable_id
@@ -236,9 +237,19 @@ class WebhookRepository:
         self.add_deliveries(rows)
 
     def add_deliveries(self, rows: Sequence[dict[str, Any]]) -> None:
+        """A new delivery's first attempt is due at its event's time, but never later than now
+        by the wall clock: a test-mode event carries its platform's test clock, which may run
+        days ahead of the worker's real time."""
         if rows:
-            self._conn.execute(insert(deliveries), list(rows))
-            self.fanned_out += len(rows)
+            now_ms = time.time_ns() // 1_000_000
+            owed = [
+                {**row, "next_attempt_ms": min(row["next_attempt_ms"], now_ms)}
+                if row["next_attempt_ms"] > now_ms
+                else row
+                for row in rows
+            ]
+            self._conn.execute(insert(deliveries), owed)
+            self.fanned_out += len(owed)
 
     # the worker ----------------------------------------------------------------------------
     def claim(self, now_ms: int, *, lease_ms: int, limit: int, skip_locked: bool) -> list[Claimed]:
@@ -309,8 +320,23 @@ class WebhookRepository:
     def record_attempts(
         self, results: Sequence[tuple[Attempt, str, int | None]], now_ms: int
     ) -> None:
-        """``(attempt, new status, next attempt time)`` per delivery tried."""
+        """``(attempt, new status, next attempt time)`` per delivery tried, in three statements.
+        A delivery deleted meanwhile (its event expired, the sandbox was reset) is skipped: one
+        vanished row must not fail the batch, or every delivery in it would be sent again."""
         if not results:
+            return
+        ids = [attempt.delivery_id for attempt, _, _ in results]
+        present = {
+            row.id
+            for row in self._conn.execute(
+                select(deliveries.c.id)
+                .where(deliveries.c.id.in_(ids))
+                .order_by(deliveries.c.id)  # one lock order for every writer: no deadlocks
+                .with_for_update()
+            )
+        }
+        kept = [result for result in results if result[0].delivery_id in present]
+        if not kept:
             return
         self._conn.execute(
             insert(delivery_attempts),
@@ -324,20 +350,21 @@ class WebhookRepository:
                     "latency_ms": a.latency_ms,
                     "response_body": a.response_body,
                 }
-                for a, _, _ in results
+                for a, _, _ in kept
             ],
         )
-        for attempt, status, next_ms in results:
-            self._conn.execute(
-                update(deliveries)
-                .where(deliveries.c.id == attempt.delivery_id)
-                .values(
-                    status=status,
-                    attempts=deliveries.c.attempts + 1,
-                    next_attempt_ms=next_ms if next_ms is not None else now_ms,
-                    updated_ms=now_ms,
-                )
-            )
+        self._conn.execute(
+            _RECORD,
+            [
+                {
+                    "b_id": attempt.delivery_id,
+                    "b_status": status,
+                    "b_next": next_ms if next_ms is not None else now_ms,
+                    "b_now": now_ms,
+                }
+                for attempt, status, next_ms in kept
+            ],
+        )
 
     # outside the Stripe namespace: a destination's deliveries -------------------------------
     def deliveries_page(
@@ -361,23 +388,31 @@ class WebhookRepository:
         return _delivery(row) if row is not None else None
 
     def attempts(self, delivery_id: str) -> list[Attempt]:
+        return self.attempts_for([delivery_id]).get(delivery_id, [])
+
+    def attempts_for(self, delivery_ids: Sequence[str]) -> dict[str, list[Attempt]]:
+        """The attempts of several deliveries (a page of them) in one query, oldest first."""
+        found: dict[str, list[Attempt]] = {}
+        if not delivery_ids:
+            return found
         rows = self._conn.execute(
             select(delivery_attempts)
-            .where(delivery_attempts.c.delivery_id == delivery_id)
+            .where(delivery_attempts.c.delivery_id.in_(list(delivery_ids)))
             .order_by(delivery_attempts.c.attempted_ms, delivery_attempts.c.id)
         ).all()
-        return [
-            Attempt(
-                id=row.id,
-                delivery_id=row.delivery_id,
-                attempted_ms=row.attempted_ms,
-                status_code=row.status_code,
-                error=row.error,
-                latency_ms=row.latency_ms,
-                response_body=row.response_body,
+        for row in rows:
+            found.setdefault(row.delivery_id, []).append(
+                Attempt(
+                    id=row.id,
+                    delivery_id=row.delivery_id,
+                    attempted_ms=row.attempted_ms,
+                    status_code=row.status_code,
+                    error=row.error,
+                    latency_ms=row.latency_ms,
+                    response_body=row.response_body,
+                )
             )
-            for row in rows
-        ]
+        return found
 
     def resend(self, delivery_id: str, now_ms: int) -> None:
         """Due again now, whatever its state: a manual retry."""
@@ -400,6 +435,18 @@ class WebhookRepository:
                 deliveries.c.platform_id == platform_id, deliveries.c.livemode == livemode
             )
         )
+
+
+_RECORD = (
+    update(deliveries)
+    .where(deliveries.c.id == bindparam("b_id"))
+    .values(
+        status=bindparam("b_status"),
+        attempts=deliveries.c.attempts + 1,
+        next_attempt_ms=bindparam("b_next"),
+        updated_ms=bindparam("b_now"),
+    )
+)
 
 
 def thin_event(

@@ -1,0 +1,298 @@
+"""Webhook delivery: throughput and commit-to-receipt latency, against a ceiling from the same run.
+
+Starts ``gangway serve`` (SQLite, one process unless ``--workers``) and a receiver: a raw ASGI
+app on uvicorn that notes each POST's arrival time (``time.monotonic``, system-wide on Linux)
+and answers 200, verifying nothing. Then:
+
+- ceiling: one ``httpx.AsyncClient`` with the worker's transport, on uvloop like the server,
+  posting an event-sized body to the receiver with the worker's concurrency (64): the most the
+  worker's HTTP stack could do here, with nothing signed, claimed or recorded (and, for
+  comparison, a stock ``httpx.AsyncClient``);
+- throughput: ``--destinations`` destinations on the receiver, ``--changes`` account creations
+  committed as fast as 16 concurrent clients can (each owes one event to every destination);
+  deliveries per second from the first commit's start to the last receipt;
+- latency: one destination, 100 account creations per second (open loop) for ``--seconds``;
+  for each, the time from the API's answer (the commit) to the receipt of its
+  ``v2.core.account.created``; p50, p99 and max.
+
+    .venv/bin/python -m bench.webhook_delivery [--changes 1000] [--destinations 4] [--seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import uvloop
+
+from bench.api_throughput import _free_port, _start, _stop, _wait
+from gangway.webhooks.transport import KeepAliveTransport
+
+EVENT_TYPES = [
+    "v2.core.account.created",
+    "v2.core.account.updated",
+    "v2.core.account[requirements].updated",
+]
+
+# the receiver (runs in its own uvicorn process) ----------------------------------------------
+_ARRIVALS: list[tuple[float, bytes]] = []
+_OK = [(b"content-type", b"application/json"), (b"content-length", b"2")]
+
+
+async def receiver(
+    scope: dict[str, Any], receive: Callable[[], Any], send: Callable[[dict[str, Any]], Any]
+) -> None:
+    """POST: note the arrival, answer 200. GET /arrivals?since=N: what arrived, parsed only
+    now so the hot path stays cheap."""
+    if scope["type"] != "http":
+        return
+    if scope["method"] == "POST":
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        _ARRIVALS.append((time.monotonic(), body))
+        await send({"type": "http.response.start", "status": 200, "headers": _OK})
+        await send({"type": "http.response.body", "body": b"{}"})
+        return
+    since = int(scope["query_string"].decode().partition("since=")[2] or 0)
+    rows = []
+    for at, raw in _ARRIVALS[since:]:
+        event = orjson.loads(raw) if raw.startswith(b"{") else {}
+        related = event.get("related_object") or {}
+        rows.append([at, event.get("id"), event.get("type"), related.get("id")])
+    payload = orjson.dumps(rows)
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(payload))]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
+
+
+# the driver ----------------------------------------------------------------------------------
+ACCOUNT = {"display_name": "Bench Shop", "contact_email": "bench@example.com"}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--changes", type=int, default=1000, help="commits in the burst")
+    parser.add_argument("--destinations", type=int, default=4, help="in the throughput phase")
+    parser.add_argument("--seconds", type=float, default=10, help="of the latency phase")
+    parser.add_argument("--rate", type=float, default=100, help="changes per second (latency)")
+    parser.add_argument("--workers", type=int, default=1, help="gangway serve processes")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="gangway-bench-") as tmp:
+        workdir = Path(tmp)
+        hook_port, port = _free_port(), _free_port()
+        uvicorn = ("--log-level", "warning", "--no-access-log")
+        hook = _start(
+            [
+                *(sys.executable, "-m", "uvicorn", "bench.webhook_delivery:receiver"),
+                *("--port", str(hook_port), *uvicorn),
+            ],
+            workdir / "receiver.log",
+        )
+        server = _start(
+            [
+                *(sys.executable, "-m", "gangway.cli.main", "serve", "--port", str(port)),
+                *("--workers", str(args.workers)),
+            ],
+            workdir / "gangway.log",
+            env={**os.environ, "GANGWAY_DATA_DIR": str(workdir / "data")},
+        )
+        try:
+            hook_url, base = f"http://127.0.0.1:{hook_port}", f"http://127.0.0.1:{port}"
+            _wait(f"{hook_url}/arrivals")
+            _wait(f"{base}/_gangway/health")
+            key = (workdir / "data" / "test_secret_key").read_text().strip()
+            results = uvloop.run(_measure(base, key, hook_url, args))
+        finally:
+            _stop(server)
+            _stop(hook)
+    _report(results, args)
+    return 0
+
+
+async def _measure(base: str, key: str, hook_url: str, args: argparse.Namespace) -> dict[str, Any]:
+    # the driver uses the worker's own client stack: it shares the 2 cores with everything
+    headers = {"Authorization": f"Bearer {key}"}
+    async with (
+        httpx.AsyncClient(
+            base_url=base, headers=headers, timeout=30, transport=KeepAliveTransport()
+        ) as api,
+        httpx.AsyncClient(timeout=30, transport=KeepAliveTransport(keep_bytes=1 << 24)) as plain,
+    ):
+        results: dict[str, Any] = {"ceiling": await _ceiling(plain, f"{hook_url}/", 5000)}
+        async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=64)) as stock:
+            results["httpx_default"] = await _ceiling(stock, f"{hook_url}/", 1000)
+        await _create(api, 20)  # warm up: first requests load caches
+
+        # (a) throughput
+        owners = [await _destination(api, hook_url, EVENT_TYPES) for _ in range(args.destinations)]
+        since = await _arrival_count(plain, hook_url)
+        started = time.monotonic()
+        ids = await _burst(api, args.changes, concurrency=16)
+        committed = time.monotonic()
+        expected = len(ids) * args.destinations
+        arrivals = await _await_arrivals(plain, hook_url, since, expected, within=120)
+        last = max(a[0] for a in arrivals) if arrivals else float("nan")
+        first_arrival = min(a[0] for a in arrivals) if arrivals else float("nan")
+        results["throughput"] = {
+            "changes": len(ids),
+            "deliveries": len(arrivals),
+            "expected": expected,
+            "commit_seconds": committed - started,
+            "seconds": last - started,
+            "per_second": len(arrivals) / (last - started),
+            "drain_per_second": len(arrivals) / (last - first_arrival),
+        }
+        for owner in owners:
+            (await api.post(f"/v2/core/event_destinations/{owner}/disable")).raise_for_status()
+
+        # (b) latency at a steady rate
+        await _destination(api, hook_url, ["v2.core.account.created"])
+        since = await _arrival_count(plain, hook_url)
+        answered = await _paced(api, args.rate, args.seconds)
+        arrivals = await _await_arrivals(plain, hook_url, since, len(answered), within=60)
+        received = {row[3]: row[0] for row in arrivals if row[2] == "v2.core.account.created"}
+        latencies = sorted(
+            (received[account] - at) * 1000
+            for account, at in answered.items()
+            if account in received
+        )
+        results["latency"] = {
+            "changes": len(answered),
+            "received": len(latencies),
+            "p50_ms": _percentile(latencies, 50),
+            "p99_ms": _percentile(latencies, 99),
+            "max_ms": latencies[-1] if latencies else float("nan"),
+        }
+    return results
+
+
+async def _ceiling(client: httpx.AsyncClient, url: str, count: int) -> float:
+    body = orjson.dumps({"id": "evt_test_" + "x" * 28, "object": "v2.core.event", "pad": "y" * 300})
+    gate = asyncio.Semaphore(64)
+
+    async def post() -> None:
+        async with gate:
+            (
+                await client.post(url, content=body, headers={"Stripe-Signature": "t=1,v1=0"})
+            ).raise_for_status()
+
+    await asyncio.gather(*(post() for _ in range(200)))  # warm the pool
+    started = time.monotonic()
+    await asyncio.gather(*(post() for _ in range(count)))
+    return count / (time.monotonic() - started)
+
+
+async def _destination(api: httpx.AsyncClient, hook_url: str, types: list[str]) -> str:
+    response = await api.post(
+        "/v2/core/event_destinations",
+        json={
+            "name": "bench",
+            "type": "webhook_endpoint",
+            "event_payload": "thin",
+            "enabled_events": types,
+            "webhook_endpoint": {"url": f"{hook_url}/hook"},
+        },
+    )
+    return str(response.raise_for_status().json()["id"])
+
+
+async def _create(api: httpx.AsyncClient, count: int) -> list[str]:
+    return [
+        (await api.post("/v2/core/accounts", json=ACCOUNT)).raise_for_status().json()["id"]
+        for _ in range(count)
+    ]
+
+
+async def _burst(api: httpx.AsyncClient, count: int, *, concurrency: int) -> list[str]:
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one() -> str:
+        async with gate:
+            response = await api.post("/v2/core/accounts", json=ACCOUNT)
+            return str(response.raise_for_status().json()["id"])
+
+    return list(await asyncio.gather(*(one() for _ in range(count))))
+
+
+async def _paced(api: httpx.AsyncClient, rate: float, seconds: float) -> dict[str, float]:
+    """Open loop: request ``i`` starts at ``i / rate`` whatever the earlier ones are doing.
+    Returns each account's answer time."""
+    answered: dict[str, float] = {}
+    start = time.monotonic()
+
+    async def one(i: int) -> None:
+        await asyncio.sleep(max(0.0, start + i / rate - time.monotonic()))
+        response = await api.post("/v2/core/accounts", json=ACCOUNT)
+        answered[response.raise_for_status().json()["id"]] = time.monotonic()
+
+    await asyncio.gather(*(one(i) for i in range(int(rate * seconds))))
+    return answered
+
+
+async def _arrival_count(client: httpx.AsyncClient, hook_url: str) -> int:
+    return len((await client.get(f"{hook_url}/arrivals")).json())
+
+
+async def _await_arrivals(
+    client: httpx.AsyncClient, hook_url: str, since: int, expected: int, *, within: float
+) -> list[list[Any]]:
+    deadline = time.monotonic() + within
+    while True:
+        rows: list[list[Any]] = (await client.get(f"{hook_url}/arrivals?since={since}")).json()
+        if len(rows) >= expected or time.monotonic() > deadline:
+            return rows
+        await asyncio.sleep(0.25)
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(pct) - 1]
+
+
+def _report(results: dict[str, Any], args: argparse.Namespace) -> None:
+    ceiling, burst, steady = results["ceiling"], results["throughput"], results["latency"]
+    print(
+        f"\nGangway webhook delivery: SQLite, {args.workers} serve process(es), "
+        f"{os.cpu_count()} CPUs, loopback\n"
+    )
+    print(f"ceiling: the worker's HTTP client to the receiver, 64 in flight: {ceiling:,.0f} req/s")
+    print(
+        f"  (for comparison, httpx.AsyncClient with its default transport: "
+        f"{results['httpx_default']:,.0f} req/s)"
+    )
+    print(
+        f"throughput: {burst['changes']} changes x {args.destinations} destinations = "
+        f"{burst['deliveries']}/{burst['expected']} deliveries in {burst['seconds']:.2f} s "
+        f"(commits took {burst['commit_seconds']:.2f} s): {burst['per_second']:,.0f} deliveries/s "
+        f"from first commit to last receipt, {burst['per_second'] / ceiling:.0%} of the ceiling; "
+        f"{burst['drain_per_second']:,.0f}/s first to last receipt"
+    )
+    print(
+        f"latency at {args.rate:g} changes/s for {args.seconds:g} s: "
+        f"{steady['received']}/{steady['changes']} received, commit to receipt "
+        f"p50 {steady['p50_ms']:.1f} ms, p99 {steady['p99_ms']:.1f} ms, "
+        f"max {steady['max_ms']:.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

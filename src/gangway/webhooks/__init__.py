@@ -1,0 +1,1 @@
+"""Delivering events to event destinations: signing, the retry schedule, and the worker."""

@@ -1,0 +1,301 @@
+"""The delivery worker: posts owed events to their destinations, signed, with retries.
+
+A pipeline on one asyncio loop rather than claim-post-record rounds: a round waits for its
+slowest receiver (up to the timeout), so one slow endpoint would hold back everyone's events.
+Here the claimer leases due deliveries whenever attempts can start (one write transaction per
+batch, in a thread, ``SKIP LOCKED`` on PostgreSQL so workers never share a row), every attempt
+runs on its own over one shared pool of keep-alive connections, and the recorder writes
+whatever outcomes have piled up in one transaction (while it writes, the next batch piles up).
+
+Requests are ``httpx.Request`` objects sent straight through the pool
+(``transport.KeepAliveTransport``), not through ``httpx.AsyncClient.send``: the client's cookie
+jar would carry one receiver's ``Set-Cookie`` to every other destination on that host (another
+platform's, say), and its redirect, auth and cookie layers cost half the worker's CPU
+(measured: about 2,300 against 4,600 deliveries a second drained by one process).
+
+Delivery is at least once. A claim pushes the row's next attempt past the lease, so if this
+process dies between the post and the record, the row is due again after the lease and sent
+again; receivers dedupe on the event id, as Stripe asks them to.
+
+Nothing here may stop the server: every failure (database, network, a bug) is logged and the
+loop carries on; unrecorded claims come back after their lease.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+
+import httpx
+
+from gangway import __version__
+from gangway.core.ids import sortable_id
+from gangway.settings import Settings
+from gangway.store.repos.webhooks import Attempt, Claimed
+from gangway.store.uow import Store
+from gangway.webhooks.schedule import (
+    LIVE,
+    RetrySchedule,
+    next_attempt_ms,
+    schedule_for_test_mode,
+)
+from gangway.webhooks.signing import signature_header
+from gangway.webhooks.transport import KeepAliveTransport
+
+__all__ = ["DeliveryWorker"]
+
+log = logging.getLogger("gangway.webhooks")
+
+_BODY_CHARS = 1000
+"""How much of a receiver's answer is kept with the attempt."""
+_ERROR_CHARS = 500
+_HEADERS = (
+    (b"User-Agent", f"Gangway/{__version__}".encode()),
+    (b"Content-Type", b"application/json"),
+    (b"Accept", b"*/*"),
+    # the answer's start is kept as it came: a compressed one would be cut mid-stream
+    (b"Accept-Encoding", b"identity"),
+)
+_SHUTDOWN_GRACE_SECONDS = 2.0
+_FINAL_RECORD_SECONDS = 10.0
+
+Outcome = tuple[Attempt, str, int | None]
+
+
+def _wall_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        timeout_seconds: float,
+        concurrency: int,
+        poll_seconds: float,
+        lease_seconds: float,
+        test_schedule: RetrySchedule,
+        live_schedule: RetrySchedule = LIVE,
+        skip_locked: bool,
+        now_ms: Callable[[], int] = _wall_ms,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self._store = store
+        self._timeout = timeout_seconds
+        self._concurrency = concurrency
+        self._poll = poll_seconds
+        # the lease must outlast an attempt and its recording, or a slow receiver is sent twice
+        self._lease_ms = int(max(lease_seconds, timeout_seconds + 2) * 1000)
+        self._schedules = {False: test_schedule, True: live_schedule}
+        self._skip_locked = skip_locked
+        self._now_ms = now_ms
+        self._jitter = jitter
+        self._claim_size = concurrency
+        self._refill_at = max(1, concurrency // 4)
+        """Claim again once this many attempts can start: fewer, larger claim transactions."""
+        self._in_flight = 0
+        self._attempts: set[asyncio.Task[None]] = set()
+        self._outcomes: list[Outcome] = []
+        self._wake = asyncio.Event()
+        self._room = asyncio.Event()
+        self._outcome_ready = asyncio.Event()
+        self._closing = False
+        self._urls: dict[str, httpx.URL] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: int | None = None
+
+    @classmethod
+    def from_settings(cls, store: Store, settings: Settings) -> DeliveryWorker:
+        return cls(
+            store,
+            timeout_seconds=settings.delivery_timeout_seconds,
+            concurrency=settings.delivery_concurrency,
+            poll_seconds=settings.delivery_poll_seconds,
+            lease_seconds=settings.delivery_lease_seconds,
+            test_schedule=schedule_for_test_mode(
+                settings.delivery_test_retries,
+                settings.delivery_test_retry_base_seconds,
+                settings.delivery_test_retry_cap_seconds,
+            ),
+            skip_locked=not store.database.is_sqlite,
+        )
+
+    def wake(self) -> None:
+        """``Store.on_deliveries``: a commit owes deliveries, claim now rather than at the next
+        poll. Called from the loop's thread (API handlers) or from worker threads (the sweep)."""
+        loop = self._loop
+        if loop is None:
+            return  # not running yet: the first claim finds them
+        if threading.get_ident() == self._loop_thread:
+            self._wake.set()
+        else:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nothing to wake
+                loop.call_soon_threadsafe(self._wake.set)
+
+    async def run(self) -> None:
+        """Deliver until cancelled; a crash of the pipeline itself restarts it."""
+        self._loop = asyncio.get_running_loop()
+        self._loop_thread = threading.get_ident()
+        while True:
+            try:
+                await self._run_pipeline()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("the delivery worker failed; restarting it in a second")
+                await asyncio.sleep(1)
+
+    async def _run_pipeline(self) -> None:
+        async with KeepAliveTransport(
+            keep_bytes=4 * _BODY_CHARS, max_idle_per_origin=self._concurrency
+        ) as client:
+            self._closing = False
+            recorder = asyncio.create_task(self._record_forever())
+            try:
+                await self._claim_forever(client)
+            finally:
+                await self._stop(recorder)
+
+    async def _stop(self, recorder: asyncio.Task[None]) -> None:
+        """Let attempts under way finish briefly, record what is known, drop the rest (their
+        leases bring them back). The recorder is asked to finish, not cancelled: cancelling
+        ``to_thread`` before its thread starts would silently drop a batch of outcomes."""
+        if self._attempts:
+            _, late = await asyncio.wait(set(self._attempts), timeout=_SHUTDOWN_GRACE_SECONDS)
+            for task in late:
+                task.cancel()
+            if late:
+                await asyncio.gather(*late, return_exceptions=True)
+        self._closing = True
+        self._outcome_ready.set()
+        try:
+            await asyncio.wait_for(recorder, timeout=_FINAL_RECORD_SECONDS)
+        except TimeoutError:
+            log.error("recording delivery outcomes at shutdown timed out; they will be resent")
+
+    # claiming ------------------------------------------------------------------------------
+    async def _claim_forever(self, client: KeepAliveTransport) -> None:
+        while True:
+            while self._concurrency - self._in_flight < self._refill_at:
+                self._room.clear()
+                await self._room.wait()
+            self._wake.clear()  # a commit after this point wakes the wait below
+            wanted = min(self._claim_size, self._concurrency - self._in_flight)
+            try:
+                batch = await asyncio.to_thread(self._claim, wanted)
+            except Exception:
+                log.exception("claiming deliveries failed; trying again")
+                await asyncio.sleep(self._poll)
+                continue
+            for claimed in batch:
+                self._in_flight += 1
+                task = asyncio.create_task(self._attempt(client, claimed))
+                self._attempts.add(task)
+                task.add_done_callback(self._attempts.discard)
+            if len(batch) < wanted:  # nothing else is due: wait for a commit or a poll tick
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self._poll):
+                        await self._wake.wait()
+
+    def _claim(self, limit: int) -> list[Claimed]:
+        with self._store.unit_of_work(write=True) as uow:
+            return uow.webhooks.claim(
+                self._now_ms(), lease_ms=self._lease_ms, limit=limit, skip_locked=self._skip_locked
+            )
+
+    # attempting ----------------------------------------------------------------------------
+    async def _attempt(self, client: KeepAliveTransport, claimed: Claimed) -> None:
+        try:
+            outcome = await self._post(client, claimed)
+            self._outcomes.append(outcome)
+            self._outcome_ready.set()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("delivery %s: the attempt failed unexpectedly", claimed.delivery_id)
+        finally:
+            self._in_flight -= 1
+            if self._concurrency - self._in_flight >= self._refill_at:
+                self._room.set()
+
+    async def _post(self, client: KeepAliveTransport, claimed: Claimed) -> Outcome:
+        started_ms = self._now_ms()
+        started = time.perf_counter()
+        status_code: int | None = None
+        error: str | None = None
+        text: str | None = None
+        try:
+            request = httpx.Request(
+                "POST",
+                self._url(claimed.url),
+                headers=[
+                    *_HEADERS,
+                    (
+                        b"Stripe-Signature",
+                        signature_header(claimed.body, claimed.secret, int(time.time())).encode(),
+                    ),
+                ],
+                content=claimed.body,
+            )
+            async with asyncio.timeout(self._timeout):  # the whole exchange, not each read
+                response = await client.handle_async_request(request)
+            status_code = response.status_code
+            text = response.content.decode("utf-8", errors="replace")[:_BODY_CHARS]
+        except (TimeoutError, httpx.TimeoutException):
+            error = f"timeout: no complete answer within {self._timeout:g} s"
+        except Exception as exc:  # refused, reset, TLS, a bad URL: a failed attempt
+            error = (f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)[
+                :_ERROR_CHARS
+            ]
+        latency_ms = int((time.perf_counter() - started) * 1000)
+        now_ms = self._now_ms()
+        attempt = Attempt(
+            id=sortable_id("dlat", livemode=claimed.livemode, at_ms=started_ms),
+            delivery_id=claimed.delivery_id,
+            attempted_ms=started_ms,
+            status_code=status_code,
+            error=error,
+            latency_ms=latency_ms,
+            response_body=text,
+        )
+        if status_code is not None and 200 <= status_code < 300:
+            return attempt, "succeeded", None
+        retry = next_attempt_ms(
+            self._schedules[claimed.livemode], claimed.attempts + 1, now_ms, self._jitter()
+        )
+        return attempt, ("pending" if retry is not None else "failed"), retry
+
+    def _url(self, raw: str) -> httpx.URL:
+        """Parsed once per destination URL (parsing costs more than signing)."""
+        url = self._urls.get(raw)
+        if url is None:
+            if len(self._urls) > 10_000:
+                self._urls.clear()
+            url = self._urls[raw] = httpx.URL(raw)
+        return url
+
+    # recording -----------------------------------------------------------------------------
+    async def _record_forever(self) -> None:
+        """Until ``_closing`` is set and nothing is left to record."""
+        while True:
+            await self._outcome_ready.wait()
+            self._outcome_ready.clear()
+            outcomes, self._outcomes = self._outcomes, []
+            if outcomes:
+                try:
+                    await asyncio.to_thread(self._record, outcomes)
+                except Exception:
+                    # not lost: those deliveries are due again when their lease ends
+                    log.exception("recording %d delivery outcomes failed", len(outcomes))
+            if self._closing and not self._outcomes:
+                return
+
+    def _record(self, outcomes: list[Outcome]) -> None:
+        with self._store.unit_of_work(write=True) as uow:
+            uow.webhooks.record_attempts(outcomes, self._now_ms())
