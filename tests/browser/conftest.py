@@ -104,7 +104,7 @@ def _unavailable() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="package", autouse=True)
 def _browser_tier() -> None:
     reason = _unavailable()
     if reason is None:
@@ -114,8 +114,10 @@ def _browser_tier() -> None:
     pytest.skip(f"browser tier: {reason}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(_browser_tier: None) -> Iterator[Browser]:
+    """Package-scoped: Playwright's sync API keeps an asyncio loop running in the main thread
+    while it is open, which would break every later test that calls ``asyncio.run``."""
     assert sync_playwright is not None
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -128,7 +130,7 @@ def browser(_browser_tier: None) -> Iterator[Browser]:
 # servers ------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def gangway(
     _browser_tier: None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningServer]:
@@ -139,7 +141,7 @@ def gangway(
         stop_server(running)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def client(gangway: RunningServer) -> stripe.StripeClient:
     return stripe.StripeClient(gangway.test_key, base_addresses={"api": gangway.url})
 
@@ -184,7 +186,7 @@ class Receiver:
         self.thread.join()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def receiver(_browser_tier: None) -> Iterator[Receiver]:
     running = Receiver()
     try:
@@ -199,7 +201,7 @@ class Platform:
     state_dir: Path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def platform(
     gangway: RunningServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Platform | None]:
