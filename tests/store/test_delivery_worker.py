@@ -9,7 +9,6 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,11 +16,7 @@ import pytest
 from gangway.core.keys import KeyPrincipal
 from gangway.services import destinations
 from gangway.services.context import Call
-from gangway.store.database import Database
-from gangway.store.migrate import upgrade
-from gangway.store.repos.keys import KeyRepository
 from gangway.store.repos.webhooks import Attempt
-from gangway.store.sealing import Sealer
 from gangway.store.uow import Store
 from gangway.webhooks.schedule import RetrySchedule
 from gangway.webhooks.worker import DeliveryWorker
@@ -29,16 +24,6 @@ from tests.api.receiver import Receiver, receiving
 
 PRINCIPAL = KeyPrincipal(platform_id="plat_1", livemode=False, key_id="key_1")
 QUICK = RetrySchedule(attempts=3, base_ms=20, factor=1, cap_ms=20)
-
-
-@pytest.fixture()
-def store(tmp_path: Path) -> Iterator[Store]:
-    database = Database(f"sqlite:///{tmp_path / 'g.db'}")
-    upgrade(database.engine)
-    with database.transaction(write=True) as conn:
-        KeyRepository(conn).add_platform("plat_1", "Test", 0)
-    yield Store(database, Sealer(b"k" * 32), b"fingerprints")
-    database.dispose()
 
 
 @pytest.fixture()

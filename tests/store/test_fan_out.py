@@ -3,31 +3,16 @@ and expire with their events."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from gangway.core.keys import KeyPrincipal
 from gangway.services import destinations
 from gangway.services.context import Call
-from gangway.store.database import Database
-from gangway.store.migrate import upgrade
 from gangway.store.repos.events import EventRecord
-from gangway.store.repos.keys import KeyRepository
-from gangway.store.sealing import Sealer
 from gangway.store.uow import Store
 
 PRINCIPAL = KeyPrincipal(platform_id="plat_1", livemode=False, key_id="key_1")
 T0 = 1_795_000_000_000
-
-
-@pytest.fixture()
-def store(tmp_path: Path) -> Store:
-    database = Database(f"sqlite:///{tmp_path / 'g.db'}")
-    upgrade(database.engine)
-    with database.transaction(write=True) as conn:
-        KeyRepository(conn).add_platform("plat_1", "Test", 0)
-    return Store(database, Sealer(b"k" * 32), b"fingerprints")
 
 
 def call(now: int = T0) -> Call:

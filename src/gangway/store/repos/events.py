@@ -91,18 +91,7 @@ class EventRepository:
                 "object_id": object_id,
             },
         ).all()
-        return [
-            EventRecord(
-                id=row.id,
-                platform_id=row.platform_id,
-                livemode=row.livemode,
-                type=row.type,
-                created_ms=row.created_ms,
-                object_id=row.object_id,
-                payload=orjson.loads(self._sealer.open(row.sealed, row.id)),
-            )
-            for row in rows
-        ]
+        return [self._record(row) for row in rows]
 
     def delete_mode(self, platform_id: str, livemode: bool) -> None:
         self._conn.execute(
