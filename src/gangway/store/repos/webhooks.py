@@ -19,6 +19,7 @@ from gangway.core.clock import to_rfc3339
 from gangway.core.ids import sortable_id
 from gangway.core.keys import KeyPrincipal
 from gangway.core.pagination import Cursor
+from gangway.store.fastpath import DriverStatement
 from gangway.store.repos.paging import Page, keyset_page
 from gangway.store.sealing import Sealer
 from gangway.store.tables import deliveries, delivery_attempts, event_destinations, events
@@ -91,6 +92,17 @@ class Attempt:
     error: str | None
     latency_ms: int
     response_body: str | None
+
+
+# built once: fan-out runs in every transaction that records an event (every account create)
+_ROUTES = DriverStatement(
+    select(event_destinations.c.id, event_destinations.c.routing).where(
+        event_destinations.c.platform_id == bindparam("platform_id"),
+        event_destinations.c.livemode == bindparam("livemode"),
+        event_destinations.c.status == bindparam("status"),
+        event_destinations.c.deleted_ms.is_(None),
+    )
+)
 
 
 class WebhookRepository:
@@ -179,14 +191,10 @@ class WebhookRepository:
         key = (platform_id, livemode)
         found = self._routes.get(key)
         if found is None:
-            rows = self._conn.execute(
-                select(event_destinations.c.id, event_destinations.c.routing).where(
-                    event_destinations.c.platform_id == platform_id,
-                    event_destinations.c.livemode == livemode,
-                    event_destinations.c.status == "enabled",
-                    event_destinations.c.deleted_ms.is_(None),
-                )
-            ).all()
+            rows = _ROUTES.all(
+                self._conn,
+                {"platform_id": platform_id, "livemode": livemode, "status": "enabled"},
+            )
             found = []
             for row in rows:
                 routing = orjson.loads(row.routing)
