@@ -122,19 +122,21 @@ def kill_server(server: RunningServer) -> None:
     server.process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def postgres_database() -> Iterator[str]:
-    """A scratch database on the configured PostgreSQL server, dropped afterwards."""
+@contextlib.contextmanager
+def scratch_postgres(prefix: str = "gangway_test") -> Iterator[str]:
+    """A database of its own on the configured PostgreSQL server, dropped afterwards; skips
+    (or fails, when ``GANGWAY_REQUIRE_POSTGRES=1``) without one."""
     if not POSTGRES_URL:
         if REQUIRE_POSTGRES:
             pytest.fail("GANGWAY_REQUIRE_POSTGRES=1 but GANGWAY_TEST_POSTGRES_URL is not set")
         pytest.skip("PostgreSQL tier: set GANGWAY_TEST_POSTGRES_URL to run it")
-    name = f"gangway_test_{secrets.token_hex(4)}"
+    name = f"{prefix}_{secrets.token_hex(4)}"
     admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     except sa.exc.OperationalError as exc:
+        admin.dispose()
         if REQUIRE_POSTGRES:
             pytest.fail(f"PostgreSQL tier required but unreachable: {exc}")
         pytest.skip(f"PostgreSQL unreachable: {exc}")
@@ -145,3 +147,10 @@ def postgres_database() -> Iterator[str]:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A scratch database shared by the session's PostgreSQL tests."""
+    with scratch_postgres() as url:
+        yield url

@@ -19,9 +19,8 @@ import pytest
 
 from tests.api.conftest import sdk
 from tests.api.receiver import Receiver, receiving
-from tests.api.scratch_db import scratch_postgres
 from tests.api.test_webhooks_sdk import CREATED, FAST, PING, endpoint, quiet_for
-from tests.conftest import kill_server, start_server, stop_server
+from tests.conftest import kill_server, scratch_postgres, start_server, stop_server
 
 UPDATED = "v2.core.account.updated"
 
@@ -29,7 +28,7 @@ UPDATED = "v2.core.account.updated"
 @pytest.fixture(params=["sqlite", "postgres"])
 def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
     if request.param == "postgres":
-        with scratch_postgres() as url:
+        with scratch_postgres("gangway_hooks") as url:
             yield url
     else:
         yield None

@@ -23,9 +23,8 @@ from gangway.services.destinations import EVENT_TYPES
 from gangway.webhooks.signing import signature_header
 from tests.api.conftest import sdk
 from tests.api.receiver import Receiver, receiving
-from tests.api.scratch_db import scratch_postgres
 from tests.api.test_future_requirements import FUTURE
-from tests.conftest import RunningServer, start_server, stop_server
+from tests.conftest import RunningServer, scratch_postgres, start_server, stop_server
 from tests.hosted.conftest import Browser, link_for
 
 FAST = {
@@ -51,7 +50,9 @@ def hooks_server(
     (rules / "us.yaml").write_text(us + FUTURE.replace("{source}", source))
     with contextlib.ExitStack() as stack:
         database_url = (
-            stack.enter_context(scratch_postgres()) if request.param == "postgres" else None
+            stack.enter_context(scratch_postgres("gangway_hooks"))
+            if request.param == "postgres"
+            else None
         )
         running = start_server(
             tmp_path_factory.mktemp(f"hooks-{request.param}"),

@@ -96,7 +96,7 @@ class HostedApp:
         )
         self.app = Starlette(
             routes=[
-                Route("/onboarding/link/{token}", self.redeem, methods=["GET"]),
+                Route(account_links.URL_PATH + "{token}", self.redeem, methods=["GET"]),
                 Route("/onboarding", self.start, methods=["GET"]),
                 Route("/onboarding/step/{step}", self.step, methods=["GET", "POST"]),
                 Route("/onboarding/person/{pid}", self.person, methods=["GET", "POST"]),

@@ -8,6 +8,7 @@ inputs back into the API's value; checking it runs the same validators the API r
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import pycountry
 
 from gangway.api.contract import load
-from gangway.core.errors import InvalidRequest, param_path
+from gangway.core.errors import FieldInvalid, InvalidRequest, param_path
 from gangway.core.field_checks import CheckContext, check_account_params, check_person_params
 from gangway.hosted import i18n
 from gangway.hosted.i18n import N_
@@ -23,6 +24,7 @@ from gangway.validation import banks
 
 __all__ = [
     "Group",
+    "IncompleteDate",
     "Input",
     "Owner",
     "build_group",
@@ -387,8 +389,10 @@ def _id_number_group(owner: Owner, descriptions: Sequence[str], required: bool) 
     return Group("id_numbers", label, inputs, True)
 
 
-def _countries() -> list[tuple[str, str]]:
-    return sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda p: p[1])
+@functools.cache
+def _countries() -> tuple[tuple[str, str], ...]:
+    """Every country by name, built once (the nationality select lists them all)."""
+    return tuple(sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda p: p[1]))
 
 
 # reading and checking -----------------------------------------------------------------------
@@ -411,7 +415,7 @@ def read_value(group: Group, form: Mapping[str, Any], owner: Owner) -> tuple[boo
         if not any(values.values()):
             return False, None
         if not all(v.isdigit() for v in values.values()):
-            raise _Incomplete(group.inputs[0].name)
+            raise IncompleteDate(group.inputs[0].name)
         return True, {p: int(v) for p, v in values.items()}
     if key == "id_numbers":
         item = (raw or [{}])[0] if isinstance(raw, list) else {}
@@ -433,7 +437,9 @@ def read_value(group: Group, form: Mapping[str, Any], owner: Owner) -> tuple[boo
     return (True, text) if text else (False, None)
 
 
-class _Incomplete(Exception):
+class IncompleteDate(ValueError):
+    """Some but not all of a date's parts were entered; ``name`` is the input to mark."""
+
     def __init__(self, name: str) -> None:
         super().__init__(name)
         self.name = name
@@ -503,14 +509,14 @@ def check_bank(
             else:
                 result["account_number"] = banks.account_number(number, country)
                 result["last4"] = result["account_number"][-4:]
-    except Exception as exc:  # FieldInvalid from the bank validators
-        code = getattr(exc, "code", "bank_account_invalid")
+    except FieldInvalid as exc:
+        code = exc.code
         where = (
             "external_account[iban]" if uses_iban(country) else "external_account[account_number]"
         )
         if "routing" in str(exc).lower():
             where = "external_account[routing_number]"
-        errors[where] = (code, str(getattr(exc, "message", exc)))
+        errors[where] = (code, exc.message)
     return result, errors
 
 

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import pycountry
+
 from gangway.core.clock import to_rfc3339
 from gangway.core.errors import InvalidRequest
 from gangway.core.field_checks import CheckContext
@@ -19,6 +21,7 @@ from gangway.core.ids import new_id
 from gangway.hosted import plan as planning
 from gangway.hosted.controls import (
     Group,
+    IncompleteDate,
     Input,
     Owner,
     build_group,
@@ -458,8 +461,6 @@ def _choice(
 
 
 def _rule_countries(rules: RuleBook | None) -> list[tuple[str, str]]:
-    import pycountry
-
     codes = sorted(rules.countries) if rules is not None else []
     names = [
         (c, getattr(pycountry.countries.get(alpha_2=c.upper()), "name", c.upper())) for c in codes
@@ -566,8 +567,8 @@ def submit(
         for group in section.groups:
             try:
                 given, value = read_value(group, form, owner) if owner else _read_plain(group, form)
-            except Exception as exc:  # a date with parts missing
-                errors[getattr(exc, "name", group.inputs[0].name)] = ("date_incomplete", "")
+            except IncompleteDate as exc:
+                errors[exc.name] = ("date_incomplete", "")
                 continue
             if not given:
                 if finishing and any(i.required for i in group.inputs):
@@ -630,10 +631,14 @@ def _keep_other_id_numbers(params: dict[str, Any], document: Mapping[str, Any]) 
     """A form sends one ID number; the other types on file stay (the API replaces the list)."""
     for key in ("individual", "business_details"):
         sent = ((params.get("identity") or {}).get(key) or {}).get("id_numbers")
-        if sent:
-            existing = ((document.get("identity") or {}).get(key) or {}).get("id_numbers") or []
-            types = {n["type"] for n in sent}
-            sent[:0] = [n for n in existing if n.get("type") not in types]
+        existing = ((document.get("identity") or {}).get(key) or {}).get("id_numbers")
+        _keep_other_types(sent, existing)
+
+
+def _keep_other_types(sent: list[dict[str, Any]] | None, existing: Any) -> None:
+    if sent:
+        types = {n["type"] for n in sent}
+        sent[:0] = [n for n in existing or [] if n.get("type") not in types]
 
 
 def _saving(action: Any) -> Outcome:
@@ -659,33 +664,20 @@ def _save_person(
     section = shown[0]
     existing = section.person_id
     if existing is None:
-        relationship = params.setdefault("relationship", {})
-        relationship[role] = True
-        result = Outcome()
-        try:
-            created = persons.create(uow, call, view.account.id, params, rules)
-        except InvalidRequest as exc:
-            return (
-                Outcome({exc.param or "": (exc.code or "invalid", exc.message)})
-                if exc.param
-                else Outcome(form_error=exc.message)
-            )
-        result.person_id = created.id
-        return result
+        params.setdefault("relationship", {})[role] = True
+        created: list[str] = []
+        outcome = _saving(
+            lambda: created.append(persons.create(uow, call, view.account.id, params, rules).id)
+        )
+        outcome.person_id = created[0] if created else None
+        return outcome
     if not params:
         return Outcome(person_id=existing)
-    _keep_person_id_numbers(params, section)
+    if section.owner is not None:
+        _keep_other_types(params.get("id_numbers"), section.owner.document.get("id_numbers"))
     outcome = _saving(lambda: persons.update(uow, call, view.account.id, existing, params, rules))
     outcome.person_id = existing
     return outcome
-
-
-def _keep_person_id_numbers(params: dict[str, Any], section: Section) -> None:
-    sent = params.get("id_numbers")
-    if sent and section.owner is not None:
-        existing = section.owner.document.get("id_numbers") or []
-        types = {n["type"] for n in sent}
-        sent[:0] = [n for n in existing if n.get("type") not in types]
 
 
 def delete_person(uow: UnitOfWork, call: Call, rules: RuleBook, view: View, person_id: str) -> None:

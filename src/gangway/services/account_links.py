@@ -11,16 +11,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from gangway.core.accounts import applied_configurations, requirements_collector
-from gangway.core.errors import InvalidRequest, NotFound
+from gangway.core.errors import FieldInvalid, InvalidRequest, NotFound
 from gangway.core.ids import random_token, sortable_id
 from gangway.services.context import Call
 from gangway.store.repos.accounts import AccountRecord
 from gangway.store.repos.events import EventRecord
 from gangway.store.repos.links import LinkRecord
 from gangway.store.uow import UnitOfWork
+from gangway.validation import contact
 
 __all__ = ["Minted", "create", "digest", "record_returned", "url_path"]
 
@@ -62,7 +62,10 @@ def create(
         )
     for name in ("refresh_url", "return_url"):
         if name in branch:
-            _check_url(branch[name], f"use_case[{kind}][{name}]", livemode=call.livemode)
+            try:
+                contact.endpoint_url(branch[name], https_only=call.livemode)
+            except FieldInvalid as exc:
+                raise exc.at("use_case", kind, name) from None
 
     account = uow.accounts.get(call.principal, params["account"])
     if account is None:
@@ -120,20 +123,6 @@ def record_returned(
     )
     uow.events.add(event)
     return event
-
-
-def _check_url(value: str, param: str, *, livemode: bool) -> None:
-    parts = urlsplit(value)
-    allowed = ("https",) if livemode else ("https", "http")
-    if parts.scheme not in allowed or not parts.hostname:
-        wanted = (
-            "an https URL (live mode redirects only over HTTPS)"
-            if livemode
-            else ("an absolute http or https URL")
-        )
-        raise InvalidRequest(
-            f"{param} must be {wanted}; got '{value[:200]}'.", code="url_invalid", param=param
-        )
 
 
 def _check_account(account: AccountRecord, kind: str, configurations: list[str] | None) -> None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from gangway.api.contract import load
-from gangway.core.errors import InvalidRequest, NotFound
+from gangway.core.errors import FieldInvalid, InvalidRequest, NotFound
 from gangway.core.ids import new_id, random_token, sortable_id
 from gangway.core.pagination import PageRequest
 from gangway.services.context import Call
@@ -14,6 +14,7 @@ from gangway.store.repos.events import EventRecord
 from gangway.store.repos.paging import Page
 from gangway.store.repos.webhooks import DestinationRecord
 from gangway.store.uow import UnitOfWork
+from gangway.validation import contact
 
 __all__ = [
     "EVENT_TYPES",
@@ -213,16 +214,7 @@ def _check_types(types: list[str]) -> None:
 
 
 def _check_url(value: str, *, livemode: bool) -> None:
-    parts = urlsplit(value)
-    allowed = ("https",) if livemode else ("https", "http")
-    if parts.scheme not in allowed or not parts.hostname:
-        wanted = (
-            "an https URL (live mode delivers only over HTTPS)"
-            if livemode
-            else ("an absolute http or https URL")
-        )
-        raise InvalidRequest(
-            f"webhook_endpoint[url] must be {wanted}; got '{value[:200]}'.",
-            code="url_invalid",
-            param="webhook_endpoint[url]",
-        )
+    try:
+        contact.endpoint_url(value, https_only=livemode)
+    except FieldInvalid as exc:
+        raise exc.at("webhook_endpoint", "url") from None

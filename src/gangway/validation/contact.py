@@ -16,7 +16,7 @@ import phonenumbers
 
 from gangway.validation._common import bad_characters, fail, require_text, shown
 
-__all__ = ["PHONE_TEST_VALUES", "URL_MAX_LENGTH", "email", "phone", "url"]
+__all__ = ["PHONE_TEST_VALUES", "URL_MAX_LENGTH", "email", "endpoint_url", "phone", "url"]
 
 #: Stripe documents ``0000000000`` as a phone number that "passes validation" in test mode.
 PHONE_TEST_VALUES = frozenset({"0000000000"})
@@ -124,3 +124,24 @@ def _is_public_style_host(host: str) -> bool:
         if not all(c.isalnum() or c == "-" for c in label):
             return False
     return not labels[-1].isdigit()
+
+
+def endpoint_url(value: str, *, https_only: bool) -> str:
+    """Where Gangway sends a browser (an Account Link's return and refresh URLs) or a webhook:
+    an absolute ``http``/``https`` URL with a host, any host (a platform's test receiver may be
+    an intranet name); ``https_only`` in live mode, which never redirects or delivers in clear."""
+    text = require_text(value, "url_invalid", "A URL")
+    try:
+        parts = urlsplit(text)
+        scheme, host = parts.scheme, parts.hostname
+    except ValueError:
+        scheme, host = "", None
+    allowed = ("https",) if https_only else ("https", "http")
+    if scheme not in allowed or not host:
+        wanted = (
+            "an https URL (live mode allows only HTTPS)"
+            if https_only
+            else "an absolute http or https URL"
+        )
+        fail("url_invalid", f"The URL {shown(text)} must be {wanted}.")
+    return text

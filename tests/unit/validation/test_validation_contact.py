@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gangway.core.errors import FieldInvalid
-from gangway.validation.contact import URL_MAX_LENGTH, email, phone, url
+from gangway.validation.contact import URL_MAX_LENGTH, email, endpoint_url, phone, url
 
 
 @pytest.mark.parametrize(
@@ -118,4 +118,30 @@ def test_url_strips_surrounding_space() -> None:
 def test_url_refuses_invalid_urls(raw: str) -> None:
     with pytest.raises(FieldInvalid) as info:
         url(raw)
+    assert info.value.code == "url_invalid"
+
+
+@pytest.mark.parametrize(
+    ("raw", "https_only"),
+    [("http://receiver:8000/hooks", False), ("https://platform.example/return", True)],
+)
+def test_endpoint_url_takes_any_host_over_the_allowed_scheme(raw: str, https_only: bool) -> None:
+    assert endpoint_url(raw, https_only=https_only) == raw
+
+
+@pytest.mark.parametrize(
+    ("raw", "https_only"),
+    [
+        ("javascript:alert(1)", False),
+        ("ftp://files.example/x", False),
+        ("http://[::1", False),
+        ("/relative/path", False),
+        ("http://platform.example/return", True),
+    ],
+)
+def test_endpoint_url_refuses_other_schemes_and_plain_http_in_live_mode(
+    raw: str, https_only: bool
+) -> None:
+    with pytest.raises(FieldInvalid) as info:
+        endpoint_url(raw, https_only=https_only)
     assert info.value.code == "url_invalid"
