@@ -15,7 +15,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
@@ -321,16 +321,33 @@ _TOWN_LABELS = {
 }
 
 
-def address_layout(country: str) -> AddressLayout:
+def address_layout(country: str, script: str | None = None) -> AddressLayout:
     """The address inputs of a country (ISO alpha-2, any case), from Google's address metadata.
 
     ``line1``, ``line2`` and, where the country has them, ``city`` and ``postal_code`` always
     appear; ``required`` is the postal service's view, and the requirements may ask for more.
+    ``script`` (``kana`` or ``kanji``) is a Japanese address written in that script.
     """
     code = country.strip().upper()
     if len(code) != 2 or not code.isascii() or not code.isalpha():
         raise ValueError(f"{country!r} is not a two-letter country code")
-    return _address_layout(code)
+    layout = _address_layout(code)
+    if script == "kana":
+        return _kana_layout(layout)
+    return layout
+
+
+def _kana_layout(layout: AddressLayout) -> AddressLayout:
+    """The prefecture is chosen by its kana name; the rest is typed in kana."""
+    fields = tuple(
+        replace(f, choices=kana_prefectures()) if f.name == "state" else f for f in layout.fields
+    )
+    return replace(layout, fields=fields)
+
+
+def kana_prefectures() -> tuple[tuple[str, str], ...]:
+    """The prefectures by their katakana names (value and label alike)."""
+    return ()
 
 
 @functools.cache

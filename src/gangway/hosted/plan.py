@@ -41,14 +41,14 @@ STEPS = (
 PERSON_CONTROLS = (
     "given_name",
     "surname",
-    "script_names.kana",
     "script_names.kanji",
+    "script_names.kana",
     "email",
     "phone",
     "date_of_birth",
     "address",
-    "script_addresses.kana",
     "script_addresses.kanji",
+    "script_addresses.kana",
     "id_numbers",
     "nationalities",
     "political_exposure",
@@ -61,13 +61,13 @@ PERSON_CONTROLS = (
 
 BUSINESS_CONTROLS = (
     "registered_name",
-    "script_names.kana",
     "script_names.kanji",
+    "script_names.kana",
     "structure",
     "phone",
     "address",
-    "script_addresses.kana",
     "script_addresses.kanji",
+    "script_addresses.kana",
     "id_numbers",
 )
 
@@ -103,6 +103,8 @@ class Due:
     subject: str
     key: str
     descriptions: tuple[str, ...]
+    errors: tuple[str, ...] = ()
+    """The entries' error codes: why something given before is asked for again."""
 
 
 @dataclass
@@ -130,6 +132,11 @@ class Plan:
             if self.due.get(candidate):
                 return candidate
         return "review"
+
+    def position(self, step: str) -> tuple[int, int]:
+        """``(n, total)`` for "Step n of total"; a step outside the plan counts as the first."""
+        number = self.steps.index(step) + 1 if step in self.steps else 1
+        return number, len(self.steps)
 
     def first(self) -> str:
         return self.next_after(self.steps[-1]) if self.steps else "review"
@@ -159,6 +166,7 @@ def statuses_for(fields: str) -> frozenset[str]:
 def due_from_entries(entries: Iterable[Mapping[str, Any]], statuses: frozenset[str]) -> list[Due]:
     """Entries owed by the user with a wanted deadline status, collapsed into controls."""
     grouped: dict[tuple[str, str], list[str]] = {}
+    errors: dict[tuple[str, str], list[str]] = {}
     for entry in entries:
         if entry.get("awaiting_action_from", "user") != "user":
             continue
@@ -167,7 +175,12 @@ def due_from_entries(entries: Iterable[Mapping[str, Any]], statuses: frozenset[s
             continue
         subject, key, description = _locate(entry)
         grouped.setdefault((subject, key), []).append(description)
-    return [Due(subject, key, tuple(descs)) for (subject, key), descs in grouped.items()]
+        codes = errors.setdefault((subject, key), [])
+        codes += [str(e.get("code")) for e in entry.get("errors") or [] if e.get("code")]
+    return [
+        Due(subject, key, tuple(descs), tuple(dict.fromkeys(errors[(subject, key)])))
+        for (subject, key), descs in grouped.items()
+    ]
 
 
 def _locate(entry: Mapping[str, Any]) -> tuple[str, str, str]:
@@ -198,9 +211,12 @@ def make_plan(
     persons: Sequence[Mapping[str, Any]],
     use_case: str,
     merchant: bool,
+    reviewed: bool = False,
 ) -> Plan:
     """Steps in their fixed order: every step something is owed in, every step that already
-    holds information (to confirm or edit it), and the review."""
+    holds information (to confirm or edit it), and the review. Once the person has reached the
+    review (``reviewed``), optional steps are no longer offered on the way: fixes lead back to
+    the review."""
     by_step: dict[str, list[Due]] = {}
     representative_ids = {
         str(p.get("id"))
@@ -229,8 +245,10 @@ def make_plan(
         shown.add("public")
     shown.add("review")
     # optional public details are offered once on the way forward, until a descriptor is set
-    fresh = use_case == "account_onboarding" and not _merchant_config(document).get(
-        "statement_descriptor"
+    fresh = (
+        use_case == "account_onboarding"
+        and not reviewed
+        and not _merchant_config(document).get("statement_descriptor")
     )
     optional = frozenset({"public"} & shown) if fresh else frozenset()
     return Plan(steps=[s for s in STEPS if s in shown], due=by_step, optional=optional)
