@@ -88,3 +88,23 @@ def test_steps_holding_information_stay_listed_when_done() -> None:
     )
     assert plan.steps == ["personal", "bank", "review"]
     assert plan.is_done("personal") and plan.first() == "review"
+
+
+def test_once_reviewed_fixes_lead_back_to_the_review_not_to_optional_steps() -> None:
+    due = due_from_entries([entry("identity.individual.id_numbers")], statuses_for("currently_due"))
+    fresh = make_plan(due, document={}, persons=[], use_case="account_onboarding", merchant=True)
+    assert fresh.next_after("personal") == "public"  # offered once on the way forward
+    again = make_plan(
+        due, document={}, persons=[], use_case="account_onboarding", merchant=True, reviewed=True
+    )
+    assert again.next_after("personal") == "review"
+    assert again.position("personal") == (1, len(again.steps))
+
+
+def test_an_entry_error_travels_with_its_control() -> None:
+    failed = {
+        **entry("identity.individual.id_numbers"),
+        "errors": [{"code": "verification_failed_id_number_match", "description": "x"}],
+    }
+    (due,) = due_from_entries([failed], statuses_for("currently_due"))
+    assert due.errors == ("verification_failed_id_number_match",)

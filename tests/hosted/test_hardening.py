@@ -1,0 +1,186 @@
+"""What a careless or hostile client sends the form: link scanners, markup in URLs, bad files,
+deep nesting and over-long values. Each gets a translated page and nothing is stored."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+import stripe
+
+from tests.conftest import RunningServer
+from tests.hosted.conftest import JENNY, REFRESH, Browser, link_for, us_individual
+from tests.hosted.test_steps import PNG
+
+DEEP = "a" + "[b]" * 900
+
+
+def test_a_head_request_never_spends_the_link(
+    client: stripe.StripeClient, server: RunningServer
+) -> None:
+    url = link_for(client, us_individual(client).id)
+    scanned = httpx.head(url)
+    assert scanned.status_code == 200
+    assert "set-cookie" not in scanned.headers
+    assert "no-store" in scanned.headers["cache-control"]
+    opened = httpx.get(url)
+    assert opened.status_code == 303
+    assert opened.headers["location"] == "/onboarding"  # the person still wins the link
+    assert httpx.post(url).status_code == 405
+    assert httpx.get(url).headers["location"] == REFRESH
+
+
+def test_markup_in_a_url_is_never_rendered(client: stripe.StripeClient, browser: Browser) -> None:
+    browser.get(link_for(client, us_individual(client).id))
+    token = browser.csrf()
+    evil = "<b>x<img src=x onerror=alert(1)>"
+    response = browser.http.post(
+        f"/onboarding/person/{evil}/delete", data={"csrf_token": token, "action": "delete"}
+    )
+    assert response.status_code in (400, 404)
+    assert "<img" not in response.text and "<b>" not in response.text
+    assert "content-security-policy" in response.headers
+
+
+@pytest.mark.parametrize(
+    ("filename", "content", "message"),
+    [
+        ("passport.png", b"just some text, not an image", "not a JPG, PNG or PDF"),
+        ("setup.exe", b"MZ\x90\x00\x03" + b"\x00" * 64, "not a JPG, PNG or PDF"),
+        ("huge.png", PNG + b"\x00" * (11 * 1024 * 1024), "larger than 10 MB"),
+    ],
+)
+def test_a_refused_upload_is_named_by_its_input_and_in_the_summary(
+    client: stripe.StripeClient, browser: Browser, filename: str, content: bytes, message: str
+) -> None:
+    account = us_individual(client)
+    browser.get(link_for(client, account.id, collection_options={"fields": "eventually_due"}))
+    browser.get("/onboarding/step/documents")
+    field = next(n for n in browser.names() if n.startswith("upload["))
+    response = browser.http.post(
+        "/onboarding/step/documents",
+        data={"csrf_token": browser.csrf(), "action": "continue"},
+        files={field: (filename, content, "image/png")},
+    )
+    assert response.status_code == 400
+    by_field = re.search(
+        rf'<p class="error" id="{re.escape(field)}-error">(.*?)</p>', response.text, re.S
+    )
+    assert by_field and message in by_field.group(1)
+    summary = re.search(r'<div class="error-summary".*?</div>', response.text, re.S)
+    assert summary and f'href="#{field}"' in summary.group(0) and message in summary.group(0)
+    stored = client.v2.core.accounts.retrieve(account.id, {"include": ["identity"]})
+    assert stored.identity.individual is None or not stored.identity.individual.documents
+
+
+def test_both_identity_documents_of_a_french_individual_are_kept(
+    client: stripe.StripeClient, browser: Browser
+) -> None:
+    account = client.v2.core.accounts.create(
+        {
+            "contact_email": "marie@example.com",
+            "identity": {"country": "fr", "entity_type": "individual"},
+            "configuration": {
+                "recipient": {
+                    "capabilities": {"stripe_balance": {"stripe_transfers": {"requested": True}}}
+                }
+            },
+        }
+    )
+    browser.get(link_for(client, account.id, collection_options={"fields": "eventually_due"}))
+    browser.get("/onboarding/step/documents")
+    fields = [n for n in browser.names() if n.startswith("upload[")]
+    assert {f.rsplit(".", 1)[1].rstrip("]") for f in fields} == {
+        "primary_verification",
+        "secondary_verification",
+    }
+    assert "Second identity document" in (browser.page.text if browser.page else "")
+    response = browser.http.post(
+        "/onboarding/step/documents",
+        data={"csrf_token": browser.csrf(), "action": "continue"},
+        files={f: ("id.png", PNG, "image/png") for f in fields},
+    )
+    assert response.status_code == 303, response.text
+    documents = client.v2.core.accounts.retrieve(
+        account.id, {"include": ["identity"]}
+    ).identity.individual.documents
+    for document in (documents.primary_verification, documents.secondary_verification):
+        assert document.type == "front_back"
+        assert re.fullmatch(r"file_\w+", document.front_back.front)
+
+
+HOSTED_POSTS = (
+    "/onboarding/step/personal",
+    "/onboarding/step/review",
+    "/onboarding/person/new?role=owner",
+    "/onboarding/person/person_x/delete",
+    "/onboarding/exit",
+)
+
+
+@pytest.mark.parametrize("path", HOSTED_POSTS)
+@pytest.mark.parametrize("with_session", [True, False])
+def test_deeply_nested_names_get_a_translated_page(
+    client: stripe.StripeClient, browser: Browser, path: str, with_session: bool
+) -> None:
+    if with_session:
+        browser.get(link_for(client, us_individual(client).id))
+        token = browser.csrf()
+    else:
+        token = "x"
+    if not with_session:
+        browser.http.cookies.clear()
+    response = browser.http.post(
+        path,
+        content=f"{DEEP}=1&csrf_token={token}&action=continue".encode(),
+        headers={"content-type": "application/x-www-form-urlencoded", "accept-language": "fr"},
+    )
+    assert response.status_code == 400
+    assert "text/html" in response.headers["content-type"]
+    assert "content-security-policy" in response.headers
+    assert 'lang="fr"' in response.text and "Traceback" not in response.text
+
+
+LONG = "x" * 10_000
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "identity[individual][given_name]",
+        "identity[individual][address][line1]",
+        "identity[individual][address][city]",
+    ],
+)
+def test_an_over_long_value_is_refused_by_its_field_and_not_stored(
+    client: stripe.StripeClient, browser: Browser, field: str
+) -> None:
+    account = us_individual(client)
+    browser.get(link_for(client, account.id))
+    page = browser.page.text if browser.page else ""
+    assert re.search(rf'name="{re.escape(field)}"[^>]* maxlength="\d+"', page)
+    browser.post({**JENNY, field: LONG})
+    assert browser.page is not None and browser.page.status_code == 400
+    assert any("at most" in e for e in browser.errors()), browser.errors()
+    stored = client.v2.core.accounts.retrieve(account.id, {"include": ["identity"]})
+    assert stored.identity.individual is None or stored.identity.individual.given_name is None
+
+
+def test_an_over_long_product_description_is_refused(
+    client: stripe.StripeClient, browser: Browser
+) -> None:
+    account = us_individual(
+        client,
+        configuration={"merchant": {"capabilities": {"card_payments": {"requested": True}}}},
+    )
+    browser.get(link_for(client, account.id))
+    browser.get("/onboarding/step/profile")
+    browser.post(
+        {"configuration[merchant][mcc]": "5734", "defaults[profile][product_description]": LONG}
+    )
+    assert browser.page is not None and browser.page.status_code == 400, browser.errors()
+    stored = client.v2.core.accounts.retrieve(account.id, {"include": ["defaults"]})
+    assert stored.defaults is None or stored.defaults.profile is None or (
+        stored.defaults.profile.product_description is None
+    )
