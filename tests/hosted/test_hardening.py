@@ -181,6 +181,8 @@ def test_an_over_long_product_description_is_refused(
     )
     assert browser.page is not None and browser.page.status_code == 400, browser.errors()
     stored = client.v2.core.accounts.retrieve(account.id, {"include": ["defaults"]})
-    assert stored.defaults is None or stored.defaults.profile is None or (
-        stored.defaults.profile.product_description is None
+    assert (
+        stored.defaults is None
+        or stored.defaults.profile is None
+        or (stored.defaults.profile.product_description is None)
     )

@@ -67,7 +67,7 @@ def test_a_full_number_is_offered_first_when_its_last_4_are_on_file() -> None:
 
 
 def test_each_bank_error_lands_on_its_input() -> None:
-    bank, errors = read_bank(
+    _, errors = read_bank(
         "us",
         {
             "external_account": {
@@ -130,5 +130,7 @@ def test_documents_take_the_shape_the_sdk_declares_for_them() -> None:
 
 def test_id_numbers_on_file_of_other_types_are_kept() -> None:
     sent = [{"type": "us_ssn", "value": "000000000"}]
-    keep_other_id_numbers(sent, [{"type": "us_ssn", "value": "1"}, {"type": "us_itin", "value": "2"}])
+    keep_other_id_numbers(
+        sent, [{"type": "us_ssn", "value": "1"}, {"type": "us_itin", "value": "2"}]
+    )
     assert sent == [{"type": "us_itin", "value": "2"}, {"type": "us_ssn", "value": "000000000"}]

@@ -23,7 +23,9 @@ def test_the_summary_reads_like_the_person_wrote_it() -> None:
         "configuration": {
             "merchant": {"mcc": "0742", "statement_descriptor": {"descriptor": "JENNY ROSEN"}}
         },
-        "defaults": {"profile": {"business_url": "https://example.com", "product_description": "Art"}},
+        "defaults": {
+            "profile": {"business_url": "https://example.com", "product_description": "Art"}
+        },
     }
     rows = {row.label: row for row in summary(document, [], "en-US")}
     assert rows["Phone number"].value == "(415) 555-0123"
