@@ -22,11 +22,11 @@ from hypothesis import strategies as st
 from jinja2 import Environment, TemplateSyntaxError
 
 from gangway.hosted import i18n
+from gangway.hosted.address_layouts import address_layout
 from gangway.hosted.i18n import (
     DEFAULT,
     LANGUAGE_NAMES,
     SUPPORTED,
-    address_layout,
     date_order,
     format_date,
     format_percent_value,

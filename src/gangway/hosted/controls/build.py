@@ -14,7 +14,7 @@ from typing import Any
 
 import pycountry
 
-from gangway.hosted import i18n, limits, paths
+from gangway.hosted import address_layouts, i18n, limits, paths
 from gangway.hosted.controls import id_types
 from gangway.hosted.controls.model import Group, Input, Owner
 from gangway.hosted.i18n import N_
@@ -120,7 +120,7 @@ def _address(
     path = (*owner.prefix, *relative)
     script = relative[1] if key.startswith("script_addresses.") else None
     country = "jp" if script else owner.country
-    layout = i18n.address_layout(country, script=script)
+    layout = address_layouts.address_layout(country, script=script)
     current = paths.lookup(owner.document, relative) or {}
     inputs = []
     for spec in layout.fields:
