@@ -95,9 +95,10 @@ SUPPORT_PHONE = Field(
 
 
 def read_fields(
-    ctx: Context, shown: list[Section], sent: Submission
+    ctx: Context, shown: list[Section], sent: Submission, either: frozenset[str] = frozenset()
 ) -> tuple[dict[str, object], Errors]:
-    """Every input's value placed at its path, checked by the API's validators."""
+    """Every input's value placed at its path, checked by the API's validators. Inputs in
+    ``either`` are one of several ways to give a value: their caller checks that one was."""
     params: dict[str, object] = {}
     errors: Errors = {}
     context = check_context(ctx)
@@ -107,7 +108,7 @@ def read_fields(
             path = paths.split(item.name)
             given, value = read_plain(paths.lookup(sent.form, path))
             if not given:
-                if sent.finishing and item.required:
+                if sent.finishing and item.required and item.name not in either:
                     errors[item.name] = FieldError("required")
                 continue
             fragment: dict[str, object] = {}
@@ -175,19 +176,19 @@ class Profile:
     def sections(self, ctx: Context) -> list[Section]:
         due = ctx.view.plan.due.get(self.name, [])
         owed = {d.key for d in due}
-        presence = any(k.startswith("defaults.profile.") for k in owed)
         groups = []
         if ctx.view.merchant:
             groups.append(MCC.group(ctx, True))
-        groups.append(URL.group(ctx, False))
-        groups.append(DESCRIPTION.group(ctx, False))
-        if presence:  # a website or a description: say both may be given, one is needed
-            for group in groups[-2:]:
-                group.inputs[0].required = False
+        # a website or a description: the description is marked when it is owed (it stands in
+        # for a website), the website when only it is
+        describe = "defaults.profile.product_description" in owed
+        groups.append(URL.group(ctx, "defaults.profile.business_url" in owed and not describe))
+        groups.append(DESCRIPTION.group(ctx, describe))
         return [Section(STEP_TITLES[self.name], groups, notices=notices(due))]
 
     def submit(self, ctx: Context, shown: list[Section], sent: Submission) -> Outcome:
-        params, errors = read_fields(ctx, shown, sent)
+        either = frozenset({paths.name(*URL.path), paths.name(*DESCRIPTION.path)})
+        params, errors = read_fields(ctx, shown, sent, either)
         profile = paths.lookup(params, ["defaults", "profile"])
         owes = any(
             d.key.startswith("defaults.profile.") for d in ctx.view.plan.due.get("profile", [])
