@@ -186,3 +186,28 @@ def test_an_over_long_product_description_is_refused(
         or stored.defaults.profile is None
         or (stored.defaults.profile.product_description is None)
     )
+
+
+def test_a_failed_check_is_explained_at_the_top_of_the_step_it_sends_you_back_to(
+    client: stripe.StripeClient, browser: Browser
+) -> None:
+    account = us_individual(client)
+    browser.get(link_for(client, account.id))
+    browser.post(
+        {
+            **JENNY,
+            "identity[individual][id_numbers][0][type]": "us_ssn",
+            "identity[individual][id_numbers][0][value]": "111111111",  # fails the match
+        }
+    )
+    assert browser.page is not None and browser.page.status_code == 200, browser.errors()
+    moved = httpx.post(  # past the test-mode verification delay
+        f"{browser.server.url}/_gangway/test_clock/advance",
+        json={"seconds": 10},
+        headers={"Authorization": f"Bearer {browser.server.test_key}"},
+    )
+    assert moved.status_code == 200, moved.text
+    page = browser.get("/onboarding/step/documents")  # now owed: an identity document
+    assert browser.page is not None and browser.page.url.path == "/onboarding/step/documents"
+    notice = re.search(r'<div class="notice" role="status">(.*?)</div>', page.text, re.S)
+    assert notice and "could not match the ID number" in notice.group(1)

@@ -20,6 +20,7 @@ __all__ = [
     "Plan",
     "control_key",
     "due_from_entries",
+    "errors_by_subject",
     "make_plan",
     "statuses_for",
 ]
@@ -181,6 +182,17 @@ def due_from_entries(entries: Iterable[Mapping[str, Any]], statuses: frozenset[s
         Due(subject, key, tuple(descs), tuple(dict.fromkeys(errors[(subject, key)])))
         for (subject, key), descs in grouped.items()
     ]
+
+
+def errors_by_subject(entries: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, ...]]:
+    """Every entry's error codes by subject, whatever its deadline: a failed check on a later
+    requirement explains why an earlier one (a document) is asked for."""
+    found: dict[str, list[str]] = {}
+    for entry in entries:
+        codes = [str(e.get("code")) for e in entry.get("errors") or [] if e.get("code")]
+        if codes:
+            found.setdefault(_locate(entry)[0], []).extend(codes)
+    return {subject: tuple(dict.fromkeys(codes)) for subject, codes in found.items()}
 
 
 def _locate(entry: Mapping[str, Any]) -> tuple[str, str, str]:

@@ -24,6 +24,8 @@ class View:
     country: str
     merchant: bool
     state: SessionState
+    problems: dict[str, tuple[str, ...]]
+    """Error codes of every requirement entry, by subject (``individual``, a person id...)."""
 
     @property
     def account(self) -> AccountRecord:
@@ -52,7 +54,12 @@ def load_view(uow: UnitOfWork, call: Call, rules: RuleBook, state: SessionState)
         reviewed=state.reviewed,
     )
     country = str((account.document.get("identity") or {}).get("country") or "")
-    return View(snap, the_plan, country, merchant, state)
+    entries = [
+        *(snap.evaluation.requirements.get("entries") or []),
+        *(snap.evaluation.future_requirements.get("entries") or []),
+    ]
+    problems = planning.errors_by_subject(entries)
+    return View(snap, the_plan, country, merchant, state, problems)
 
 
 def due_of(

@@ -77,8 +77,7 @@ GENERIC_ERROR = N_("Check this value.")
 #: Why a step asks again for something already given: a requirement entry's error code.
 REASONS = {
     "verification_failed_id_number_match": N_(
-        "The ID number did not match the name and date of birth. Check them, or give your "
-        "full number."
+        "We could not match the ID number you gave to your name and date of birth."
     ),
     "verification_failed_keyed_identity": N_(
         "We could not verify the identity details. Check them and try again."

@@ -184,7 +184,7 @@ class Profile:
         describe = "defaults.profile.product_description" in owed
         groups.append(URL.group(ctx, "defaults.profile.business_url" in owed and not describe))
         groups.append(DESCRIPTION.group(ctx, describe))
-        return [Section(STEP_TITLES[self.name], groups, notices=notices(due))]
+        return [Section(STEP_TITLES[self.name], groups, notices=notices(due, view=ctx.view))]
 
     def submit(self, ctx: Context, shown: list[Section], sent: Submission) -> Outcome:
         either = frozenset({paths.name(*URL.path), paths.name(*DESCRIPTION.path)})

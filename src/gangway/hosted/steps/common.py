@@ -132,13 +132,17 @@ def _provided(document: Mapping[str, Any], key: str) -> bool:
     return value not in (None, "", [], {}) and not key.startswith("relationship.")
 
 
-def notices(due: Sequence[planning.Due], owner: Owner | None = None) -> list[str]:
-    """Why a step asks again: the requirement entries' errors in plain words, and a full ID
-    number asked for when its last 4 digits are on file."""
+def notices(
+    due: Sequence[planning.Due], owner: Owner | None = None, view: View | None = None
+) -> list[str]:
+    """Why a step asks again: the errors of its subjects' requirement entries (any deadline)
+    in plain words, and a full ID number asked for when its last 4 digits are on file."""
     said: list[str] = []
     for item in due:
-        for code in item.errors:
+        codes = [*item.errors, *(view.problems.get(item.subject, ()) if view else ())]
+        for code in codes:
             said.append(REASONS.get(code, GENERIC_REASON))
+
         if item.key == "id_numbers" and owner is not None:
             on_file = paths.lookup(owner.document, ["id_numbers"]) or []
             if any(str(n.get("type", "")).endswith("_last_4") for n in on_file):

@@ -44,7 +44,9 @@ class Details:
         subject = "business" if is_business else "individual"
         due = ctx.view.plan.due.get(self.name, [])
         groups = owner_groups(ctx, owner, subject, due, self.order)
-        return [Section(STEP_TITLES[self.name], groups, owner, notices=notices(due, owner))]
+        return [
+            Section(STEP_TITLES[self.name], groups, owner, notices=notices(due, owner, ctx.view))
+        ]
 
     def submit(self, ctx: Context, shown: list[Section], sent: Submission) -> Outcome:
         params, errors = read_owner_section(shown[0], sent, check_context(ctx))

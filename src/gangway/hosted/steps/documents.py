@@ -44,7 +44,7 @@ class Documents:
         sections = []
         for subject, groups in by_subject.items():
             title, args = self._title(ctx, subject)
-            said = notices([d for d in due if d.subject == subject])
+            said = notices([d for d in due if d.subject == subject], view=ctx.view)
             sections.append(Section(title, groups, title_args=args, notices=said))
         return sections
 

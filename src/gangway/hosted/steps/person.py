@@ -81,7 +81,7 @@ class PersonStep:
                 groups,
                 owner,
                 person.id if person else None,
-                notices=notices(due, owner),
+                notices=notices(due, owner, ctx.view),
             )
         ]
 
