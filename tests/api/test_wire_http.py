@@ -143,3 +143,107 @@ def test_hand_edited_page_tokens_are_a_400(
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_page_token"
     assert response.json()["error"]["param"] == "page"
+
+
+def stripe_error(response: httpx.Response) -> dict[str, object]:
+    """A 400 in Stripe's envelope, which the SDK turns into InvalidRequestError."""
+    assert response.status_code == 400, response.text[:300]
+    assert response.headers["content-type"] == "application/json"
+    assert re.match(r"^req_[A-Za-z0-9]{14}$", response.headers["request-id"])
+    error = response.json()["error"]
+    assert error["type"] == "invalid_request_error"
+    assert len(response.content) < 2000  # no traceback, no echo of the whole key
+    return error  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("brackets", [32, 900, 9_000])
+@pytest.mark.parametrize("encoded", [False, True], ids=["raw", "percent-encoded"])
+def test_deeply_nested_query_keys_are_a_400(
+    server: RunningServer, brackets: int, encoded: bool
+) -> None:
+    """900 brackets deep used to be a RecursionError: a 500 and a 188 KB traceback logged per
+    request. 9,000 deep percent-encoded is a 63 KB URL, close to the most httpx sends."""
+    segment = "%5Bb%5D" if encoded else "[b]"
+    query = "a" + segment * brackets + "=1"
+    for method, path in (
+        ("GET", "/v2/core/accounts"),
+        ("GET", "/v2/core/events"),
+        ("DELETE", "/v2/core/event_destinations/ed_test_missing"),
+        ("GET", "/_gangway/verifications"),
+    ):
+        error = stripe_error(
+            call(server, method, f"{path}?{query}", headers={"Idempotency-Key": "deep-query"})
+        )
+        assert error["code"] == "parameter_invalid_query"
+        assert error["param"] == "a" + "[b]" * 32
+
+
+def test_a_query_key_at_the_depth_limit_reaches_the_params_check(server: RunningServer) -> None:
+    error = stripe_error(call(server, "GET", "/v2/core/accounts?a" + "[b]" * 31 + "=1"))
+    assert (error["code"], error["param"]) == ("parameter_unknown", "a")
+    error = stripe_error(call(server, "GET", "/v2/core/accounts?limit=" + "9" * 5000))
+    assert (error["code"], error["param"]) == ("parameter_invalid_integer", "limit")
+
+
+def _nest(levels: int, inner: bytes = b"1") -> bytes:
+    return b'{"a":' * levels + inner + b"}" * levels
+
+
+DEEP_BODIES = [
+    # 300 levels: orjson reads it (up to 1,024) but would not write it back (254), which the
+    # idempotency fingerprint does: params.check must refuse it first.
+    ("object-300", "/v2/core/accounts", _nest(300), "parameter_unknown", "a"),
+    ("list-300", "/v2/core/accounts", b"[" * 300 + b"]" * 300, "parameter_invalid_type", None),
+    (
+        "metadata-300",
+        "/v2/core/accounts",
+        b'{"metadata": {"k": ' + b"[" * 300 + b"]" * 300 + b"}}",
+        "parameter_invalid_type",
+        "metadata[k]",
+    ),
+    (
+        "address-300",
+        "/v2/core/accounts",
+        b'{"identity": {"country": "us", "individual": {"address": ' + _nest(300) + b"}}}",
+        "parameter_unknown",
+        "identity[individual][address][a]",
+    ),
+    (
+        "link-300",
+        "/v2/core/account_links",
+        b'{"account": "acct_x", "use_case": {"type": "account_onboarding", "account_onboarding":'
+        b' {"configurations": [' + b"[" * 300 + b"]" * 300 + b"]}}}",
+        "parameter_invalid_enum",
+        "use_case[account_onboarding][configurations][0]",
+    ),
+    (
+        "pydantic-route-300",
+        "/_gangway/accounts/acct_x/triggers",
+        b'{"type": ' + _nest(300) + b"}",
+        "parameter_invalid",
+        "type",
+    ),
+    # Past orjson's own limit: not JSON Gangway will read.
+    ("object-1025", "/v2/core/accounts", _nest(1025), "invalid_json", None),
+    ("list-100000", "/v2/core/accounts", b"[" * 100_000 + b"]" * 100_000, "invalid_json", None),
+    ("object-100000", "/v2/core/accounts", _nest(100_000), "invalid_json", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "code", "param"), [c[1:] for c in DEEP_BODIES], ids=[c[0] for c in DEEP_BODIES]
+)
+def test_deeply_nested_json_bodies_are_a_400(
+    server: RunningServer, path: str, body: bytes, code: str, param: str | None
+) -> None:
+    response = call(
+        server,
+        "POST",
+        path,
+        content=body,
+        headers={"Content-Type": "application/json", "Idempotency-Key": f"deep-{len(body)}"},
+    )
+    error = stripe_error(response)
+    assert (error["code"], error.get("param")) == (code, param)
+    if code == "invalid_json":
+        assert "depth limit exceeded" in str(error["message"])

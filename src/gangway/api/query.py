@@ -8,9 +8,11 @@ SDK-derived params schema to turn ``"10"`` into ``10`` and ``"true"`` into ``Tru
 value where the schema wants an array, and hands the result to ``params.check`` for the rules
 bodies obey too (unknown parameters, enums, lengths).
 
-Malformed queries (an unparsable key, an index gap, ``k[0]=`` mixed with ``k[]=``, a key given
-both as a value and with brackets, a repeated index) raise ``InvalidRequest`` with the Gangway
-code ``parameter_invalid_query`` and ``param`` set to the key concerned.
+Malformed queries (an unparsable key, a key of more than ``MAX_QUERY_DEPTH`` parts, an index
+gap, ``k[0]=`` mixed with ``k[]=``, a key given both as a value and with brackets, a repeated
+index) raise ``InvalidRequest`` with the Gangway code ``parameter_invalid_query`` and ``param``
+set to the key concerned. Nothing in parsing recurses; ``coerce`` recurses only along the params
+schema (at most 8 levels), never along the input.
 """
 
 from __future__ import annotations
@@ -21,15 +23,22 @@ from urllib.parse import parse_qsl
 
 from gangway.api import params
 from gangway.api.contract import load
+from gangway.api.contract.rules import INTEGER_MAX
 from gangway.core.errors import InvalidRequest, param_path
 
-__all__ = ["MAX_QUERY_FIELDS", "coerce", "parse_query"]
+__all__ = ["MAX_QUERY_DEPTH", "MAX_QUERY_FIELDS", "coerce", "parse_query"]
 
 MAX_QUERY_FIELDS: Final = 1000
+MAX_QUERY_DEPTH: Final = 32
+"""The most parts one key may have: its name and up to 31 ``[segments]``.
+
+Rack's default ``param_depth_limit`` (32, counted the same way: ``foo`` plus 31 brackets passes,
+32 brackets raise ``ParamsTooDeepError``). The deepest parameter of any SDK params schema is 8
+levels, so nothing legitimate comes near it; docs/decisions.md has the reasoning."""
 _CODE: Final = "parameter_invalid_query"
-_KEY_RE: Final = re.compile(r"([^\[\]]+)((?:\[[^\[\]]*\])*)\Z")
-_SEGMENT_RE: Final = re.compile(r"\[([^\[\]]*)\]")
+_SHOWN_KEY_MAX: Final = 200
 _INTEGER_RE: Final = re.compile(r"-?[0-9]+\Z")
+_INTEGER_DIGITS_MAX: Final = len(str(INTEGER_MAX))
 _BOOLEANS: Final = {"true": True, "false": False}
 
 Parts = tuple[str | int, ...]
@@ -47,18 +56,48 @@ def _fail(message: str, parts: Parts) -> InvalidRequest:
     return InvalidRequest(message, code=_CODE, param=param_path(parts) or None)
 
 
+def _shown(key: str) -> str:
+    """A key for an error message: a megabyte-long name must not make a megabyte-long error."""
+    if len(key) <= _SHOWN_KEY_MAX:
+        return repr(key)
+    return repr(key[:_SHOWN_KEY_MAX]) + "..."
+
+
 def _is_index(segment: str) -> bool:
     return segment.isascii() and segment.isdigit()
 
 
+def _canonical(segment: str) -> str:
+    """An index without its leading zeros, as a string: never through ``int``, which refuses
+    more than 4,300 digits. ``k[007]`` and ``k[7]`` are the same index."""
+    return (segment.lstrip("0") or "0") if _is_index(segment) else segment
+
+
 def _segments(key: str) -> list[str]:
-    match = _KEY_RE.match(key)
-    if match is None:
-        raise _fail(f"Invalid query parameter name: {key!r}", ())
-    segments = [match.group(1), *_SEGMENT_RE.findall(match.group(2))]
-    if "" in segments[:-1]:
-        raise _fail(f"Invalid query parameter name: {key!r} ('[]' may only come last)", ())
-    return [str(int(s)) if _is_index(s) else s for s in segments]
+    """Split ``a[b][0]`` into ``["a", "b", "0"]``, scanning no further than ``MAX_QUERY_DEPTH``
+    segments, so a key a million brackets deep costs no more than one 32 deep."""
+    opening = key.find("[")
+    name = key if opening < 0 else key[:opening]
+    if not name or "]" in name:
+        raise _fail(f"Invalid query parameter name: {_shown(key)}", ())
+    segments = [name]
+    at = len(key) if opening < 0 else opening
+    while at < len(key):
+        closing = key.find("]", at + 1)
+        segment = key[at + 1 : closing]
+        if key[at] != "[" or closing < 0 or "[" in segment:
+            raise _fail(f"Invalid query parameter name: {_shown(key)}", ())
+        if len(segments) == MAX_QUERY_DEPTH:
+            raise _fail(
+                f"Invalid query parameter name: {_shown(key)} is nested too deeply (at most "
+                f"{MAX_QUERY_DEPTH - 1} [brackets] may follow the name)",
+                (*segments, _canonical(segment)),
+            )
+        segments.append(_canonical(segment))
+        at = closing + 1
+    if "" in segments[1:-1]:
+        raise _fail(f"Invalid query parameter name: {_shown(key)} ('[]' may only come last)", ())
+    return segments
 
 
 def _insert(root: _Branch, segments: list[str], value: str) -> None:
@@ -93,33 +132,64 @@ def _insert(root: _Branch, segments: list[str], value: str) -> None:
         node[leaf] = _Repeated([existing, value])
 
 
-def _finish(node: Any, parts: Parts) -> Any:
-    """Branches become dicts or lists, repeated values lists, checking index consistency."""
-    if isinstance(node, _Repeated):
-        return list(node)
-    if not isinstance(node, _Branch):
-        return node
-    keys = list(node)
-    where = param_path(parts)
-    if "" in node:
-        if len(keys) > 1:
-            raise _fail(f"Invalid {where}: cannot mix {where}[] with other brackets", parts)
-        appended = node[""]
-        return list(appended) if isinstance(appended, _Repeated) else [appended]
-    indices = [k for k in keys if _is_index(k)]
-    if indices:
-        if len(indices) != len(keys):
-            raise _fail(f"Invalid {where}: cannot mix array indices with named keys", parts)
-        present = {int(k) for k in indices}
-        for expected in range(len(present)):
-            if expected not in present:
-                raise _fail(
-                    f"Invalid {where}: missing index {expected}; array indices must start at 0 "
-                    "and have no gaps",
-                    parts,
-                )
-        return [_finish(node[str(i)], (*parts, i)) for i in range(len(present))]
-    return {key: _finish(child, (*parts, key)) for key, child in node.items()}
+def _put(into: dict[str, Any] | list[Any], slot: str | int, value: Any) -> None:
+    if isinstance(into, list):
+        into[int(slot)] = value
+    else:
+        into[str(slot)] = value
+
+
+def _finish(root: _Branch) -> dict[str, Any]:
+    """Branches become dicts or lists, repeated values lists, checking index consistency.
+
+    Iterative, with its own stack: depth is bounded by ``MAX_QUERY_DEPTH`` already, but the
+    parser's cost should never depend on Python's recursion limit. Nodes are visited in the
+    order a recursive walk would visit them (parent before children, children in the order
+    given), so the first error reported is the same.
+    """
+    result: dict[str, Any] = {}
+    # (parsed node, where it sits, the finished container it goes into, its slot there)
+    pending: list[tuple[Any, Parts, dict[str, Any] | list[Any], str | int]] = [
+        (child, (key,), result, key) for key, child in reversed(root.items())
+    ]
+    while pending:
+        node, parts, into, slot = pending.pop()
+        if isinstance(node, _Repeated):
+            _put(into, slot, list(node))
+            continue
+        if not isinstance(node, _Branch):
+            _put(into, slot, node)
+            continue
+        keys = list(node)
+        where = param_path(parts)
+        if "" in node:
+            if len(keys) > 1:
+                raise _fail(f"Invalid {where}: cannot mix {where}[] with other brackets", parts)
+            appended = node[""]
+            _put(into, slot, list(appended) if isinstance(appended, _Repeated) else [appended])
+            continue
+        indices = [k for k in keys if _is_index(k)]
+        if indices:
+            if len(indices) != len(keys):
+                raise _fail(f"Invalid {where}: cannot mix array indices with named keys", parts)
+            # Indices have no leading zeros (``_segments``), so they compare as strings.
+            for expected in range(len(indices)):
+                if str(expected) not in node:
+                    raise _fail(
+                        f"Invalid {where}: missing index {expected}; array indices must start "
+                        "at 0 and have no gaps",
+                        parts,
+                    )
+            items: list[Any] = [None] * len(indices)
+            _put(into, slot, items)
+            pending.extend(
+                (node[str(i)], (*parts, i), items, i) for i in reversed(range(len(indices)))
+            )
+            continue
+        fields: dict[str, Any] = {}
+        _put(into, slot, fields)
+        pending.extend((child, (*parts, key), fields, key) for key, child in reversed(node.items()))
+    return result
 
 
 def parse_query(raw_query_string: bytes | str) -> dict[str, Any]:
@@ -127,7 +197,8 @@ def parse_query(raw_query_string: bytes | str) -> dict[str, Any]:
 
     ``k[0]=a&k[1]=b``, ``k[]=a&k[]=b`` and ``k=a&k=b`` all give ``{"k": ["a", "b"]}``;
     ``created[gte]=x`` gives ``{"created": {"gte": "x"}}``; percent-encoded brackets are decoded
-    first. A single ``k=a`` stays a string.
+    first. A single ``k=a`` stays a string. A key of more than ``MAX_QUERY_DEPTH`` parts is
+    refused. Nothing here recurses, so no input reaches Python's recursion limit.
     """
     if isinstance(raw_query_string, bytes):
         try:
@@ -148,8 +219,7 @@ def parse_query(raw_query_string: bytes | str) -> dict[str, Any]:
     root = _Branch()
     for key, value in pairs:
         _insert(root, _segments(key), value)
-    result: dict[str, Any] = {k: _finish(v, (k,)) for k, v in root.items()}
-    return result
+    return _finish(root)
 
 
 # --------------------------------------------------------------------------- typing
@@ -166,7 +236,14 @@ def _convert(name: str, node: load.Node, value: Any, dotted: str, parts: Parts) 
                 code="parameter_invalid_integer",
                 param=param_path(parts),
             )
-        return int(value)
+        # ``int`` raises ValueError past 4,300 digits, leading zeros included: give it the
+        # significant digits only, and past int64 a value ``check`` then refuses with the
+        # field's own bounds.
+        sign = -1 if value.startswith("-") else 1
+        digits = value.lstrip("-").lstrip("0") or "0"
+        if len(digits) > _INTEGER_DIGITS_MAX:
+            return sign * (INTEGER_MAX + 2)
+        return sign * int(digits)
     if kind == "boolean" and isinstance(value, str):
         if value not in _BOOLEANS:
             raise InvalidRequest(

@@ -9,6 +9,7 @@ personal data, so messages describe the problem without repeating them.
 from __future__ import annotations
 
 import ipaddress
+import re
 from urllib.parse import urlsplit
 
 import email_validator
@@ -18,8 +19,13 @@ from gangway.validation._common import bad_characters, fail, require_text, shown
 
 __all__ = ["PHONE_TEST_VALUES", "URL_MAX_LENGTH", "email", "endpoint_url", "phone", "url"]
 
-#: Stripe documents ``0000000000`` as a phone number that "passes validation" in test mode.
+#: Stripe documents ``0000000000`` as a phone number that "passes validation" in test mode (and
+#: its onboarding fills in ``000 000 0000``); any formatting of it counts, with or without the
+#: ``+1`` country code: ``000-000-0000``, ``(000) 000-0000``, ``+1 000 000 0000``. It is
+#: returned in this form.
 PHONE_TEST_VALUES = frozenset({"0000000000"})
+_PHONE_TEST_RE = re.compile(r"(?:\+?1)?(0{10})")
+_PHONE_SEPARATORS = re.compile(r"[\s\-.()/]")
 #: Stripe's limit for ``business_url``.
 URL_MAX_LENGTH = 5000
 
@@ -43,11 +49,18 @@ def phone(value: str, country: str | None = None, *, test_values: bool = True) -
 
     International numbers (``+44...``) are accepted whatever ``country`` says; national numbers
     need ``country`` to be read. With ``test_values`` (test mode), Stripe's magic ``0000000000``
-    is returned as given; pass ``test_values=False`` in live mode.
+    in any formatting (``000-000-0000``, ``+1 (000) 000-0000``...) passes, whatever the country,
+    and is returned as ``0000000000``; pass ``test_values=False`` in live mode, which refuses it.
     """
     text = require_text(value, "phone_invalid", "A phone number")
-    if test_values and text in PHONE_TEST_VALUES:
-        return text
+    magic = _phone_test_value(text)
+    if magic is not None:
+        if test_values:
+            return magic
+        fail(
+            "phone_invalid",
+            "000-000-0000 is Stripe's test-mode phone number; live mode needs a real number.",
+        )
     region = country.upper() if country else None
     try:
         parsed = phonenumbers.parse(text, region)
@@ -68,6 +81,11 @@ def phone(value: str, country: str | None = None, *, test_values: bool = True) -
             f"The phone number is not a valid number{place}: check the digits and the country code.",
         )
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _phone_test_value(text: str) -> str | None:
+    match = _PHONE_TEST_RE.fullmatch(_PHONE_SEPARATORS.sub("", text))
+    return match.group(1) if match else None
 
 
 def url(value: str) -> str:

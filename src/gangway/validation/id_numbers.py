@@ -27,6 +27,7 @@ __all__ = [
     "BUSINESS_TEST_VALUES",
     "INDIVIDUAL_ID_NUMBER_TYPES",
     "INDIVIDUAL_TEST_VALUES",
+    "SSN_LAST_4_TEST_VALUE",
     "STDNUM_MODULES",
     "business_id_number",
     "id_number_country",
@@ -181,8 +182,13 @@ BUSINESS_ID_NUMBER_TYPES: frozenset[str] = frozenset({
 })  # fmt: skip
 
 #: Stripe's test-mode personal ID numbers: 000000000 (match), 111111111 (mismatch), 222222222
-#: (immediate match). They work for any country's personal ID type.
+#: (immediate match). They work for any country's personal ID type except the last-4 types,
+#: whose test value is ``0000`` ("0000 works for SSN last 4"), like any 4 digits in test mode.
+#: Separators are ignored: ``000-00-0000``, ``000 000 000``.
 INDIVIDUAL_TEST_VALUES = frozenset({"000000000", "111111111", "222222222"})
+#: The SSN last 4 Stripe documents for test mode. No Social Security number ends in 0000 (the
+#: SSA never issues serial 0000, and stdnum's full-SSN check refuses it), so live mode does too.
+SSN_LAST_4_TEST_VALUE = "0000"
 #: Stripe's test-mode business tax IDs: success, non-profit, mismatch, not issued, immediate,
 #: and the registry outcomes 222221000-222221005.
 BUSINESS_TEST_VALUES = frozenset(
@@ -211,6 +217,7 @@ def individual_id_number(type: str, value: str, *, test_values: bool = True) -> 
         INDIVIDUAL_ID_NUMBER_TYPES,
         "individual",
         INDIVIDUAL_TEST_VALUES if test_values else frozenset(),
+        test_mode=test_values,
     )
 
 
@@ -222,6 +229,7 @@ def business_id_number(type: str, value: str, *, test_values: bool = True) -> st
         BUSINESS_ID_NUMBER_TYPES,
         "business",
         BUSINESS_TEST_VALUES if test_values else frozenset(),
+        test_mode=test_values,
     )
 
 
@@ -233,7 +241,13 @@ def id_number_country(type: str) -> str | None:
 
 
 def _id_number(
-    type_: object, value: object, known: frozenset[str], kind: str, magic: frozenset[str]
+    type_: object,
+    value: object,
+    known: frozenset[str],
+    kind: str,
+    magic: frozenset[str],
+    *,
+    test_mode: bool,
 ) -> str:
     if not isinstance(type_, str) or type_ not in known:
         fail(
@@ -244,17 +258,24 @@ def _id_number(
     text = require_text(value, "id_number_invalid", f"The value for {type_}")
     if not text:
         fail("id_number_invalid", f"The value given for {type_} is empty.", type=type_)
-    if magic and _SEPARATORS.sub("", text) in magic:
-        return _SEPARATORS.sub("", text)
+    compact = _SEPARATORS.sub("", text)
     if type_ in _LAST_4_TYPES:
-        digits = _SEPARATORS.sub("", text)
-        if len(digits) != 4 or not digits.isascii() or not digits.isdigit():
+        if len(compact) != 4 or not compact.isascii() or not compact.isdigit():
             fail(
                 "id_number_invalid",
                 f"The value given for {type_} must be exactly 4 digits ({_LAST_4_NAMES[type_]}).",
                 type=type_,
             )
-        return digits
+        if type_ == "us_ssn_last_4" and compact == SSN_LAST_4_TEST_VALUE and not test_mode:
+            fail(
+                "id_number_invalid",
+                "0000 is Stripe's test-mode SSN last 4: no Social Security number ends in 0000,"
+                " so live mode needs the real last 4 digits.",
+                type=type_,
+            )
+        return compact
+    if magic and compact in magic:
+        return compact
     names = STDNUM_MODULES.get(type_)
     if names is None:
         return _structural(type_, text)

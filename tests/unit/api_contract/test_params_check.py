@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from gangway.api.contract import load
 from gangway.api.params import check
 from gangway.core.errors import InvalidRequest
 
@@ -529,3 +530,40 @@ def test_typical_create_is_fast() -> None:
     for _ in range(runs):
         check("AccountCreateParams", body)
     assert (time.perf_counter() - start) / runs < 1e-3
+
+
+def _schema_depth(node: load.Node) -> int:
+    """Levels of the deepest value a schema accepts, walked with a stack (no recursion)."""
+    deepest = 0
+    pending: list[tuple[load.Node, int]] = [(node, 1)]
+    while pending:
+        current, level = pending.pop()
+        current = load.resolve(current)
+        deepest = max(deepest, level)
+        kind = current["type"]
+        assert kind != "any", "an 'any' node would let unbounded nesting past check"
+        if kind == "object":
+            pending += [(child, level + 1) for child in current["fields"].values()]
+        elif kind in ("array", "map"):
+            pending.append((current["items" if kind == "array" else "values"], level + 1))
+        elif kind == "amount":
+            deepest = max(deepest, level + 1)
+    return deepest
+
+
+def test_check_bounds_the_nesting_of_what_it_accepts() -> None:
+    """``check`` walks the schema, not the body, so a body nested deeper than its schema is
+    refused at the schema's depth. The API relies on that: the idempotency fingerprint
+    serialises the decoded body with orjson, which refuses more than 254 levels (a TypeError,
+    a 500), after ``check`` has passed it."""
+    depths = {name: _schema_depth(load.params_node(name)) for name in load.params_names()}
+    assert max(depths.values()) == 8  # AccountUpdateParams, e.g. identity[individual][documents]...
+    deep: Any = "x"
+    for _ in range(900):
+        deep = {"a": deep}
+    with pytest.raises(InvalidRequest) as raised:
+        check("AccountUpdateParams", {"identity": {"individual": {"address": deep}}})
+    assert raised.value.param == "identity[individual][address][a]"
+    with pytest.raises(InvalidRequest) as raised:
+        check("AccountCreateParams", {"metadata": {"k": [[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]}})
+    assert raised.value.param == "metadata[k]"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+import time
 from typing import Any
 
 import pytest
 
-from gangway.api.query import coerce, parse_query
+from gangway.api.query import MAX_QUERY_DEPTH, coerce, parse_query
 from gangway.core.errors import InvalidRequest
 
 PARSED: list[tuple[str, bytes | str, dict[str, Any]]] = [
@@ -291,3 +293,145 @@ def test_coerce_rejects(name: str, raw: str, code: str, param: str, message: str
     with pytest.raises(InvalidRequest) as raised:
         coerce(name, parse_query(raw))
     assert (raised.value.code, raised.value.param, raised.value.message) == (code, param, message)
+
+
+# --------------------------------------------------------------------------- depth
+
+
+def nested(segments: list[str], value: Any) -> Any:
+    """What ``name[s1][s2]...=value`` parses to, built without recursion."""
+    for segment in reversed(segments):
+        value = [value] if segment == "0" else {segment: value}
+    return value
+
+
+def test_depth_at_the_limit_is_accepted() -> None:
+    brackets = MAX_QUERY_DEPTH - 1
+    assert MAX_QUERY_DEPTH == 32  # Rack's param_depth_limit; docs/decisions.md says why
+    assert parse_query("a" + "[b]" * brackets + "=1") == {"a": nested(["b"] * brackets, "1")}
+    mixed = ["0", "b"] * (brackets // 2) + ["0"]
+    key = "a" + "".join(f"[{s}]" for s in mixed)
+    assert parse_query(f"{key}=1&{key.replace('[b]', '[c]', 1)}=2")["a"][0] == {
+        "b": nested(mixed[2:], "1"),
+        "c": nested(mixed[2:], "2"),
+    }
+    assert parse_query(
+        "a" + "[b]" * (brackets - 1) + "[]=1&a" + "[b]" * (brackets - 1) + "[]=2"
+    ) == {"a": nested(["b"] * (brackets - 1), ["1", "2"])}
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "a" + "[b]" * MAX_QUERY_DEPTH,
+        "a" + "[b]" * (MAX_QUERY_DEPTH - 1) + "[]",
+        "a" + "[0]" * MAX_QUERY_DEPTH,
+        "a" + "%5Bb%5D" * MAX_QUERY_DEPTH,
+    ],
+    ids=["named", "appended", "indexed", "percent-encoded"],
+)
+def test_one_over_the_limit_is_refused(key: str) -> None:
+    with pytest.raises(InvalidRequest) as raised:
+        parse_query(f"{key}=1")
+    segment = "b" if "b" in key else "0"
+    last = "" if key.endswith("[]") else segment
+    assert raised.value.code == "parameter_invalid_query"
+    assert raised.value.param == "a" + f"[{segment}]" * (MAX_QUERY_DEPTH - 1) + f"[{last}]"
+    assert raised.value.message.endswith(
+        "is nested too deeply (at most 31 [brackets] may follow the name)"
+    )
+
+
+@pytest.mark.parametrize("depth", [900, 100_000, 1_000_000])
+def test_very_deep_keys_are_refused_fast(depth: int) -> None:
+    """The reported attack: 900 brackets deep was a RecursionError (a 500 with a 188 KB
+    traceback). Now refused after reading 32 parts, with a short message, in a query string or
+    a form body alike."""
+    raw = "a" + "[b]" * depth + "=1"
+    started = time.perf_counter()
+    with pytest.raises(InvalidRequest) as raised:
+        parse_query(raw.encode())
+    assert time.perf_counter() - started < 2.0  # ~15 ms for a million on a loaded machine
+    assert raised.value.param == "a" + "[b]" * MAX_QUERY_DEPTH
+    assert len(raised.value.message) < 400
+
+
+def test_parsing_never_recurses_with_the_input() -> None:
+    """With barely any stack to spare, a key at the depth limit still parses: nothing on the
+    path recurses once per bracket (a recursive walk would need 31 frames more)."""
+    key = "a" + "[0][b]" * 15 + "[c]"
+    frames = 0
+    frame = sys._getframe()
+    while frame is not None:
+        frames += 1
+        frame = frame.f_back  # type: ignore[assignment]
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(frames + 20)
+    try:
+        parsed = parse_query(f"{key}=1&{key[:-3]}[d]=2")
+    finally:
+        sys.setrecursionlimit(limit)
+    node = parsed["a"]
+    for _ in range(15):
+        node = node[0]["b"]
+    assert node == {"c": "1", "d": "2"}
+
+
+HUGE_NUMBERS: list[tuple[str, str, str, str | None, str]] = [
+    # int() refuses more than 4,300 digits (ValueError, a 500) so none may reach it.
+    (
+        "index-of-5000-zeros",
+        "k[" + "0" * 5000 + "]=a&k[1]=b",
+        "parameter_unknown",
+        "k",
+        "Received unknown parameter: k",
+    ),
+    (
+        "index-of-5000-digits",
+        "k[" + "9" * 5000 + "]=a",
+        "parameter_invalid_query",
+        "k",
+        "Invalid k: missing index 0; array indices must start at 0 and have no gaps",
+    ),
+    (
+        "limit-of-5000-digits",
+        "limit=" + "1" * 5000,
+        "parameter_invalid_integer",
+        "limit",
+        "Invalid integer: limit must be between 1 and 100",
+    ),
+    (
+        "negative-limit-of-5000-digits",
+        "limit=-" + "1" * 5000,
+        "parameter_invalid_integer",
+        "limit",
+        "Invalid integer: limit must be between 1 and 100",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("raw", "code", "param", "message"),
+    [c[1:] for c in HUGE_NUMBERS],
+    ids=[c[0] for c in HUGE_NUMBERS],
+)
+def test_huge_numbers_are_refused_not_crashed(
+    raw: str, code: str, param: str | None, message: str
+) -> None:
+    with pytest.raises(InvalidRequest) as raised:
+        coerce("AccountListParams", parse_query(raw))
+    assert (raised.value.code, raised.value.param, raised.value.message) == (code, param, message)
+
+
+def test_leading_zeros_name_the_same_index() -> None:
+    assert parse_query("k[00]=a&k[001]=b") == {"k": ["a", "b"]}
+    assert coerce("AccountListParams", parse_query("limit=" + "0" * 5000 + "7")) == {"limit": 7}
+    with pytest.raises(InvalidRequest) as raised:
+        parse_query("k[0]=a&k[000]=b")
+    assert raised.value.param == "k[0]"
+
+
+def test_long_keys_make_short_messages() -> None:
+    with pytest.raises(InvalidRequest) as raised:
+        parse_query("a" * 100_000 + "[b=1")
+    assert raised.value.message == f"Invalid query parameter name: {'a' * 200!r}..."

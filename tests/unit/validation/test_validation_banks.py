@@ -59,9 +59,12 @@ def test_us_routing_number_accepts(raw: str, expected: str) -> None:
     assert us_routing_number(raw) == expected
 
 
-def test_us_routing_number_test_value_passes_in_live_mode_too() -> None:
-    # 110000000 happens to carry a valid check digit.
-    assert us_routing_number("110000000", test_values=False) == "110000000"
+def test_us_routing_number_test_value_is_refused_in_live_mode() -> None:
+    # 110000000 happens to carry a valid check digit, but it is Stripe's test bank, not a bank.
+    with pytest.raises(FieldInvalid) as info:
+        us_routing_number("110000000", test_values=False)
+    assert info.value.code == "bank_account_invalid"
+    assert us_routing_number("111000025", test_values=False) == "111000025"
 
 
 @pytest.mark.parametrize("raw", ["112000025", "11000000", "1100000000", "11000000A", ""])
