@@ -153,7 +153,7 @@ def read_bank(
     if holder is not None:
         result["account_holder_name"] = holder
     if uses_iban(country):
-        iban = take("iban", banks.iban)
+        iban = take("iban", lambda v: banks.iban(v, test_values=not livemode))
         if iban is not None:
             result.update(iban=iban, last4=iban[-4:])
         return result, errors
@@ -171,7 +171,9 @@ def read_bank(
         routing = take("routing_number", check)
         if routing is not None:
             result["routing_number"] = routing
-    number = take("account_number", lambda v: banks.account_number(v, country))
+    number = take(
+        "account_number", lambda v: banks.account_number(v, country, test_values=not livemode)
+    )
     if number is not None:
         result.update(account_number=number, last4=number[-4:])
     return result, errors
