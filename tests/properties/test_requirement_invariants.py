@@ -124,6 +124,9 @@ DETAIL_CODES = {
 
 DATES_OF_BIRTH = [(1, 1, 1901), (1, 1, 1902), (1, 1, 1900), (17, 3, 1987)]
 LINE1S = ["address_full_match", "address_no_match", "address_line1_no_match", "1 Main Street"]
+#: Japan's script addresses get a block number in their place: the magic tokens act on the Latin
+#: ``address.line1`` only, and romaji is not kana (nor kanji). Distinct, so a change is a change.
+JP_LINE1S = dict(zip(LINE1S, ["1-1", "2-3", "4-5-6", "7-8"], strict=True))
 US_ID_NUMBERS = [
     ("us_ssn_last_4", "0000"),
     ("us_ssn_last_4", "1234"),
@@ -262,6 +265,7 @@ def dob_param(dob: tuple[int, int, int]) -> dict[str, int]:
 
 def address_param(country: str, line1: str) -> dict[str, Any]:
     """A postal address for US/GB; JP rules ask for the kana and kanji script addresses."""
+    block = JP_LINE1S.get(line1, line1)
     if country == "us":
         return {
             "address": {
@@ -285,7 +289,7 @@ def address_param(country: str, line1: str) -> dict[str, Any]:
         "script_addresses": {
             "kana": {
                 "country": "jp",
-                "line1": line1,
+                "line1": block,
                 "city": "ﾁﾖﾀﾞｸ",
                 "town": "ﾏﾙﾉｳﾁ",
                 "state": "ﾄｳｷｮｳﾄ",
@@ -293,7 +297,7 @@ def address_param(country: str, line1: str) -> dict[str, Any]:
             },
             "kanji": {
                 "country": "jp",
-                "line1": line1,
+                "line1": block,
                 "city": "千代田区",
                 "town": "丸の内",
                 "state": "東京都",

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from gangway.core.errors import FieldInvalid, PathPart
-from gangway.validation import addresses, business, contact, countries, dates, id_numbers
+from gangway.validation import addresses, business, contact, countries, dates, id_numbers, japanese
 
 __all__ = ["CheckContext", "check_account_params", "check_person_params"]
 
@@ -89,6 +89,20 @@ def _id_number(value: Any, ctx: CheckContext, check: Callable[..., str]) -> Any:
         raise
 
 
+def _name_in(script: japanese.Script, part: str) -> Validator:
+    def check(value: Any, _ctx: CheckContext) -> Any:
+        return japanese.script_name(value, script, part)
+
+    return check
+
+
+def _address_in(script: japanese.Script) -> Validator:
+    def check(value: Any, _ctx: CheckContext) -> Any:
+        return japanese.script_address(value, script)
+
+    return check
+
+
 def _percent(value: Any, _ctx: CheckContext) -> Any:
     return str(business.percent_ownership(value))
 
@@ -114,6 +128,12 @@ _PERSON_LIKE: dict[str, Validator] = {
     "id_numbers.*": _individual_id,
     "nationalities.*": _country,
     "relationship.percent_ownership": _percent,
+    **{
+        f"script_names.{script}.{part}": _name_in(script, part)
+        for script in japanese.SCRIPTS
+        for part in ("given_name", "surname")
+    },
+    **{f"script_addresses.{script}": _address_in(script) for script in japanese.SCRIPTS},
 }
 
 _ACCOUNT: dict[str, Validator] = {
@@ -129,6 +149,16 @@ _ACCOUNT: dict[str, Validator] = {
     "identity.business_details.additional_addresses.*": _address,
     "identity.business_details.id_numbers.*": _business_id,
     "identity.business_details.registration_date": _registration_date,
+    **{
+        f"identity.business_details.script_names.{script}.registered_name": _name_in(
+            script, "registered_name"
+        )
+        for script in japanese.SCRIPTS
+    },
+    **{
+        f"identity.business_details.script_addresses.{script}": _address_in(script)
+        for script in japanese.SCRIPTS
+    },
     "configuration.merchant.mcc": _mcc,
     "configuration.merchant.statement_descriptor.descriptor": _descriptor,
     "configuration.merchant.statement_descriptor.prefix": _descriptor_prefix,

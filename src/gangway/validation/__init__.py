@@ -2,7 +2,9 @@
 
 One module per kind of value: ``countries`` (country, currency, locale), ``contact`` (email,
 phone, URL), ``dates`` (date of birth, registration date), ``id_numbers``, ``addresses``,
-``business`` (MCC, statement descriptor, ownership, product description) and ``banks``.
+``prefectures`` (Japan's, in kanji, kana and romaji), ``japanese`` (kana and kanji names and
+addresses), ``business`` (MCC, statement descriptor, ownership, product description) and
+``banks``.
 
 Each validator takes a raw value and returns it normalised, or raises
 `gangway.core.errors.FieldInvalid` with one of Stripe's v2 error codes and an English message.

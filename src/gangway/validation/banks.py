@@ -1,12 +1,27 @@
-"""Bank identifiers: IBANs and BICs (schwifty), US routing numbers (python-stdnum), account numbers.
+"""Bank identifiers: IBANs and BICs (schwifty), US routing numbers (python-stdnum), Japanese bank
+and branch codes, account numbers.
 
 Every failure uses ``bank_account_invalid``. Account numbers are personal data, so messages do not
-repeat them; routing numbers and BICs identify banks, not people, and are quoted.
+repeat them; routing numbers, bank and branch codes and BICs identify banks, not people, and are
+quoted. A failure in one part of a compound value names it in ``details["field"]``
+(``bank_code``, ``branch_code``), as address validators do.
+
+Japan: a Zengin bank code (金融機関コード) is 4 digits and a branch code (支店コード) 3; Stripe's
+``routing_number`` for JP is the two run together, 7 digits, written ``xxxx-xxx`` or ``xxxxxxx``
+(Stripe's own error for a bad one: "The number must contain both the bank code and the branch
+code, and should be in the format xxxx-xxx or xxxxxxx"). Account numbers are 7 digits, or 8 (Stripe
+refuses others with "must be 7-8 digits"); Stripe's support pages tell people to pad a shorter one
+with leading zeros, so the message says so rather than padding silently. Full-width digits, which
+Japanese keyboards type, are accepted and stored in ASCII. Stripe's test account is routing
+``1100000`` (bank ``1100``, branch ``000``) and account ``0001234``. Codes are checked for shape
+only: the list of banks and branches changes with every merger, and refusing a real branch is
+worse than letting a typo reach the bank.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
@@ -19,10 +34,15 @@ from gangway.validation.countries import country as _country
 
 __all__ = [
     "IBAN_TEST_VALUES",
+    "JP_ACCOUNT_TEST_VALUES",
+    "JP_ROUTING_TEST_VALUES",
     "ROUTING_TEST_VALUES",
     "account_number",
     "bic",
     "iban",
+    "jp_bank_and_branch",
+    "jp_routing_number",
+    "jp_split_routing_number",
     "us_routing_number",
 ]
 
@@ -42,6 +62,10 @@ IBAN_TEST_VALUES = frozenset(
     {"89370400440532013000", "62370400440532013001"}
     | {f"8937040044053201300{i}" for i in range(2, 6)}
 )
+#: Stripe's Japanese test routing number (bank code 1100, branch code 000) and account number.
+#: They are well formed, so they pass in live mode too; the sets document them in one place.
+JP_ROUTING_TEST_VALUES = frozenset({"1100000"})
+JP_ACCOUNT_TEST_VALUES = frozenset({"0001234"})
 _IBAN_PROBLEMS = {
     "InvalidLength": "it has the wrong length for its country",
     "InvalidStructure": "its characters do not follow the country's IBAN format",
@@ -56,6 +80,9 @@ _SEPARATORS = re.compile(r"[\s\-]")
 _IBAN_SHAPE = re.compile(r"[A-Za-z]{2}\d{2}[A-Za-z0-9]+")
 _US_ACCOUNT = re.compile(r"\d{4,17}")
 _ACCOUNT = re.compile(r"[A-Za-z0-9]{1,34}")
+_JP_ACCOUNT = re.compile(r"[0-9]{7,8}")
+_JP_ROUTING = re.compile(r"([0-9]{4})[\s\-]?([0-9]{3})")
+_JP_PARTS = {"bank_code": (4, "bank code", "0001"), "branch_code": (3, "branch code", "001")}
 
 
 def iban(value: str, *, test_values: bool | None = None) -> str:
@@ -134,6 +161,40 @@ def us_routing_number(value: str, *, test_values: bool = True) -> str:
         )
 
 
+def jp_bank_and_branch(bank_code: str, branch_code: str) -> str:
+    """A Japanese bank code (4 digits) and branch code (3 digits) -> the 7-digit routing number.
+
+    For a form that asks for the two separately, as Japanese forms do: ``("1100", "000")`` ->
+    ``"1100000"``. A failure names the part at fault in ``details["field"]``.
+    """
+    bank = _jp_part(bank_code, "bank_code")
+    branch = _jp_part(branch_code, "branch_code")
+    return bank + branch
+
+
+def jp_routing_number(value: str) -> str:
+    """A Japanese routing number, ``xxxx-xxx`` or ``xxxxxxx`` -> its 7 digits."""
+    text = require_text(value, "bank_account_invalid", "A routing number")
+    match = _JP_ROUTING.fullmatch(unicodedata.normalize("NFKC", text).strip())
+    if not match:
+        digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", text))
+        hint = "; this looks like a bank code alone" if len(digits) == 4 else ""
+        fail(
+            "bank_account_invalid",
+            f"The routing number {shown(text)} is not a valid Japanese routing number: it must"
+            f" be the 4-digit bank code and the 3-digit branch code, written xxxx-xxx or"
+            f" xxxxxxx{hint}.",
+            field="routing_number",
+        )
+    return match.group(1) + match.group(2)
+
+
+def jp_split_routing_number(value: str) -> tuple[str, str]:
+    """A Japanese routing number -> ``(bank_code, branch_code)``, to fill two inputs."""
+    digits = jp_routing_number(value)
+    return digits[:4], digits[4:]
+
+
 def account_number(value: str, country: str, *, test_values: bool | None = None) -> str:
     """A bank account number for ``country`` -> its compact form.
 
@@ -150,12 +211,36 @@ def account_number(value: str, country: str, *, test_values: bool | None = None)
         if not _US_ACCOUNT.fullmatch(compact):
             fail("bank_account_invalid", "A US bank account number must be 4 to 17 digits.")
         return compact
+    if code == "jp":
+        digits = _SEPARATORS.sub("", unicodedata.normalize("NFKC", text))
+        if not _JP_ACCOUNT.fullmatch(digits):
+            shorter = digits.isascii() and digits.isdigit() and len(digits) < 7
+            fail(
+                "bank_account_invalid",
+                "A Japanese bank account number must be 7 or 8 digits"
+                + ("; add leading zeros to a shorter one (123456 is 0123456)." if shorter else "."),
+            )
+        return digits
     if not _ACCOUNT.fullmatch(compact):
         fail(
             "bank_account_invalid",
             "The account number must be 1 to 34 letters and digits.",
         )
     return compact
+
+
+def _jp_part(value: str, field: str) -> str:
+    length, name, example = _JP_PARTS[field]
+    text = require_text(value, "bank_account_invalid", f"A {name}")
+    digits = _SEPARATORS.sub("", unicodedata.normalize("NFKC", text))
+    if len(digits) != length or not digits.isascii() or not digits.isdigit():
+        fail(
+            "bank_account_invalid",
+            f"The {name} {shown(text)} is not valid: a Japanese {name} is {length} digits,"
+            f" like {example}.",
+            field=field,
+        )
+    return digits
 
 
 def _sentence(text: str) -> str:

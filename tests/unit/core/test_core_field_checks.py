@@ -1,5 +1,8 @@
 """Which validator guards which param: values are normalised in place, failures are placed."""
 
+# Full-width digits, letters and hyphens in the data are the point: what Japanese keyboards type.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import copy
@@ -45,6 +48,19 @@ US_ADDRESS_CLEAN = {
     "postal_code": "94103",
     "country": "us",
 }
+JP_KANA_ADDRESS = {
+    "postal_code": "１５０－０００１", "state": "ﾄｳｷｮｳﾄ", "city": "ｼﾌﾞﾔｸ",
+    "town": "ｼﾞﾝｸﾞｳﾏｴ 1ﾁｮｳﾒ", "line1": "1-1", "country": "JP",
+}  # fmt: skip
+JP_KANA_ADDRESS_CLEAN = {
+    "postal_code": "150-0001", "state": "トウキョウト", "city": "シブヤク",
+    "town": "ジングウマエ 1チョウメ", "line1": "1-1", "country": "jp",
+}  # fmt: skip
+JP_KANJI_ADDRESS = {
+    "postal_code": "150-0001", "state": "東京都", "city": "渋谷区", "town": "神宮前１丁目",
+    "line1": "１－１", "line2": "ロケットビル 3階", "country": "jp",
+}  # fmt: skip
+JP_KANJI_ADDRESS_CLEAN = JP_KANJI_ADDRESS  # kanji is stored as written
 PERSON_PATHS = [
     ("email", " Jenny.Rosen@EXAMPLE.com ", "Jenny.Rosen@example.com"),
     ("phone", "(415) 555-0123", "+14155550123"),
@@ -54,6 +70,12 @@ PERSON_PATHS = [
     ("id_numbers.0", {"type": "us_ssn", "value": "536-90-4399"}, {"type": "us_ssn", "value": "536904399"}),
     ("nationalities.0", "US", "us"),
     ("relationship.percent_ownership", " 25.5 ", "25.5"),
+    ("script_names.kana.surname", "ﾔﾏﾀﾞ", "ヤマダ"),
+    ("script_names.kana.given_name", " ハナコ ", "ハナコ"),
+    ("script_names.kanji.surname", " 山田 ", "山田"),
+    ("script_names.kanji.given_name", "花子", "花子"),
+    ("script_addresses.kana", JP_KANA_ADDRESS, JP_KANA_ADDRESS_CLEAN),
+    ("script_addresses.kanji", JP_KANJI_ADDRESS, JP_KANJI_ADDRESS_CLEAN),
 ]  # fmt: skip
 ACCOUNT_PATHS = [
     ("contact_email", "Ops@Example.COM", "Ops@example.com"),
@@ -68,6 +90,10 @@ ACCOUNT_PATHS = [
     ("identity.business_details.additional_addresses.0", {"state": "ny", "country": "us"}, {"state": "NY", "country": "us"}),
     ("identity.business_details.id_numbers.0", {"type": "us_ein", "value": "91-1144442"}, {"type": "us_ein", "value": "911144442"}),
     ("identity.business_details.registration_date", {"day": 2, "month": 3, "year": 2010}, {"day": 2, "month": 3, "year": 2010}),
+    ("identity.business_details.script_names.kana.registered_name", "ﾛｹｯﾄﾗｲｽﾞ", "ロケットライズ"),
+    ("identity.business_details.script_names.kanji.registered_name", "株式会社ロケットライズ", "株式会社ロケットライズ"),
+    ("identity.business_details.script_addresses.kana", JP_KANA_ADDRESS, JP_KANA_ADDRESS_CLEAN),
+    ("identity.business_details.script_addresses.kanji", JP_KANJI_ADDRESS, JP_KANJI_ADDRESS_CLEAN),
     ("configuration.merchant.mcc", "5734", "5734"),
     ("configuration.merchant.statement_descriptor.descriptor", "  Dunder Mifflin  ", "Dunder Mifflin"),
     ("configuration.merchant.statement_descriptor.prefix", "DUNDER", "DUNDER"),
@@ -182,6 +208,28 @@ FAILURES = [
      "address_characters_invalid", "identity[individual][additional_addresses][1][line2]"),
     ({"identity": {"business_details": {"address": {"state": "Guangdong", "city": "Springfield", "country": "CN"}}}},
      "address_town_invalid", "identity[business_details][address][city]"),
+    ({"identity": {"individual": {"script_names": {"kana": {"surname": "Yamada"}}}}},
+     "script_characters_invalid", "identity[individual][script_names][kana][surname]"),
+    ({"identity": {"individual": {"script_names": {"kana": {"given_name": "花子"}}}}},
+     "script_characters_invalid", "identity[individual][script_names][kana][given_name]"),
+    ({"identity": {"individual": {"script_names": {"kanji": {"surname": "Yamada"}}}}},
+     "script_characters_invalid", "identity[individual][script_names][kanji][surname]"),
+    ({"identity": {"individual": {"script_addresses": {"kana": {"line1": "address_full_match"}}}}},
+     "script_characters_invalid", "identity[individual][script_addresses][kana][line1]"),
+    ({"identity": {"individual": {"script_addresses": {"kanji": {"state": "Tokyo"}}}}},
+     "script_characters_invalid", "identity[individual][script_addresses][kanji][state]"),
+    ({"identity": {"individual": {"script_addresses": {"kanji": {"state": "トウキョウト"}}}}},
+     "address_state_invalid", "identity[individual][script_addresses][kanji][state]"),
+    ({"identity": {"individual": {"script_addresses": {"kana": {"country": "us"}}}}},
+     "non_jp_kana_kanji_address", "identity[individual][script_addresses][kana][country]"),
+    ({"identity": {"business_details": {"script_names": {"kana": {"registered_name": "Rocket"}}}}},
+     "script_characters_invalid", "identity[business_details][script_names][kana][registered_name]"),
+    ({"identity": {"business_details": {"script_names": {"kanji": {"registered_name": "Rocket"}}}}},
+     "script_characters_invalid", "identity[business_details][script_names][kanji][registered_name]"),
+    ({"identity": {"business_details": {"script_addresses": {"kanji": {"state": "大阪府", "postal_code": "150-0001"}}}}},
+     "address_postal_code_invalid", "identity[business_details][script_addresses][kanji][postal_code]"),
+    ({"identity": {"business_details": {"address": {"state": "ナルニア", "country": "jp"}}}},
+     "address_state_invalid", "identity[business_details][address][state]"),
     ({"configuration": {"merchant": {"mcc": "0000"}}}, "mcc_invalid", "configuration[merchant][mcc]"),
     ({"configuration": {"merchant": {"statement_descriptor": {"descriptor": "ab"}}}},
      "statement_descriptor_invalid", "configuration[merchant][statement_descriptor][descriptor]"),
@@ -276,3 +324,20 @@ def test_live_mode_accepts_real_values() -> None:
     check_account_params(params, LIVE_MODE)
     assert params["contact_phone"] == "+14155550123"
     assert params["identity"]["individual"]["id_numbers"][0]["value"] == "536904399"
+
+
+def test_a_persons_script_fields_are_checked_where_the_person_api_puts_them() -> None:
+    with pytest.raises(InvalidRequest) as info:
+        check_person_params({"script_names": {"kana": {"surname": "やまだ"}}}, TEST_MODE)
+    assert (info.value.code, info.value.param) == (
+        "script_characters_invalid",
+        "script_names[kana][surname]",
+    )
+    assert "katakana" in info.value.message and "hiragana" in info.value.message
+    with pytest.raises(InvalidRequest) as info:
+        check_person_params({"script_addresses": {"kanji": {"city": "Shibuya"}}}, TEST_MODE)
+    assert (info.value.code, info.value.param) == (
+        "script_characters_invalid",
+        "script_addresses[kanji][city]",
+    )
+    assert info.value.message.startswith("The city in kanji")

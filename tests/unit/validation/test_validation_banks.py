@@ -1,11 +1,24 @@
-"""IBANs, BICs, US routing numbers and account numbers."""
+"""IBANs, BICs, US routing numbers, Japanese bank and branch codes, and account numbers."""
+
+# Full-width digits, letters and hyphens in the data are the point: what Japanese keyboards type.
+# ruff: noqa: RUF001
 
 from __future__ import annotations
 
 import pytest
 
 from gangway.core.errors import FieldInvalid
-from gangway.validation.banks import account_number, bic, iban, us_routing_number
+from gangway.validation.banks import (
+    JP_ACCOUNT_TEST_VALUES,
+    JP_ROUTING_TEST_VALUES,
+    account_number,
+    bic,
+    iban,
+    jp_bank_and_branch,
+    jp_routing_number,
+    jp_split_routing_number,
+    us_routing_number,
+)
 
 
 @pytest.mark.parametrize(
@@ -113,3 +126,111 @@ def test_account_number_message_does_not_repeat_the_number() -> None:
     with pytest.raises(FieldInvalid) as info:
         account_number("12345678A", "us")
     assert "12345678A" not in info.value.message
+
+
+# -- Japan ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("bank", "branch", "expected"),
+    [
+        ("1100", "000", "1100000"),  # Stripe's test bank and branch
+        ("0001", "001", "0001001"),
+        (" 0005 ", "123", "0005123"),
+        ("０００９", "１２３", "0009123"),  # full-width digits, as Japanese keyboards type them
+    ],
+)
+def test_jp_bank_and_branch_make_the_routing_number(bank: str, branch: str, expected: str) -> None:
+    assert jp_bank_and_branch(bank, branch) == expected
+
+
+@pytest.mark.parametrize(
+    ("bank", "branch", "field", "says"),
+    [
+        ("110", "000", "bank_code", "a Japanese bank code is 4 digits"),
+        ("11000", "000", "bank_code", "a Japanese bank code is 4 digits"),
+        ("11OO", "000", "bank_code", "a Japanese bank code is 4 digits"),
+        ("", "000", "bank_code", "a Japanese bank code is 4 digits"),
+        ("1100", "00", "branch_code", "a Japanese branch code is 3 digits"),
+        ("1100", "0000", "branch_code", "a Japanese branch code is 3 digits"),
+        ("1100", "abc", "branch_code", "a Japanese branch code is 3 digits"),
+    ],
+)
+def test_jp_bank_and_branch_name_the_part_that_is_wrong(
+    bank: str, branch: str, field: str, says: str
+) -> None:
+    with pytest.raises(FieldInvalid) as info:
+        jp_bank_and_branch(bank, branch)
+    assert (info.value.code, info.value.details["field"]) == ("bank_account_invalid", field)
+    assert says in info.value.message
+
+
+def test_jp_bank_code_message_quotes_the_code() -> None:
+    with pytest.raises(FieldInvalid) as info:
+        jp_bank_and_branch("110", "000")
+    assert info.value.message == (
+        "The bank code '110' is not valid: a Japanese bank code is 4 digits, like 0001."
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("1100000", "1100000"), ("1100-000", "1100000"), ("1100 000", "1100000"),
+     ("１１００－０００", "1100000")],
+)  # fmt: skip
+def test_jp_routing_number_accepts_both_stripe_formats(raw: str, expected: str) -> None:
+    assert jp_routing_number(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["110000", "11000000", "110-0000", "1100", "ABCD-EFG", ""])
+def test_jp_routing_number_refuses(raw: str) -> None:
+    with pytest.raises(FieldInvalid) as info:
+        jp_routing_number(raw)
+    assert info.value.code == "bank_account_invalid"
+    assert "routing number" in info.value.message  # the form marks the routing input by this
+    assert "xxxx-xxx or xxxxxxx" in info.value.message
+
+
+def test_jp_routing_number_says_when_the_branch_is_missing() -> None:
+    with pytest.raises(FieldInvalid) as info:
+        jp_routing_number("1100")
+    assert info.value.message.endswith("this looks like a bank code alone.")
+
+
+def test_jp_routing_number_splits_into_bank_and_branch() -> None:
+    assert jp_split_routing_number("1100-000") == ("1100", "000")
+
+
+def test_stripe_jp_test_values_are_well_formed() -> None:
+    (routing,) = JP_ROUTING_TEST_VALUES
+    (number,) = JP_ACCOUNT_TEST_VALUES
+    assert jp_routing_number(routing) == "1100000"
+    assert jp_bank_and_branch(*jp_split_routing_number(routing)) == routing
+    assert account_number(number, "jp") == "0001234"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("0001234", "0001234"), ("1234567", "1234567"), ("12345678", "12345678"),
+     ("０００１２３４", "0001234"), ("000 1234", "0001234"), ("1234-567", "1234567")],
+)  # fmt: skip
+def test_jp_account_number_accepts_7_or_8_digits(raw: str, expected: str) -> None:
+    assert account_number(raw, "JP") == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "hint"),
+    [
+        ("123456", "add leading zeros to a shorter one (123456 is 0123456)"),
+        ("1", "add leading zeros"),
+        ("123456789", "must be 7 or 8 digits."),
+        ("123456A", "must be 7 or 8 digits."),
+        ("ABCDEFG", "must be 7 or 8 digits."),
+    ],
+)
+def test_jp_account_number_refuses(raw: str, hint: str) -> None:
+    with pytest.raises(FieldInvalid) as info:
+        account_number(raw, "jp")
+    assert info.value.code == "bank_account_invalid"
+    assert hint in info.value.message
+    assert raw not in info.value.message.replace("123456 is 0123456", "")
