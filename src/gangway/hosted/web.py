@@ -169,6 +169,8 @@ class Renderer:
 
 def error_text(gettext: Callable[..., str], locale: str) -> Callable[[FieldError], str]:
     def text(error: FieldError) -> str:
+        if error.message:
+            return gettext(error.message)
         if error.code not in ERROR_MESSAGES and error.detail and locale.startswith("en"):
             return error.detail
         return gettext(ERROR_MESSAGES.get(error.code, GENERIC_ERROR), **_args(error.args))

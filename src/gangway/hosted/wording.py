@@ -69,8 +69,6 @@ ERROR_MESSAGES = {
     "file_empty": N_("The file is empty: choose the file again."),
     "website_or_description": N_("Enter your business website or describe what you sell."),
     "directors_missing": N_("Add the business's directors before confirming this."),
-    "invalid_kana_characters": N_("Write this in katakana."),
-    "invalid_kanji_characters": N_("Write this in Japanese characters (kanji or kana)."),
 }
 GENERIC_ERROR = N_("Check this value.")
 

@@ -158,10 +158,13 @@ def read_bank(
             result.update(iban=iban, last4=iban[-4:])
         return result, errors
     if country == "jp":
-        bank_code = take("bank_code", lambda v: _digits(v, 4, "bank code"))
-        branch = take("branch_code", lambda v: _digits(v, 3, "branch code"))
+        bank_code, branch = take("bank_code", str), take("branch_code", str)
         if bank_code is not None and branch is not None:
-            result["routing_number"] = bank_code + branch
+            try:
+                result["routing_number"] = banks.jp_bank_and_branch(bank_code, branch)
+            except FieldInvalid as exc:
+                part = str(exc.details.get("field") or "bank_code")
+                errors[f"external_account[{part}]"] = FieldError(exc.code, exc.message)
     else:
         check: Callable[[str], str] = (
             (lambda v: banks.us_routing_number(v, test_values=not livemode))
@@ -186,10 +189,3 @@ def _holder(value: str) -> str:
             "too_long", f"The account holder name must be at most {limit} characters.", max=limit
         )
     return value
-
-
-def _digits(value: str, size: int, what: str) -> str:
-    compact = value.replace(" ", "").replace("-", "")
-    if not (compact.isascii() and compact.isdigit() and len(compact) == size):
-        raise FieldInvalid("routing_number_invalid", f"The {what} must be {size} digits.")
-    return compact

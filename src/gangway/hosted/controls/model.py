@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from gangway.hosted import japanese
+
 __all__ = ["FieldError", "Group", "Input", "Owner", "Section"]
 
 
@@ -17,6 +19,14 @@ class FieldError:
     code: str
     detail: str = ""
     args: Mapping[str, str] = field(default_factory=dict)
+    message: str | None = None
+    """A msgid that says it better than the code's own (kana or kanji, for a script error)."""
+
+    @classmethod
+    def refused(cls, code: str, detail: str, param: str | None) -> FieldError:
+        """An API refusal at ``param``."""
+        args = {"max": "5000"} if code == "parameter_invalid_string_too_long" else {}
+        return cls(code, detail, args, japanese.error_message(code, param))
 
 
 @dataclass
@@ -70,6 +80,7 @@ class Owner:
     country: str
     is_person: bool
     is_business: bool = False
+    entity_type: str | None = None
 
 
 @dataclass

@@ -78,7 +78,8 @@ def check_value(
         else:
             check_account_params(fragment, context)
     except InvalidRequest as exc:
-        return {input_for(group, exc.param): FieldError(exc.code or "invalid", exc.message)}
+        error = FieldError.refused(exc.code or "invalid", exc.message, exc.param)
+        return {input_for(group, exc.param): error}
     return {}
 
 

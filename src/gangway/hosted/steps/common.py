@@ -100,8 +100,8 @@ def saving(action: Callable[[], object]) -> Outcome:
         action()
     except InvalidRequest as exc:
         if exc.param:
-            args = {"max": "5000"} if exc.code == "parameter_invalid_string_too_long" else {}
-            return Outcome({exc.param: FieldError(exc.code or "invalid", exc.message, args)})
+            error = FieldError.refused(exc.code or "invalid", exc.message, exc.param)
+            return Outcome({exc.param: error})
         return Outcome(form_error=exc.message)
     return Outcome()
 

@@ -40,6 +40,7 @@ class Details:
             ctx.view.country,
             False,
             is_business=is_business,
+            entity_type=identity.get("entity_type"),
         )
         subject = "business" if is_business else "individual"
         due = ctx.view.plan.due.get(self.name, [])
