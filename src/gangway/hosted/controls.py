@@ -15,7 +15,7 @@ from typing import Any
 
 import pycountry
 
-from gangway.api.contract import load
+from gangway.contract import load
 from gangway.core.errors import FieldInvalid, InvalidRequest, param_path
 from gangway.core.field_checks import CheckContext, check_account_params, check_person_params
 from gangway.hosted import i18n

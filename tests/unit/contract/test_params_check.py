@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from gangway.api.params import check
+from gangway.contract.params import check
 from gangway.core.errors import InvalidRequest
 
 LONG = "x" * 5001
