@@ -131,9 +131,10 @@ def test_server_modules_do_not_import_stripe() -> None:
     code = (
         "import sys\n"
         "from gangway.api import query, shape\n"
-        "from gangway.contract import coerce, params\n"
+        "from gangway.contract import coerce, limits, params\n"
         "params.check('AccountCreateParams', {})\n"
         "coerce.coerce('AccountListParams', query.parse_query('limit=1'))\n"
+        "limits.max_length('AccountCreateParams', 'display_name')\n"
         "shape.render('Account', {})\n"
         "assert not any(m == 'stripe' or m.startswith('stripe.') for m in sys.modules), 'stripe'\n"
     )
