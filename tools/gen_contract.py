@@ -5,15 +5,15 @@ field, in the SDK's TypedDicts and StripeObject classes. Hand-copying them drift
 with ``typing.get_type_hints`` does not. This tool writes two JSON files that the server loads at
 run time (the server never imports ``stripe``):
 
-* ``src/gangway/api/contract/params.json``: one schema per request-params TypedDict.
-* ``src/gangway/api/contract/shapes.json``: the response shape of each v2 core object.
+* ``src/gangway/contract/params.json``: one schema per request-params TypedDict.
+* ``src/gangway/contract/shapes.json``: the response shape of each v2 core object.
 
 Usage::
 
     .venv/bin/python tools/gen_contract.py          # rewrite both files
     .venv/bin/python tools/gen_contract.py --check  # exit 1 if the committed files are stale
 
-``tests/unit/api_contract/test_contract_in_sync.py`` runs the same builders in memory, so an SDK
+``tests/unit/contract/test_contract_in_sync.py`` runs the same builders in memory, so an SDK
 bump shows up as a failing test.
 
 Params node kinds (``"type"``): ``object`` (``fields``, ``required``), ``string`` (optional
@@ -44,7 +44,7 @@ import typing_extensions
 
 SDK_VERSION = "16.1.0"
 ROOT = Path(__file__).resolve().parent.parent
-CONTRACT_DIR = ROOT / "src" / "gangway" / "api" / "contract"
+CONTRACT_DIR = ROOT / "src" / "gangway" / "contract"
 PARAMS_FILE = CONTRACT_DIR / "params.json"
 SHAPES_FILE = CONTRACT_DIR / "shapes.json"
 

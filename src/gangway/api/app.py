@@ -1,11 +1,12 @@
 """The Stripe-compatible HTTP edge, as a plain ASGI app.
 
 Every request: route, authenticate, decode (JSON body, or a bracketed query string), check the
-params against the SDK's shape, run one handler inside one transaction, encode. Errors of every
-kind leave through one place, in Stripe's envelope, with a ``Request-Id``. Handlers are
-synchronous and run to completion inside the transaction, so a transaction never spans an
-``await``. This layer is plain ASGI rather than a framework because the API surface is uniform
-(JSON in, JSON out) and the hot paths are measured against a bare ASGI ceiling.
+params against the SDK's shape (or, for a write whose service takes the params, leave that to
+the service, the boundary every writer passes), run one handler inside one transaction, encode.
+Errors of every kind leave through one place, in Stripe's envelope, with a ``Request-Id``.
+Handlers are synchronous and run to completion inside the transaction, so a transaction never
+spans an ``await``. This layer is plain ASGI rather than a framework because the API surface is
+uniform (JSON in, JSON out) and the hot paths are measured against a bare ASGI ceiling.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ import orjson
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from gangway.api import params as param_checks
 from gangway.api.auth import Authenticator
-from gangway.api.query import coerce, parse_query
+from gangway.api.query import parse_query
+from gangway.contract import params as contract
+from gangway.contract.coerce import coerce
 from gangway.core.errors import (
     GangwayError,
     IdempotencyConflict,
@@ -53,7 +55,8 @@ Send = Callable[[dict[str, Any]], Any]
 
 @dataclass
 class Request:
-    """What a handler sees: the caller, checked params and path arguments."""
+    """What a handler sees: the caller, params and path arguments. ``params`` are checked, or,
+    on a ``service_checks`` route, the decoded JSON object that the service checks."""
 
     call: Call
     params: dict[str, Any]
@@ -76,6 +79,10 @@ class Route:
     write: bool = False
     idempotent: bool = True
     """Whether ``Idempotency-Key`` applies (Gangway's multi-step test helpers opt out)."""
+    service_checks: bool = False
+    """The handler's service checks the body against ``params`` itself (services are the
+    boundary: the form and the CLI write through them too), so the edge only requires a JSON
+    object and never checks the same body twice."""
     segments: tuple[str | None, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -175,6 +182,8 @@ class ApiApp:
             status, body = self._run(route, call, params, args)
             return status, body, False
         if not _IDEMPOTENCY_KEY.match(key):
+            if route.service_checks:  # the body's own errors have always come first
+                self._check(route, decoded, full=True)
             raise InvalidRequest(
                 "The Idempotency-Key header must be 1 to 255 printable ASCII characters.",
                 code="idempotency_key_invalid",
@@ -240,7 +249,10 @@ class ApiApp:
             ) from None
 
     @staticmethod
-    def _check(route: Route, decoded: Any) -> dict[str, Any]:
+    def _check(route: Route, decoded: Any, *, full: bool = False) -> dict[str, Any]:
+        """The params a handler gets; ``full`` checks a ``service_checks`` body here too."""
+        if route.service_checks and not full:
+            return contract.expect_object(decoded)
         if route.params is None:
             if decoded:
                 name = next(iter(decoded)) if isinstance(decoded, dict) else ""
@@ -253,7 +265,7 @@ class ApiApp:
         if not isinstance(route.params, str):
             return route.params(decoded)
         if route.method == "POST":
-            return param_checks.check(route.params, decoded)
+            return contract.check(route.params, decoded)
         return coerce(route.params, decoded) if decoded else {}
 
     def _run(

@@ -129,11 +129,23 @@ def event_routes() -> list[Route]:
     return [
         Route("GET", "/v2/core/events", list_events, "EventListParams"),
         Route("GET", "/v2/core/events/{id}", retrieve_event, "EventRetrieveParams"),
-        Route("POST", base, create_destination, "EventDestinationCreateParams", write=True),
+        Route(
+            "POST",
+            base,
+            create_destination,
+            "EventDestinationCreateParams",
+            write=True,
+            service_checks=True,
+        ),
         Route("GET", base, list_destinations, "EventDestinationListParams"),
         Route("GET", base + "/{id}", retrieve_destination, "EventDestinationRetrieveParams"),
         Route(
-            "POST", base + "/{id}", update_destination, "EventDestinationUpdateParams", write=True
+            "POST",
+            base + "/{id}",
+            update_destination,
+            "EventDestinationUpdateParams",
+            write=True,
+            service_checks=True,
         ),
         Route("DELETE", base + "/{id}", delete_destination, None, write=True),
         Route("POST", base + "/{id}/enable", enable, "EventDestinationEnableParams", write=True),

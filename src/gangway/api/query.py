@@ -3,10 +3,8 @@
 Why: the SDK sends GET/DELETE params form-style, with arrays as indexed brackets
 (``include%5B0%5D=identity``) and nested objects as brackets (``created%5Bgte%5D=...``); older
 SDKs repeat keys (``include=a&include=b``) and third-party code sends ``include[]=a``
-(reference 1.2). Every value arrives as a string, so after parsing, ``coerce`` uses the
-SDK-derived params schema to turn ``"10"`` into ``10`` and ``"true"`` into ``True``, wraps a lone
-value where the schema wants an array, and hands the result to ``params.check`` for the rules
-bodies obey too (unknown parameters, enums, lengths).
+(reference 1.2). Every value arrives as a string, so after parsing, ``gangway.contract.coerce``
+types them by the params schema and checks the result as bodies are checked.
 
 Malformed queries (an unparsable key, a key of more than ``MAX_QUERY_DEPTH`` parts, an index
 gap, ``k[0]=`` mixed with ``k[]=``, a key given both as a value and with brackets, a repeated
@@ -17,16 +15,12 @@ schema (at most 8 levels), never along the input.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Final
 from urllib.parse import parse_qsl
 
-from gangway.api import params
-from gangway.api.contract import load
-from gangway.api.contract.rules import INTEGER_MAX
 from gangway.core.errors import InvalidRequest, param_path
 
-__all__ = ["MAX_QUERY_DEPTH", "MAX_QUERY_FIELDS", "coerce", "parse_query"]
+__all__ = ["MAX_QUERY_DEPTH", "MAX_QUERY_FIELDS", "parse_query"]
 
 MAX_QUERY_FIELDS: Final = 1000
 MAX_QUERY_DEPTH: Final = 32
@@ -37,9 +31,6 @@ Rack's default ``param_depth_limit`` (32, counted the same way: ``foo`` plus 31 
 levels, so nothing legitimate comes near it; docs/decisions.md has the reasoning."""
 _CODE: Final = "parameter_invalid_query"
 _SHOWN_KEY_MAX: Final = 200
-_INTEGER_RE: Final = re.compile(r"-?[0-9]+\Z")
-_INTEGER_DIGITS_MAX: Final = len(str(INTEGER_MAX))
-_BOOLEANS: Final = {"true": True, "false": False}
 
 Parts = tuple[str | int, ...]
 
@@ -220,67 +211,3 @@ def parse_query(raw_query_string: bytes | str) -> dict[str, Any]:
     for key, value in pairs:
         _insert(root, _segments(key), value)
     return _finish(root)
-
-
-# --------------------------------------------------------------------------- typing
-
-
-def _convert(name: str, node: load.Node, value: Any, dotted: str, parts: Parts) -> Any:
-    """Apply the schema's scalar types to string values; anything else is left for ``check``."""
-    node = load.resolve(node)
-    kind = node["type"]
-    if kind == "integer" and isinstance(value, str):
-        if not _INTEGER_RE.match(value):
-            raise InvalidRequest(
-                f"Invalid integer: {param_path(parts)} must be an integer",
-                code="parameter_invalid_integer",
-                param=param_path(parts),
-            )
-        # ``int`` raises ValueError past 4,300 digits, leading zeros included: give it the
-        # significant digits only, and past int64 a value ``check`` then refuses with the
-        # field's own bounds.
-        sign = -1 if value.startswith("-") else 1
-        digits = value.lstrip("-").lstrip("0") or "0"
-        if len(digits) > _INTEGER_DIGITS_MAX:
-            return sign * (INTEGER_MAX + 2)
-        return sign * int(digits)
-    if kind == "boolean" and isinstance(value, str):
-        if value not in _BOOLEANS:
-            raise InvalidRequest(
-                f"Invalid boolean: {param_path(parts)} must be true or false",
-                code="parameter_invalid_type",
-                param=param_path(parts),
-            )
-        return _BOOLEANS[value]
-    if kind == "array":
-        items = [value] if isinstance(value, str) else value
-        if isinstance(items, list):
-            return [
-                _convert(name, node["items"], item, dotted, (*parts, index))
-                for index, item in enumerate(items)
-            ]
-        return value
-    if kind == "object" and isinstance(value, dict):
-        fields = {**node["fields"], **load.extension_at(name, dotted)}
-        prefix = f"{dotted}." if dotted else ""
-        return {
-            key: (
-                _convert(name, fields[key], item, prefix + key, (*parts, key))
-                if key in fields
-                else item
-            )
-            for key, item in value.items()
-        }
-    return value
-
-
-def coerce(name: str, parsed: dict[str, Any]) -> dict[str, Any]:
-    """Type the output of ``parse_query`` with the params schema ``name`` and validate it.
-
-    Integers and booleans are converted from their string forms, a single value becomes a
-    one-item list where the schema wants an array, and the result goes through
-    ``params.check`` (so an unknown key is ``parameter_unknown``). List endpoints also accept
-    the ``page`` token of ``next_page_url``. Raises ``InvalidRequest`` with ``param`` set.
-    """
-    converted = _convert(name, load.params_node(name), parsed, "", ())
-    return params.check(name, converted)

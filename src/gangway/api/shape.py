@@ -3,7 +3,7 @@
 Why: the SDK types every documented field of a v2 object, and integrations read them as
 attributes, so a response must carry every field, ``null`` when unknown, and nothing internal.
 Stored documents are sparse (only what was set) and may carry bookkeeping keys; ``render`` fills
-the gaps with ``None`` and drops the extras, recursively, following ``contract/shapes.json``
+the gaps with ``None`` and drops the extras, recursively, following ``gangway/contract/shapes.json``
 (generated from stripe 16.1.0's classes by ``tools/gen_contract.py``).
 
 Rules: every field of the shape is present; a nested object is rendered recursively when present
@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from gangway.api.contract import load
+from gangway.contract import load
 
 __all__ = ["render", "shape_fields"]
 

@@ -1,9 +1,10 @@
 """Account documents: built from create params, merged with update params, checked as a whole.
 
-Params arrive already checked against the SDK's shape (``api.params``); this module owns what the
-shape cannot say: merge semantics (metadata ``null`` unsets a key, ID numbers merge by type), the
-implied ``stripe_balance.payouts`` capability, and the cross-field rules Stripe documents
-(responsibilities, identity vs configurations, immutable country, contact email).
+Params arrive already checked against the SDK's shape (the services call ``contract.params``);
+this module owns what the shape cannot say: merge semantics (metadata ``null`` unsets a key, ID
+numbers merge by type), the implied ``stripe_balance.payouts`` capability, and the cross-field
+rules Stripe documents (responsibilities, identity vs configurations, immutable country, contact
+email).
 """
 
 from __future__ import annotations

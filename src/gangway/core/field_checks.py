@@ -15,7 +15,7 @@ from typing import Any
 from gangway.core.errors import FieldInvalid, PathPart
 from gangway.validation import addresses, business, contact, countries, dates, id_numbers, japanese
 
-__all__ = ["CheckContext", "check_account_params", "check_person_params"]
+__all__ = ["CheckContext", "check_account_params", "check_person_params", "max_lengths"]
 
 
 @dataclass(frozen=True)
@@ -167,6 +167,35 @@ _ACCOUNT: dict[str, Validator] = {
     "configuration.merchant.support.url": _url,
     "configuration.merchant.support.address": _address,
 }
+
+
+# The longest text a validator accepts (surrounding whitespace aside), where that is less than the
+# 5000 characters every SDK string may have; compound values list their sub-fields'. Kept beside
+# the tables so a field's limit follows whichever validator guards it (``contract.limits``).
+_MAX_LENGTHS: dict[Validator, int] = {
+    _email: contact.EMAIL_MAX_LENGTH,
+    _country: countries.COUNTRY_CODE_LENGTH,
+    _currency: countries.CURRENCY_CODE_LENGTH,
+    _mcc: business.MCC_LENGTH,
+    _descriptor: business.STATEMENT_DESCRIPTOR_MAX_LENGTH,
+    _descriptor_prefix: business.STATEMENT_DESCRIPTOR_PREFIX_MAX_LENGTH,
+}
+_FIELD_MAX_LENGTHS: dict[Validator, dict[str, int]] = {
+    _address: {"country": countries.COUNTRY_CODE_LENGTH},
+}
+
+
+def max_lengths(*, person: bool) -> dict[str, int]:
+    """Dotted param path (list items left out: ``identity.individual.nationalities``) -> the
+    validator's tighter limit, for the account params or (``person``) the person params."""
+    limits: dict[str, int] = {}
+    for dotted, check in (_PERSON_LIKE if person else _ACCOUNT).items():
+        path = ".".join(part for part in dotted.split(".") if part != "*")
+        if check in _MAX_LENGTHS:
+            limits[path] = _MAX_LENGTHS[check]
+        for field, limit in _FIELD_MAX_LENGTHS.get(check, {}).items():
+            limits[f"{path}.{field}"] = limit
+    return limits
 
 
 Tree = dict[str, "Tree | Validator"]

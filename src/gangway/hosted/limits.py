@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gangway.api.params import STRING_MAX
+from gangway.contract import limits
 
 __all__ = ["max_length"]
 
 
 def max_length(is_person: bool, path: Sequence[str | int]) -> int | None:
-    """``maxlength`` for the input at param ``path`` of an account (or a person) update."""
-    return STRING_MAX
+    """``maxlength`` for the input at param ``path`` of an account (or a person) update; the
+    payout bank account (``external_account...``) has Gangway's own schema."""
+    parts = [str(p) for p in path]
+    if parts[:1] == ["external_account"]:
+        name, parts = "ExternalAccountParams", parts[1:]
+    else:
+        name = "PersonUpdateParams" if is_person else "AccountUpdateParams"
+    try:
+        return limits.max_length(name, ".".join(parts))
+    except KeyError:
+        return None

@@ -4,6 +4,9 @@ The URL carries a 256-bit token; only its SHA-256 is stored. The first visit red
 one conditional update and starts a hosted session; every later visit, and any visit after
 ``expires_at``, is sent to ``refresh_url`` (Stripe: "the link was already visited, expired, or
 pre-fetched by a messaging client").
+
+``create`` checks its params against the contract (``check_params``) before its first repository
+access, whoever calls it.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from gangway.core.accounts import applied_configurations, requirements_collector
+from gangway.contract import params as contract
+from gangway.core.accounts import CONFIGURATIONS, applied_configurations, requirements_collector
 from gangway.core.errors import FieldInvalid, InvalidRequest, NotFound
 from gangway.core.ids import random_token, sortable_id
 from gangway.services.context import Call
@@ -22,7 +26,7 @@ from gangway.store.repos.links import LinkRecord
 from gangway.store.uow import UnitOfWork
 from gangway.validation import contact
 
-__all__ = ["Minted", "create", "digest", "record_returned", "url_path"]
+__all__ = ["Minted", "check_params", "create", "digest", "record_returned", "url_path"]
 
 URL_PATH = "/onboarding/link/"
 
@@ -41,9 +45,37 @@ def url_path(token: str) -> str:
     return URL_PATH + token
 
 
+def check_params(body: object) -> dict[str, Any]:
+    """``AccountLinkCreateParams`` of 16.1.0, plus ``use_case[<type>][configurations]``, which
+    older API versions (``2025-07-30.preview``, stripe-python 15.x) require: checked first, with
+    messages of its own, then put back for ``create`` to compare with the account's applied
+    configurations. ``body`` itself is left as it was."""
+    carried: dict[str, list[str]] = {}
+    if isinstance(body, dict) and isinstance(body.get("use_case"), dict):
+        stripped = dict(body["use_case"])
+        for kind in ("account_onboarding", "account_update"):
+            branch = stripped.get(kind)
+            if isinstance(branch, dict) and "configurations" in branch:
+                carried[kind] = _configurations(branch["configurations"], kind)
+                stripped[kind] = {k: v for k, v in branch.items() if k != "configurations"}
+        if carried:
+            body = {**body, "use_case": stripped}
+    params = contract.check("AccountLinkCreateParams", body)
+    if carried:
+        params = {**params, "use_case": dict(params["use_case"])}
+        for kind, configurations in carried.items():
+            params["use_case"][kind] = {
+                **params["use_case"][kind],
+                "configurations": configurations,
+            }
+    return params
+
+
 def create(
     uow: UnitOfWork, call: Call, params: dict[str, Any], *, public_url: str, lifetime_ms: int
 ) -> Minted:
+    """Mint a link from ``AccountLinkCreateParams`` (checked here: ``check_params``)."""
+    params = check_params(params)
     use_case = params["use_case"]
     kind = use_case["type"]
     other = "account_update" if kind == "account_onboarding" else "account_onboarding"
@@ -123,6 +155,24 @@ def record_returned(
     )
     uow.events.add(event)
     return event
+
+
+def _configurations(value: Any, kind: str) -> list[str]:
+    param = f"use_case[{kind}][configurations]"
+    if not isinstance(value, list) or not value:
+        raise InvalidRequest(
+            f"{param} must be a non-empty array of configuration names.",
+            code="parameter_invalid_type",
+            param=param,
+        )
+    for index, name in enumerate(value):
+        if name not in CONFIGURATIONS:
+            raise InvalidRequest(
+                f"{param}[{index}] must be one of {', '.join(CONFIGURATIONS)}.",
+                code="parameter_invalid_enum",
+                param=f"{param}[{index}]",
+            )
+    return list(value)
 
 
 def _check_account(account: AccountRecord, kind: str, configurations: list[str] | None) -> None:

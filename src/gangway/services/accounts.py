@@ -1,9 +1,16 @@
-"""Account operations: create, retrieve, update, list, close, and their requirements."""
+"""Account operations: create, retrieve, update, list, close, and their requirements.
+
+Every write checks its params against the contract (``contract.params.check``) before its first
+repository access, whoever calls it (the API, the hosted form, the CLI): a refused write never
+begins a transaction.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from gangway.contract import load
+from gangway.contract import params as contract
 from gangway.core import accounts as domain
 from gangway.core.changes import EventSpec
 from gangway.core.errors import InvalidRequest, NotFound
@@ -24,6 +31,7 @@ __all__ = [
     "close",
     "evaluation",
     "list_page",
+    "refuse_token",
     "retrieve",
     "set_external_account",
     "update",
@@ -32,7 +40,10 @@ __all__ = [
 
 def build(call: Call, params: dict[str, Any], rules: RuleBook) -> tuple[AccountRecord, Evaluation]:
     """A new account and its first evaluation, without touching the database: creating splits
-    into this pure part and ``add``, so the write transaction only covers the insert."""
+    into this pure part and ``add``, so the write transaction only covers the insert. ``params``
+    are ``AccountCreateParams``, checked here."""
+    params = contract.check("AccountCreateParams", params)
+    refuse_token(params, "account_token")
     country = (params.get("identity") or {}).get("country") or None
     check_account_params(
         params, CheckContext(today=call.today, country=country, livemode=call.livemode)
@@ -87,7 +98,10 @@ def update(
     *,
     holder: bool = False,
 ) -> AccountRecord:
-    """``holder``: the account holder acts through the hosted form (see ``check_account``)."""
+    """Apply ``AccountUpdateParams`` (checked here; any subset, as the form sends one step's).
+    ``holder``: the account holder acts through the hosted form (see ``check_account``)."""
+    params = contract.check("AccountUpdateParams", params)
+    refuse_token(params, "account_token")
     record = _open_for_write(uow, call, account_id)
     country = ((params.get("identity") or {}).get("country")) or (
         (record.document.get("identity") or {}).get("country")
@@ -111,7 +125,10 @@ def set_external_account(
     uow: UnitOfWork, call: Call, account_id: str, bank: dict[str, Any], rules: RuleBook
 ) -> AccountRecord:
     """The payout bank account, which only the hosted form collects (v2 Accounts has no field
-    for it): kept in the sealed document under ``external_account``, never rendered."""
+    for it): kept in the sealed document under ``external_account``, never rendered. ``bank`` is
+    checked against Gangway's own schema (``load.EXTERNAL_ACCOUNT``), errors at
+    ``external_account[...]``."""
+    bank = contract.check(load.EXTERNAL_ACCOUNT, bank, path=("external_account",))
     record = _open_for_write(uow, call, account_id)
     previous = record.document
     record.document = {**previous, "external_account": bank}
@@ -125,6 +142,7 @@ def set_external_account(
 def close(
     uow: UnitOfWork, call: Call, account_id: str, params: dict[str, Any], rules: RuleBook
 ) -> AccountRecord:
+    params = contract.check("AccountCloseParams", params)
     record = _open_for_write(uow, call, account_id)
     applied = record.applied()
     asked = params.get("applied_configurations")
@@ -156,6 +174,16 @@ def evaluation(uow: UnitOfWork, record: AccountRecord, rules: RuleBook, now_ms: 
     persons = timeline.persons_of(uow, record)
     verdicts = verifications.verdicts(uow.verifications.of_account(record.id))
     return timeline.evaluate_record(record, persons, rules, now_ms, verdicts=verdicts)
+
+
+def refuse_token(params: dict[str, Any], name: str) -> None:
+    """Account and person tokens are in the SDK's params but not implemented yet."""
+    if name in params:
+        raise InvalidRequest(
+            f"{name} is not supported by Gangway yet: pass the fields directly.",
+            code="unsupported_feature",
+            param=name,
+        )
 
 
 def _open_for_write(uow: UnitOfWork, call: Call, account_id: str) -> AccountRecord:

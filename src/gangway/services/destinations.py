@@ -1,11 +1,16 @@
-"""Event destinations: where a platform's events are delivered, and the ping that tests one."""
+"""Event destinations: where a platform's events are delivered, and the ping that tests one.
+
+Create and update check their params against the contract (``contract.params.check``) before
+their first repository access.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import quote
 
-from gangway.api.contract import load
+from gangway.contract import load
+from gangway.contract import params as contract
 from gangway.core.errors import FieldInvalid, InvalidRequest, NotFound
 from gangway.core.ids import new_id, random_token, sortable_id
 from gangway.core.pagination import PageRequest
@@ -35,6 +40,7 @@ _SOURCES = ("@self", "@accounts")
 
 
 def create(uow: UnitOfWork, call: Call, params: dict[str, Any]) -> DestinationRecord:
+    params = contract.check("EventDestinationCreateParams", params)
     kind = params["type"]
     if kind != "webhook_endpoint":
         raise InvalidRequest(
@@ -103,6 +109,7 @@ def retrieve(
 def update(
     uow: UnitOfWork, call: Call, destination_id: str, params: dict[str, Any]
 ) -> DestinationRecord:
+    params = contract.check("EventDestinationUpdateParams", params)
     record = retrieve(uow, call, destination_id, for_update=True)
     if "enabled_events" in params:
         _check_types(params["enabled_events"])

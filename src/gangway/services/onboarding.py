@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gangway.api.contract import load
+from gangway.contract import load
 from gangway.core.ids import new_id, random_token
 from gangway.core.keys import KeyPrincipal
 from gangway.requirements import Evaluation, RuleBook

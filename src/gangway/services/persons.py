@@ -1,4 +1,8 @@
-"""Person operations under an account: the representative, owners, directors and executives."""
+"""Person operations under an account: the representative, owners, directors and executives.
+
+Creates and updates check their params against the contract (``contract.params.check``) before
+their first repository access, whoever calls them (the API or the hosted form).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import copy
 from decimal import Decimal
 from typing import Any
 
+from gangway.contract import params as contract
 from gangway.core.accounts import merge_document
 from gangway.core.errors import InvalidRequest, NotFound
 from gangway.core.field_checks import CheckContext, check_person_params
@@ -27,6 +32,9 @@ _REQUEST_ONLY = ("person_token",)
 def create(
     uow: UnitOfWork, call: Call, account_id: str, params: dict[str, Any], rules: RuleBook
 ) -> PersonRecord:
+    """Add a person from ``PersonCreateParams`` (checked here)."""
+    params = contract.check("PersonCreateParams", params)
+    accounts.refuse_token(params, "person_token")
     account = _writable_account(uow, call, account_id)
     check_person_params(params, _context(call, account))
     document = {k: copy.deepcopy(v) for k, v in params.items() if k not in _REQUEST_ONLY}
@@ -59,6 +67,9 @@ def update(
     params: dict[str, Any],
     rules: RuleBook,
 ) -> PersonRecord:
+    """Apply ``PersonUpdateParams`` (checked here; any subset)."""
+    params = contract.check("PersonUpdateParams", params)
+    accounts.refuse_token(params, "person_token")
     account = _writable_account(uow, call, account_id)
     person = retrieve(uow, call, account.id, person_id)
     check_person_params(params, _context(call, account))

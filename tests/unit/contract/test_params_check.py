@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from gangway.api.contract import load
-from gangway.api.params import check
+from gangway.contract import load
+from gangway.contract.params import check, expect_object
 from gangway.core.errors import InvalidRequest
 
 LONG = "x" * 5001
@@ -430,6 +430,31 @@ def test_path_prefixes_param() -> None:
         check("PersonCreateParams", {"foo": 1}, path=("persons", 0))
     assert raised.value.param == "persons[0][foo]"
     assert raised.value.message == "Received unknown parameter: persons[0][foo]"
+
+
+@pytest.mark.parametrize("body", [[], None, "x", 1])
+def test_expect_object_refuses_as_check_does(body: Any) -> None:
+    """The edge of a route whose service checks the body gives the same error for a non-object."""
+    with pytest.raises(InvalidRequest) as by_check:
+        check("AccountCreateParams", body)
+    with pytest.raises(InvalidRequest) as by_edge:
+        expect_object(body)
+    assert by_edge.value.body() == by_check.value.body()
+    assert expect_object(empty := {}) is empty
+
+
+def test_local_schema_has_tighter_limits_and_the_same_errors() -> None:
+    bank = {"object": "bank_account", "country": "de", "account_holder_name": "J", "iban": "D" * 35}
+    with pytest.raises(InvalidRequest) as raised:
+        check(load.EXTERNAL_ACCOUNT, bank, path=("external_account",))
+    assert raised.value.code == "parameter_invalid_string_too_long"
+    assert raised.value.param == "external_account[iban]"
+    assert raised.value.message == (
+        "Invalid string: external_account[iban] must be at most 34 characters"
+    )
+    with pytest.raises(InvalidRequest) as raised:
+        check(load.EXTERNAL_ACCOUNT, {**bank, "iban": "DE89", "bic": "X"})
+    assert (raised.value.code, raised.value.param) == ("parameter_unknown", "bic")
 
 
 def test_unknown_schema_is_a_programming_error() -> None:

@@ -1,13 +1,18 @@
 """Read the generated contract files once, and hold the few hand-written additions to them.
 
-Why a separate module: ``params``, ``query`` and ``shape`` all need the same data, and it must be
-read from package data (``importlib.resources``) on first use rather than at import time, so that
-importing the API layer stays free of I/O. The JSON files are produced by ``tools/gen_contract.py``
-from the stripe SDK; the server itself never imports ``stripe``.
+Why a separate module: ``params``, ``coerce``, ``limits`` and the API's ``shape`` all need the
+same data, and it must be read from package data (``importlib.resources``) on first use rather
+than at import time, so that importing the services or the API layer stays free of I/O. The JSON
+files are produced by ``tools/gen_contract.py`` from the stripe SDK; the server itself never
+imports ``stripe``.
 
 ``EXTENSIONS`` lists the parameters Gangway accepts beyond what stripe 16.1.0's TypedDicts declare,
 each for a documented reason. Keeping them here, by dotted path, means the generated files stay
 a pure function of the SDK.
+
+``LOCAL_PARAMS`` holds Gangway's own schemas, for writes the SDK has no params for, in the same
+node language plus one key the generated files never use: ``max_length`` on a string node, for a
+field tighter than the 5000 characters every SDK string gets.
 """
 
 from __future__ import annotations
@@ -20,8 +25,11 @@ from typing import Any
 import orjson
 
 __all__ = [
+    "AMOUNT",
     "EXTENSIONS",
+    "EXTERNAL_ACCOUNT",
     "LIST_PARAMS",
+    "LOCAL_PARAMS",
     "Node",
     "extension_at",
     "params_names",
@@ -32,6 +40,13 @@ __all__ = [
 ]
 
 Node = Mapping[str, Any]
+
+# What an ``{"type": "amount"}`` node (the SDK's ``AmountParam``) stands for.
+AMOUNT: Node = {
+    "type": "object",
+    "fields": {"currency": {"type": "string"}, "value": {"type": "integer"}},
+    "required": ["currency", "value"],
+}
 
 # Endpoints that paginate; each accepts the ``page`` token from ``next_page_url`` (reference 1.6:
 # "page (string) The page token to navigate to next or previous batch"), which the SDK's params
@@ -60,9 +75,31 @@ EXTENSIONS: Mapping[str, Mapping[str, Node]] = {
 }
 
 
+# The payout bank account (``accounts.set_external_account``), which only the hosted form collects:
+# v2 Accounts has no field for it. The form's bank validators normalise the identifiers first, so
+# the tighter limits are those of the normalised forms: an IBAN is at most 34 characters
+# (ISO 13616), as is an account number (``validation.banks``). Stripe documents no limit for the
+# holder's name or a non-US routing number, so they get the 5000 of every other string.
+EXTERNAL_ACCOUNT = "ExternalAccountParams"
+_BANK_ACCOUNT: Node = {
+    "type": "object",
+    "fields": {
+        "object": {"type": "string", "enum": ["bank_account"]},
+        "country": {"type": "string", "max_length": 2},
+        "account_holder_name": {"type": "string"},
+        "iban": {"type": "string", "max_length": 34},
+        "routing_number": {"type": "string"},
+        "account_number": {"type": "string", "max_length": 34},
+        "last4": {"type": "string", "max_length": 4},
+    },
+    "required": ["account_holder_name", "country", "object"],
+}
+LOCAL_PARAMS: Mapping[str, Node] = {EXTERNAL_ACCOUNT: _BANK_ACCOUNT}
+
+
 @functools.cache
 def _document(filename: str) -> Mapping[str, Any]:
-    data = resources.files("gangway.api.contract").joinpath(filename).read_bytes()
+    data = resources.files("gangway.contract").joinpath(filename).read_bytes()
     document: Mapping[str, Any] = orjson.loads(data)
     return document
 
@@ -76,7 +113,7 @@ def _shapes_doc() -> Mapping[str, Any]:
 
 
 def params_names() -> tuple[str, ...]:
-    """Every params schema name, sorted."""
+    """Every params schema derived from the SDK, sorted (``LOCAL_PARAMS`` are not among them)."""
     return tuple(sorted(_params_doc()["params"]))
 
 
@@ -86,12 +123,16 @@ def shape_names() -> tuple[str, ...]:
 
 
 def params_node(name: str) -> Node:
-    """The root node of one params schema; ``KeyError`` names the schemas that do exist."""
+    """The root node of one params schema (SDK-derived or local); ``KeyError`` names the schemas
+    that do exist."""
+    local = LOCAL_PARAMS.get(name)
+    if local is not None:
+        return local
     try:
         node: Node = _params_doc()["params"][name]
     except KeyError:
         raise KeyError(
-            f"unknown params schema {name!r}; known: {', '.join(params_names())}"
+            f"unknown params schema {name!r}; known: {', '.join((*params_names(), *LOCAL_PARAMS))}"
         ) from None
     return node
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 import gangway
-from gangway.api.contract import load
+from gangway.contract import load
 
 ROOT = Path(__file__).resolve().parents[3]
 REGENERATE = "run `.venv/bin/python tools/gen_contract.py` and commit the result"
@@ -130,9 +130,11 @@ def test_contract_records_the_sdk_facts_the_server_relies_on() -> None:
 def test_server_modules_do_not_import_stripe() -> None:
     code = (
         "import sys\n"
-        "from gangway.api import params, query, shape\n"
+        "from gangway.api import query, shape\n"
+        "from gangway.contract import coerce, limits, params\n"
         "params.check('AccountCreateParams', {})\n"
-        "query.coerce('AccountListParams', query.parse_query('limit=1'))\n"
+        "coerce.coerce('AccountListParams', query.parse_query('limit=1'))\n"
+        "limits.max_length('AccountCreateParams', 'display_name')\n"
         "shape.render('Account', {})\n"
         "assert not any(m == 'stripe' or m.startswith('stripe.') for m in sys.modules), 'stripe'\n"
     )

@@ -5,7 +5,7 @@ and how a failure becomes Stripe's error envelope; this module holds *how* each 
 checked, fast. A failure raises ``Problem``, a light exception whose ``parts`` collects the
 location innermost-first as it travels up, so the success path never builds a path. Each
 validator returns the value, or a copy when something inside was normalised (decimal strings).
-The codes are documented in ``gangway.api.params``.
+The codes are documented in ``gangway.contract.params``.
 """
 
 from __future__ import annotations
@@ -89,9 +89,13 @@ def _wrong(value: object, kind: str) -> Problem:
 # --------------------------------------------------------------------------- leaf validators
 
 
-def string_rule(enum: Sequence[str] | None, nullable: bool) -> Validator:
+def string_rule(
+    enum: Sequence[str] | None, nullable: bool, max_length: int = STRING_MAX
+) -> Validator:
+    """``max_length`` is ``STRING_MAX`` for every SDK param; Gangway's own schemas may set less."""
     allowed = frozenset(enum) if enum else None
     choices = ", ".join(enum) if enum else ""
+    limit = str(max_length)
 
     def check_string(value: Any) -> Any:
         if not isinstance(value, str):
@@ -103,11 +107,11 @@ def string_rule(enum: Sequence[str] | None, nullable: bool) -> Validator:
                 "parameter_invalid_string_empty",
                 "You passed an empty string for {param}; omit it or supply a value",
             )
-        if len(value) > STRING_MAX:
+        if len(value) > max_length:
             raise Problem(
                 "parameter_invalid_string_too_long",
                 "Invalid string: {param} must be at most {detail} characters",
-                str(STRING_MAX),
+                limit,
             )
         if allowed is not None:
             if value not in allowed:

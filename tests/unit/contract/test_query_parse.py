@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from gangway.api.query import MAX_QUERY_DEPTH, coerce, parse_query
+from gangway.api.query import MAX_QUERY_DEPTH, parse_query
+from gangway.contract.coerce import coerce
 from gangway.core.errors import InvalidRequest
 
 PARSED: list[tuple[str, bytes | str, dict[str, Any]]] = [

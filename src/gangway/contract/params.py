@@ -1,11 +1,14 @@
-"""Validate a decoded request body against the SDK-derived params schema, fast.
+"""Validate a params dict against the SDK-derived params schema, fast.
 
 Why: every create and update must reject what Stripe would reject (an unknown parameter, a missing
-required one, a wrong type, a value outside an enum) with Stripe's error envelope, before any
-domain code runs. The schemas come from ``contract/params.json`` (generated from stripe 16.1.0 by
-``tools/gen_contract.py``); each is compiled once into nested closures, and failures travel up as a
-light internal exception that collects the location only when something is wrong, so the success
-path allocates almost nothing.
+required one, a wrong type, a value outside an enum, a string over 5000 characters) with Stripe's
+error envelope, before any domain code runs, whoever the writer is: the services call ``check``
+before their first repository access, so the API, the hosted form and the CLI meet the same
+rules (the API edge only checks the bodies of the routes whose service does not take params).
+The schemas come from ``params.json`` (generated from stripe 16.1.0 by ``tools/gen_contract.py``)
+and ``load.LOCAL_PARAMS``; each is compiled once into nested closures, and failures travel up as
+a light internal exception that collects the location only when something is wrong, so the
+success path allocates almost nothing.
 
 Errors are ``InvalidRequest`` with ``param`` the bracketed path
 (``identity[individual][given_name]``). The first error wins, in a deterministic order: at each
@@ -26,7 +29,8 @@ values in sorted key order, depth first. Codes:
 ``parameter_invalid_enum``             Gangway. A string outside the SDK's ``Literal`` values
                                        (open enums, ``Literal[...] | str``, are enforced too:
                                        the server implements exactly this SDK's vocabulary).
-``parameter_invalid_string_too_long``  Gangway. Longer than 5000 characters.
+``parameter_invalid_string_too_long``  Gangway. Longer than 5000 characters (less for a few
+                                       fields of Gangway's own schemas, ``load.LOCAL_PARAMS``).
 ``parameter_invalid_array_too_long``   Gangway. More than 100 items (20 for event ``types``).
 ``parameter_invalid_map_too_large``    Gangway. A non-metadata map with more than 100 keys.
 ``metadata_too_many_keys``             Gangway. More than 50 metadata keys.
@@ -42,8 +46,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from gangway.api.contract import load
-from gangway.api.contract.rules import (
+from gangway.contract import load
+from gangway.contract.rules import (
     ARRAY_MAX_ITEMS,
     INTEGER_MAX,
     INTEGER_MIN,
@@ -74,6 +78,7 @@ __all__ = [
     "METADATA_VALUE_MAX",
     "STRING_MAX",
     "check",
+    "expect_object",
 ]
 
 # (params name, dotted path) -> limit, where the SDK's docstrings or Stripe's list conventions
@@ -86,27 +91,20 @@ _INTEGER_RANGES: Final[dict[tuple[str, str], tuple[int, int]]] = {
 # --------------------------------------------------------------------------- compilation
 
 
-_AMOUNT: Final[load.Node] = {
-    "type": "object",
-    "fields": {"currency": {"type": "string"}, "value": {"type": "integer"}},
-    "required": ["currency", "value"],
-}
-
-
 def _compile(name: str, node: load.Node, dotted: str) -> Validator:
     """One schema node to a closure; ``dotted`` locates it for extensions and limit overrides."""
     node = load.resolve(node)
     kind = node["type"]
     nullable = bool(node.get("nullable"))
     if kind == "amount":
-        return _compile(name, {**_AMOUNT, "nullable": nullable}, dotted)
+        return _compile(name, {**load.AMOUNT, "nullable": nullable}, dotted)
     if kind == "object":
         specs = {**node["fields"], **load.extension_at(name, dotted)}
         prefix = f"{dotted}." if dotted else ""
         fields = {key: _compile(name, spec, prefix + key) for key, spec in specs.items()}
         return object_rule(fields, node.get("required", ()), nullable)
     if kind == "string":
-        return string_rule(node.get("enum"), nullable)
+        return string_rule(node.get("enum"), nullable, node.get("max_length", STRING_MAX))
     if kind == "integer":
         low, high = _INTEGER_RANGES.get((name, dotted), (INTEGER_MIN, INTEGER_MAX))
         return integer_rule(low, high, nullable)
@@ -149,13 +147,7 @@ def check(name: str, body: object, *, path: tuple[str | int, ...] = ()) -> dict[
     """
     validate = _validator(name)
     if not isinstance(body, dict):
-        param = param_path(path)
-        where = param or "request body"
-        raise InvalidRequest(
-            f"Invalid {where}: expected a JSON object",
-            code="parameter_invalid_type",
-            param=param or None,
-        )
+        raise _not_an_object(path)
     try:
         result: dict[str, Any] = validate(body)
     except Problem as problem:
@@ -163,3 +155,21 @@ def check(name: str, body: object, *, path: tuple[str | int, ...] = ()) -> dict[
         message = problem.template.format(param=param or "request body", detail=problem.detail)
         raise InvalidRequest(message, code=problem.code, param=param or None) from None
     return result
+
+
+def expect_object(body: object) -> dict[str, Any]:
+    """``body`` if it is a JSON object, else the error ``check`` gives for it: for an edge that
+    leaves the rest of the check to the service it calls."""
+    if not isinstance(body, dict):
+        raise _not_an_object(())
+    return body
+
+
+def _not_an_object(path: tuple[str | int, ...]) -> InvalidRequest:
+    param = param_path(path)
+    where = param or "request body"
+    return InvalidRequest(
+        f"Invalid {where}: expected a JSON object",
+        code="parameter_invalid_type",
+        param=param or None,
+    )

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from gangway.api.contract import load
 from gangway.api.shape import render, shape_fields
+from gangway.contract import load
 
 ACCOUNT_TOP = (
     "applied_configurations",
