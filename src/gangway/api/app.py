@@ -188,7 +188,7 @@ class ApiApp:
                 "The Idempotency-Key header must be 1 to 255 printable ASCII characters.",
                 code="idempotency_key_invalid",
             )
-        fingerprint = _fingerprint(method, path, scope.get("query_string", b""), decoded)
+        fingerprint = _fingerprint(method, path, scope.get("query_string", b""), decoded, raw)
         return self._run_idempotent(route, call, params, args, key, fingerprint, method, path)
 
     def _route(self, method: str, path: str) -> tuple[Route, tuple[str, ...]]:
@@ -379,8 +379,14 @@ def _replay(stored: StoredResponse, fingerprint: str) -> tuple[int, bytes, bool]
     return stored.status, stored.body, True
 
 
-def _fingerprint(method: str, path: str, query: bytes, decoded: Any) -> str:
-    canonical = orjson.dumps(decoded, option=orjson.OPT_SORT_KEYS)
+def _fingerprint(method: str, path: str, query: bytes, decoded: Any, raw: bytes) -> str:
+    """What a replay with the same key must match: the params, whatever their key order. A
+    body orjson cannot write back (nested past 254 levels: the service refuses it next) is
+    fingerprinted by its bytes."""
+    try:
+        canonical = orjson.dumps(decoded, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        canonical = b"raw\x00" + raw
     digest = hashlib.sha256()
     for part in (method.encode(), path.encode(), query, canonical):
         digest.update(part)
