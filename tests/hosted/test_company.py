@@ -148,3 +148,18 @@ def test_the_documents_page_of_several_people_is_titled_documents(
     title = page.text.split("<title>", 1)[1].split("</title>", 1)[0]
     assert title == "Documents"
     assert "Documents for Camille Durand" in page.text and "Documents for Léa Martin" in page.text
+
+
+def test_a_japanese_person_is_named_by_the_kanji_name(
+    client: stripe.StripeClient, browser: Browser
+) -> None:
+    """A Japanese person has no given_name / surname, only kanji and kana names: the people
+    page, the documents step and the review showed them with no name at all."""
+    names = {"kanji": {"surname": "山田", "given_name": "太郎"}}
+    names["kana"] = {"surname": "ヤマダ", "given_name": "タロウ"}
+    account = company_with_owners(client, "jp", [{"script_names": names}])
+    browser.get(link_for(client, account.id))
+    people = browser.get("/onboarding/step/people")
+    assert '<span class="name">山田 太郎</span>' in people.text
+    review = browser.get("/onboarding/step/review")
+    assert "山田 太郎" in review.text
