@@ -14,7 +14,7 @@ from collections.abc import Callable
 import stripe
 
 from gangway.hosted import i18n
-from gangway.hosted.flow import STEP_TITLES
+from gangway.hosted.wording import STEP_TITLES
 from tests.browser.conftest import (
     WEBSITE,
     Journey,
@@ -31,7 +31,7 @@ def in_language(j: Journey, locale: str) -> None:
     """The page is in ``locale``: lang attribute, switcher, heading and buttons."""
     lang = locale.split("-")[0]
     assert j.page.locator("html").get_attribute("lang") == lang, j.page.url
-    current = j.page.locator('nav.languages a[aria-current="true"]')
+    current = j.page.locator('.languages a[aria-current="true"]')
     assert current.count() == 1 and current.get_attribute("hreflang") == locale
     catalog = i18n.translations(locale)
     step = j.step()
@@ -140,12 +140,11 @@ def test_a_japanese_individual_in_japanese(
             f"{base}[date_of_birth][year]": "1901",
             f"{base}[date_of_birth][month]": "1",
             f"{base}[date_of_birth][day]": "1",
-            f"{base}[script_addresses][kana][postal_code]": "150-0001",
             f"{base}[script_addresses][kana][state]": "トウキョウト",
             f"{base}[script_addresses][kana][city]": "シブヤク",
             f"{base}[script_addresses][kana][town]": "ジングウマエ 1-チョウメ",
             f"{base}[script_addresses][kana][line1]": "1-1",
-            f"{base}[script_addresses][kanji][postal_code]": "150-0001",
+            f"{base}[script_addresses][kanji][postal_code]": "150-0001",  # typed once, for both
             f"{base}[script_addresses][kanji][state]": "東京都",
             f"{base}[script_addresses][kanji][city]": "渋谷区",
             f"{base}[script_addresses][kanji][town]": "神宮前 1丁目",
@@ -171,7 +170,8 @@ def test_a_japanese_individual_in_japanese(
     j.fill(
         {
             "external_account[account_holder_name]": "ヤマダ ハナコ",
-            "external_account[routing_number]": "1100000",
+            "external_account[bank_code]": "1100",
+            "external_account[branch_code]": "000",
             "external_account[account_number]": "0001234",
         }
     )

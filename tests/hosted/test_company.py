@@ -113,3 +113,53 @@ def test_a_person_can_be_removed_from_the_people_step(
     browser.post({}, action="delete", path=f"/onboarding/person/{owner.id}/delete")
     assert browser.page is not None and "Temp" not in browser.page.text
     assert client.v2.core.accounts.persons.list(account.id).data == []
+
+
+def company_with_owners(
+    client: stripe.StripeClient, country: str, owners: list[dict[str, object]]
+) -> stripe.v2.core.Account:
+    account = client.v2.core.accounts.create(
+        {
+            "contact_email": "ops@example.com",
+            "identity": {"country": country, "entity_type": "company"},
+            "configuration": {"merchant": {"capabilities": {"card_payments": {"requested": True}}}},
+        }
+    )
+    for owner in owners:
+        client.v2.core.accounts.persons.create(
+            account.id,
+            {**owner, "relationship": {"owner": True}},  # type: ignore[typeddict-item]
+        )
+    return account
+
+
+def test_the_documents_page_of_several_people_is_titled_documents(
+    client: stripe.StripeClient, browser: Browser
+) -> None:
+    """With a section per person, the page's <title> showed the raw "Documents for %(name)s"."""
+    owners = [
+        {"given_name": "Camille", "surname": "Durand"},
+        {"given_name": "Léa", "surname": "Martin"},
+    ]
+    account = company_with_owners(client, "fr", owners)
+    browser.get(link_for(client, account.id))
+    page = browser.get("/onboarding/step/documents")
+    assert page.status_code == 200 and "/onboarding/step/documents" in str(page.url)
+    title = page.text.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title == "Documents"
+    assert "Documents for Camille Durand" in page.text and "Documents for Léa Martin" in page.text
+
+
+def test_a_japanese_person_is_named_by_the_kanji_name(
+    client: stripe.StripeClient, browser: Browser
+) -> None:
+    """A Japanese person has no given_name / surname, only kanji and kana names: the people
+    page, the documents step and the review showed them with no name at all."""
+    names = {"kanji": {"surname": "山田", "given_name": "太郎"}}
+    names["kana"] = {"surname": "ヤマダ", "given_name": "タロウ"}
+    account = company_with_owners(client, "jp", [{"script_names": names}])
+    browser.get(link_for(client, account.id))
+    people = browser.get("/onboarding/step/people")
+    assert '<span class="name">山田 太郎</span>' in people.text
+    review = browser.get("/onboarding/step/review")
+    assert "山田 太郎" in review.text

@@ -80,6 +80,25 @@ def test_errors_are_inline_summarised_tied_to_their_field_and_values_are_kept(
     assert 'value="0000"' not in page.text  # ID numbers are never echoed back
 
 
+def test_a_part_of_an_address_or_a_name_left_empty_is_refused_on_that_input(
+    client: stripe.StripeClient, browser: Browser
+) -> None:
+    """An address with its postal code left out used to be saved as it was and the form moved
+    on to the next step, leaving the person to find out at the review."""
+    account = us_individual(client)
+    browser.get(link_for(client, account.id))
+    postal_code = "identity[individual][address][postal_code]"
+    page = browser.post({**JENNY, postal_code: ""})
+    assert page.status_code == 400
+    assert browser.page is not None and browser.page.url.path == "/onboarding/step/personal"
+    invalid = re.findall(r'name="([^"]+)"[^>]*aria-invalid="true"', page.text)
+    assert invalid == [postal_code]
+    stored = client.v2.core.accounts.retrieve(account.id, {"include": ["identity"]})
+    assert stored.identity.individual is None  # nothing of the page was saved
+    saved = browser.post({**JENNY, postal_code: ""}, action="save")  # saving for later may
+    assert saved.headers["location"] == RETURN
+
+
 def test_save_for_later_accepts_blanks_but_not_bad_values(
     client: stripe.StripeClient, browser: Browser
 ) -> None:

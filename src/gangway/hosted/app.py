@@ -25,7 +25,7 @@ from gangway.hosted import i18n, web
 from gangway.hosted.flow import ROLES, Flow, Refused, Visit, csrf_ok
 from gangway.hosted.i18n import N_
 from gangway.hosted.results import Ended, Exit, Forbidden, Page, Redirect, Result
-from gangway.hosted.summary import summary
+from gangway.hosted.summary import person_name, summary
 from gangway.hosted.wording import ROLE_TITLES, STEP_TITLES
 from gangway.requirements import RuleBook
 from gangway.services import account_links, onboarding
@@ -237,6 +237,7 @@ class HostedApp:
             csrf=page.state.csrf,
             action=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
             role_titles=ROLE_TITLES,
+            person_name=person_name,
             platform=(view.document.get("display_name") or ""),
             summary=summary(view.document, [p.document for p in view.persons], page.locale)
             if page.step == "review"

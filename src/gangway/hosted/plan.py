@@ -123,9 +123,13 @@ class Plan:
 
     def next_after(self, step: str) -> str:
         """The next step that still owes something, after ``step`` and then from the start;
-        the review when nothing else does."""
+        the review when nothing else does. "After" is in the fixed order of ``STEPS``: a step
+        that has just been completed may have left the plan (documents, once uploaded)."""
+        rank = STEPS.index(step) if step in STEPS else -1
         order = [s for s in self.steps if s != "review"]
-        position = order.index(step) + 1 if step in order else 0
+        return self._from(order, sum(1 for s in order if STEPS.index(s) <= rank))
+
+    def _from(self, order: list[str], position: int) -> str:
         for candidate in order[position:]:
             if self.due.get(candidate) or candidate in self.optional:
                 return candidate
@@ -140,7 +144,7 @@ class Plan:
         return number, len(self.steps)
 
     def first(self) -> str:
-        return self.next_after(self.steps[-1]) if self.steps else "review"
+        return self._from([s for s in self.steps if s != "review"], 0)
 
 
 def control_key(description: str) -> str:

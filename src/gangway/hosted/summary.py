@@ -19,7 +19,7 @@ from gangway.hosted.i18n import N_
 from gangway.hosted.industries import industry_name
 from gangway.hosted.wording import LABELS, TAX_ID
 
-__all__ = ["Row", "summary"]
+__all__ = ["Row", "person_name", "summary"]
 
 BUSINESS_NAME = N_("Legal business name")
 WEBSITE = N_("Business website")
@@ -57,7 +57,7 @@ def summary(
     business = identity.get("business_details") or {}
     if business:
         rows += _business_rows(business, country)
-    names = [_name(p) for p in persons]
+    names = [person_name(p) for p in persons]
     if any(names):
         rows.append(Row(PEOPLE, ", ".join(n for n in names if n), "people"))
     rows += _profile_rows(document)
@@ -156,6 +156,20 @@ def _id_rows(owner: Mapping[str, Any], fallback: str, step: str) -> list[Row]:
             Row(label, _masked(number.get("value")), step, label_args={"type": kind.upper()})
         )
     return rows
+
+
+def person_name(person: Mapping[str, Any]) -> str:
+    """How a person is named back to the user: given name and surname, or, for a Japanese
+    person who has only kanji and kana names, the kanji (else the kana) name, surname first."""
+    latin = _name(person)
+    if latin:
+        return latin
+    for script in ("kanji", "kana"):
+        parts = (person.get("script_names") or {}).get(script) or {}
+        written = " ".join(str(parts.get(k) or "") for k in ("surname", "given_name")).strip()
+        if written:
+            return written
+    return ""
 
 
 def _name(person: Mapping[str, Any]) -> str:

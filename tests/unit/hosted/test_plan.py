@@ -78,6 +78,24 @@ def test_optional_public_details_are_visited_once_on_the_way_forward() -> None:
     assert later.first() == "bank"  # listed, but no longer on the way
 
 
+def test_a_step_done_and_gone_from_the_plan_leads_on_not_back_to_the_start() -> None:
+    """Uploading the last document removes the documents step from the plan; the next step is
+    then the review, not the optional public details already passed on the way."""
+    document = {"identity": {"business_details": {"registered_name": "Manèges Rapides SAS"}}}
+    plan = make_plan(
+        [], document=document, persons=[], use_case="account_onboarding", merchant=True
+    )
+    assert plan.steps == ["business", "public", "review"] and "public" in plan.optional
+    assert plan.first() == "public"
+    assert plan.next_after("documents") == "review"
+    assert plan.next_after("bank") == "review"  # also gone (never in this plan)
+    owed = [Due("business", "phone", ("phone",))]
+    again = make_plan(
+        owed, document=document, persons=[], use_case="account_onboarding", merchant=True
+    )
+    assert again.next_after("documents") == "business"  # still wraps to what is owed
+
+
 def test_steps_holding_information_stay_listed_when_done() -> None:
     document = {
         "identity": {"individual": {"given_name": "Jenny"}},

@@ -11,7 +11,7 @@ from gangway.core.field_checks import CheckContext
 from gangway.hosted import paths
 from gangway.hosted import plan as planning
 from gangway.hosted.controls.build import build_group
-from gangway.hosted.controls.model import FieldError, Group, Owner, Section
+from gangway.hosted.controls.model import FieldError, Group, Input, Owner, Section
 from gangway.hosted.controls.read import IncompleteDate, check_value, input_for, read_value
 from gangway.hosted.view import View
 from gangway.hosted.wording import FULL_ID_NEEDED, GENERIC_REASON, REASONS
@@ -171,9 +171,24 @@ def read_owner_section(
                 first = next((i for i in group.visible if i.required), None)
                 errors[(first.name if first else input_for(group, None))] = FieldError("required")
             continue
+        blank = _blank_parts(group, sent.form) if sent.finishing else []
+        if blank:  # part of an address or a name left out: say which, do not save the rest
+            errors.update({item.name: FieldError("required") for item in blank})
+            continue
         errors.update(check_value(group, value, owner, context))
         paths.place(params, [*owner.prefix, *paths.dotted(group.key)], value)
     return params, errors
+
+
+def _blank_parts(group: Group, form: Mapping[str, Any]) -> list[Input]:
+    """The required inputs of a group left empty while others in it were filled."""
+    return [
+        item
+        for item in group.visible
+        if item.required
+        and item.kind not in ("checkbox", "radio")
+        and not str(paths.lookup(form, paths.split(item.name)) or "").strip()
+    ]
 
 
 def copy_postal_code(owner_params: dict[str, object]) -> None:

@@ -11,6 +11,7 @@ from gangway.hosted import paths
 from gangway.hosted.controls.model import FieldError, Group, Input, Section
 from gangway.hosted.i18n import N_
 from gangway.hosted.steps.common import Context, Errors, Outcome, Submission, notices, saving
+from gangway.hosted.summary import person_name
 from gangway.hosted.wording import DOCUMENT_FILES, DOCUMENT_HINTS, DOCUMENT_TITLES
 from gangway.services import accounts, onboarding, persons
 
@@ -56,8 +57,7 @@ class Documents:
             return YOUR_DOCUMENTS, {}
         person = next((p for p in ctx.view.persons if p.id == subject), None)
         document = person.document if person else {}
-        name = " ".join(str(document.get(k) or "") for k in ("given_name", "surname")).strip()
-        return PERSON_DOCUMENTS, {"name": name or subject}
+        return PERSON_DOCUMENTS, {"name": person_name(document) or subject}
 
     def submit(self, ctx: Context, shown: list[Section], sent: Submission) -> Outcome:
         errors: Errors = {}
