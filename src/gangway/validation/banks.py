@@ -39,6 +39,7 @@ __all__ = [
     "ROUTING_TEST_VALUES",
     "account_number",
     "bic",
+    "gb_sort_code",
     "iban",
     "jp_bank_and_branch",
     "jp_routing_number",
@@ -131,6 +132,18 @@ def bic(value: str) -> str:
             f"The BIC {shown(text)} is not valid: {_sentence(str(exc))}.",
             reason=type(exc).__name__,
         )
+
+
+def gb_sort_code(value: str) -> str:
+    """A British sort code, ``10-88-00``, ``10 88 00`` or ``108800`` -> its 6 digits (Stripe's
+    test sort code ``108800`` is an ordinary one to a format check)."""
+    text = require_text(value, "bank_account_invalid", "A sort code")
+    digits = _SEPARATORS.sub("", text)
+    if not (digits.isascii() and digits.isdigit() and len(digits) == 6):
+        fail(
+            "bank_account_invalid", f"The sort code {shown(text)} must be 6 digits, like 10-88-00."
+        )
+    return digits
 
 
 def us_routing_number(value: str, *, test_values: bool = True) -> str:

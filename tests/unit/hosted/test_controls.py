@@ -134,3 +134,28 @@ def test_id_numbers_on_file_of_other_types_are_kept() -> None:
         sent, [{"type": "us_ssn", "value": "1"}, {"type": "us_itin", "value": "2"}]
     )
     assert sent == [{"type": "us_itin", "value": "2"}, {"type": "us_ssn", "value": "000000000"}]
+
+
+def test_a_british_sort_code_is_named_and_checked_as_one() -> None:
+    routing = next(i for i in bank_group("gb", {}).inputs if i.name.endswith("[routing_number]"))
+    assert routing.label == "Sort code" and routing.maxlength == 8
+    form = {
+        "external_account": {
+            "account_holder_name": "Jo Bloggs",
+            "routing_number": "10-88-00",
+            "account_number": "00012345",
+        }
+    }
+    bank, errors = read_bank("gb", form, livemode=False)
+    assert errors == {} and bank["routing_number"] == "108800"
+    form["external_account"]["routing_number"] = "10880"
+    _, errors = read_bank("gb", form, livemode=False)
+    assert set(errors) == {"external_account[routing_number]"}
+
+
+def test_a_missing_id_number_is_marked_on_the_number_not_its_preselected_type() -> None:
+    group = build_group(
+        "id_numbers", Owner(("identity", "business_details"), {}, "fr", False, True), "fr-FR"
+    )
+    kinds = [i.kind for i in group.visible]
+    assert kinds == ["select", "text"] and all(i.required for i in group.visible)

@@ -53,6 +53,9 @@ _IBAN_COUNTRIES = frozenset(
     ]
 )
 HOLDER = "external_account[account_holder_name]"
+#: The bank code's name and length where a country has its own (else "Bank code", 20).
+_ROUTING = {"us": (N_("Routing number"), 9), "gb": (N_("Sort code"), 8)}
+_ROUTING_CHECKS: dict[str, Callable[[str], str]] = {"gb": banks.gb_sort_code}
 TITLE = N_("Payout bank account")
 
 
@@ -95,10 +98,8 @@ def bank_group(country: str, bank: Mapping[str, Any]) -> Group:
             _code("external_account[branch_code]", N_("Branch code"), routing[4:], 3),
         ]
     else:
-        label = N_("Routing number") if country == "us" else N_("Bank code")
-        inputs.append(
-            _code("external_account[routing_number]", label, routing, 9 if country == "us" else 20)
-        )
+        label, size = _ROUTING.get(country, (N_("Bank code"), 20))
+        inputs.append(_code("external_account[routing_number]", label, routing, size))
     inputs.append(
         Input(
             "external_account[account_number]",
@@ -166,11 +167,9 @@ def read_bank(
                 part = str(exc.details.get("field") or "bank_code")
                 errors[f"external_account[{part}]"] = FieldError(exc.code, exc.message)
     else:
-        check: Callable[[str], str] = (
-            (lambda v: banks.us_routing_number(v, test_values=not livemode))
-            if country == "us"
-            else (lambda v: v)
-        )
+        check: Callable[[str], str] = _ROUTING_CHECKS.get(country, str)
+        if country == "us":
+            check = lambda v: banks.us_routing_number(v, test_values=not livemode)  # noqa: E731
         routing = take("routing_number", check)
         if routing is not None:
             result["routing_number"] = routing

@@ -206,6 +206,7 @@ def _id_numbers(
                 kind="select",
                 value=types[0],
                 choices=[(t, id_types.label(t)) for t in types],
+                required=required,
             )
         )
     else:

@@ -168,7 +168,14 @@ def read_owner_section(
         if not given:
             if sent.finishing and any(i.required for i in group.inputs):
                 # mark what is missing: the ID number, not its preselected type
-                first = next((i for i in group.visible if i.required), None)
+                first = next(
+                    (
+                        i
+                        for i in group.visible
+                        if i.required and not (i.kind == "select" and i.value)
+                    ),
+                    None,
+                )
                 errors[(first.name if first else input_for(group, None))] = FieldError("required")
             continue
         blank = _blank_parts(group, sent.form) if sent.finishing else []
