@@ -35,6 +35,9 @@ _SNIFF = {
 }
 
 
+LANGUAGES = tuple((code, i18n.LANGUAGE_NAMES[code]) for code in i18n.SUPPORTED)
+
+
 class FormTooLarge(Exception):
     """The posted form could not be read: too large, too many fields, or malformed."""
 
@@ -138,6 +141,7 @@ class Renderer:
             autoescape=select_autoescape(default=True, default_for_string=True),
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # package data: no stat of every template on every page
         )
 
     def render(
@@ -158,7 +162,8 @@ class Renderer:
             _=gettext,
             locale=locale,
             lang=locale.split("-")[0],
-            languages=[(code, i18n.LANGUAGE_NAMES[code]) for code in i18n.SUPPORTED],
+            languages=LANGUAGES,
+            language_name=i18n.LANGUAGE_NAMES.get(locale, locale),
             error_message=error_text(gettext, locale),
             **context,
         )
