@@ -68,29 +68,41 @@ class _Slot:
 
 
 class _Slots:
-    """A fixed set of slots for one engine, lent last-in first-out (the warmest connection)."""
+    """A fixed set of slots for one engine, lent last-in first-out (the warmest connection).
+
+    The fast path takes no lock: ``list.pop`` and ``append`` are atomic. A taker that finds
+    none counts itself as waiting under the condition's lock and re-checks there, and a giver
+    notifies after appending whenever someone waits, so no wake-up is lost."""
 
     def __init__(self, engine: Engine, size: int) -> None:
         self.engine = engine
         self._all = [_Slot() for _ in range(size)]
         self._free = list(self._all)
         self._returned = threading.Condition(threading.Lock())
+        self._waiting = 0
 
     def take(self) -> _Slot:
-        with self._returned:
-            if not self._free and not self._returned.wait_for(
-                lambda: self._free, timeout=_WAIT_SECONDS
-            ):
-                raise ConnectionsExhausted(
-                    f"no database connection came free within {_WAIT_SECONDS:g} s "
-                    f"({len(self._all)} are in use)"
-                )
+        try:
             return self._free.pop()
+        except IndexError:
+            pass
+        with self._returned:
+            self._waiting += 1
+            try:
+                if not self._returned.wait_for(lambda: self._free, timeout=_WAIT_SECONDS):
+                    raise ConnectionsExhausted(
+                        f"no database connection came free within {_WAIT_SECONDS:g} s "
+                        f"({len(self._all)} are in use)"
+                    )
+                return self._free.pop()
+            finally:
+                self._waiting -= 1
 
     def give(self, slot: _Slot) -> None:
-        with self._returned:
-            self._free.append(slot)
-            self._returned.notify()
+        self._free.append(slot)
+        if self._waiting:
+            with self._returned:
+                self._returned.notify()
 
     def close(self) -> None:
         for slot in self._all:
