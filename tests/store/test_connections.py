@@ -79,6 +79,26 @@ def test_a_broken_connection_is_replaced_on_its_next_use(store: Store) -> None:
         assert conn.exec_driver_sql("SELECT 1").scalar() == 1
 
 
+def test_reading_the_test_clock_leaves_the_sqlite_write_lock_free(store: Store) -> None:
+    """A create reads its now first and then evaluates as of it: that work must not hold the
+    write lock. The read is its own short transaction, before (not inside) this one."""
+    with store.unit_of_work(write=True) as uow:
+        assert uow.clock_offset("plat_1") == 0
+        other = threading.Thread(target=lambda: store_write(store))
+        other.start()
+        other.join(timeout=5)
+        assert not other.is_alive(), "the other writer waited for this unit of work"
+        uow.clocks.set_offset("plat_1", 5, 0)  # and this one still writes
+        assert uow.clock_offset("plat_1") == 5  # through its transaction, once begun
+    with store.unit_of_work(write=False) as uow:
+        assert uow.clock_offset("plat_1") == 5
+
+
+def store_write(store: Store) -> None:
+    with store.unit_of_work(write=True) as uow:
+        uow.clocks.set_offset("plat_1", 1, 0)
+
+
 def test_more_work_than_connections_queues_for_a_thread_not_a_connection(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,9 +1,10 @@
 """Now, per platform and mode: live mode runs on real time, each platform's test mode on its own
 clock, which tests move forward (``timeline.advance``) to make deadlines arrive in seconds.
 
-A test clock is read through the caller's unit of work, in the transaction the request already
-has: reading it in a unit of work of its own would hold the caller's connection while waiting
-for a second one (units of work never nest, see ``store.uow``).
+A test clock is read through the caller's unit of work (``UnitOfWork.clock_offset``: in the
+transaction the request already has, or just before a SQLite write transaction begins): reading
+it in a unit of work of its own would hold the caller's connection while waiting for a second
+one (units of work never nest, see ``store.uow``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class Clocks:
 
     def test_now_ms(self, platform_id: str, uow: UnitOfWork) -> int:
         """Read fresh every time: another process may have just advanced this clock."""
-        return self._clock.now_ms() + uow.clocks.offset(platform_id)
+        return self._clock.now_ms() + uow.clock_offset(platform_id)
 
     def next_change_ms(self, platform_id: str, uow: UnitOfWork) -> int | None:
         """When the sandbox next changes by time alone (a deadline or a pending decision)."""

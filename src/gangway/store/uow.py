@@ -96,6 +96,21 @@ class UnitOfWork:
     def clocks(self) -> ClockRepository:
         return ClockRepository(self.conn)
 
+    def clock_offset(self, platform_id: str) -> int:
+        """A test clock's offset, read without beginning a SQLite write transaction.
+
+        Such a transaction holds the database's write lock from its ``BEGIN``, and the clock is
+        often read before any other statement, for pure work done as of that time (a create
+        evaluates the account's requirements): beginning there would hold the lock through
+        that work (measured: 300 us of lock per create instead of 140). So a SQLite
+        write unit of work that has not begun reads the offset in a short read transaction
+        first: one after the other, never one inside the other, so it never holds a
+        connection while it waits for another. Otherwise it is read in this transaction."""
+        if self._conn is None and self._write and self._database.is_sqlite:
+            with self._database.transaction(write=False) as conn:
+                return ClockRepository(conn).offset(platform_id)
+        return self.clocks.offset(platform_id)
+
     @lazy
     def links(self) -> LinkRepository:
         return LinkRepository(self.conn, self._sealer)
