@@ -130,7 +130,7 @@ class Gangway:
         while True:
             await asyncio.sleep(_PRUNE_EVERY_SECONDS)
             try:
-                await asyncio.to_thread(self._prune, self.clock.now_ms() - ttl_ms)
+                await self.database.in_thread(self._prune, self.clock.now_ms() - ttl_ms)
             except Exception:
                 log.exception("pruning idempotency keys failed")
 
@@ -139,7 +139,7 @@ class Gangway:
         while True:
             await asyncio.sleep(self.settings.sweep_interval_seconds)
             try:
-                await asyncio.to_thread(sweep_all, self.store, self.rules, self.clocks)
+                await self.database.in_thread(sweep_all, self.store, self.rules, self.clocks)
             except Exception:
                 log.exception("deadline sweep failed")
 
@@ -147,7 +147,7 @@ class Gangway:
         while True:
             await asyncio.sleep(_CHECKPOINT_EVERY_SECONDS)
             try:
-                await asyncio.to_thread(self.database.checkpoint)
+                await self.database.in_thread(self.database.checkpoint)
             except Exception:
                 log.exception("WAL checkpoint failed")
 

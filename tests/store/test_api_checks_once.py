@@ -46,7 +46,7 @@ class Api:
             ],
             store=store,
             authenticator=Authenticator(lambda _digest: PRINCIPAL),
-            now_ms=lambda _principal: T0,
+            now_ms=lambda _principal, _uow: T0,
             max_body_bytes=1_000_000,
             idempotency_ttl_ms=86_400_000,
         )

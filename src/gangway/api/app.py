@@ -5,8 +5,10 @@ params against the SDK's shape (or, for a write whose service takes the params, 
 the service, the boundary every writer passes), run one handler inside one transaction, encode.
 Errors of every kind leave through one place, in Stripe's envelope, with a ``Request-Id``.
 Handlers are synchronous and run to completion inside the transaction, so a transaction never
-spans an ``await``. This layer is plain ASGI rather than a framework because the API surface is
-uniform (JSON in, JSON out) and the hot paths are measured against a bare ASGI ceiling.
+spans an ``await``; they run on the event loop's thread, which so holds one connection at a
+time. The caller's now (a test clock) is read through the request's own unit of work. This layer
+is plain ASGI rather than a framework because the API surface is uniform (JSON in, JSON out) and
+the hot paths are measured against a bare ASGI ceiling.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import orjson
@@ -55,16 +58,25 @@ Send = Callable[[dict[str, Any]], Any]
 
 @dataclass
 class Request:
-    """What a handler sees: the caller, params and path arguments. ``params`` are checked, or,
-    on a ``service_checks`` route, the decoded JSON object that the service checks."""
+    """What a handler sees: the caller, params, path arguments and the unit of work. ``params``
+    are checked, or, on a ``service_checks`` route, the decoded JSON object that the service
+    checks."""
 
     call: Call
     params: dict[str, Any]
     args: tuple[str, ...]
-    uow: UnitOfWork
+    opened: UnitOfWork | None
+    """``None`` on a route that opens its own units of work (``Route.transaction``)."""
+
+    @property
+    def uow(self) -> UnitOfWork:
+        if self.opened is None:
+            raise RuntimeError("this route runs outside a unit of work: it opens its own")
+        return self.opened
 
 
 Handler = Callable[[Request], tuple[int, dict[str, Any]]]
+_CallFor = Callable[[UnitOfWork | None], Call]
 
 
 @dataclass(frozen=True)
@@ -79,6 +91,10 @@ class Route:
     write: bool = False
     idempotent: bool = True
     """Whether ``Idempotency-Key`` applies (Gangway's multi-step test helpers opt out)."""
+    transaction: bool = True
+    """Whether the handler runs inside the request's unit of work. ``False`` for the test
+    helpers that take several transactions (moving a test clock): units of work never nest, so
+    such a handler runs outside one and opens its own."""
     service_checks: bool = False
     """The handler's service checks the body against ``params`` itself (services are the
     boundary: the form and the CLI write through them too), so the edge only requires a JSON
@@ -86,6 +102,10 @@ class Route:
     segments: tuple[str | None, ...] = field(init=False)
 
     def __post_init__(self) -> None:
+        if not self.transaction and (self.write or self.idempotent):
+            raise ValueError(
+                f"{self.pattern}: a route outside a transaction is neither write nor idempotent"
+            )
         parts = tuple(None if p.startswith("{") else p for p in self.pattern.strip("/").split("/"))
         object.__setattr__(self, "segments", parts)
 
@@ -113,7 +133,7 @@ class ApiApp:
         routes: list[Route],
         store: Store,
         authenticator: Authenticator,
-        now_ms: Callable[[KeyPrincipal], int],
+        now_ms: Callable[[KeyPrincipal, UnitOfWork], int],
         max_body_bytes: int,
         idempotency_ttl_ms: int,
     ) -> None:
@@ -171,15 +191,12 @@ class ApiApp:
             if method in ("POST", "DELETE") and route.idempotent
             else None
         )
-        call = Call(
-            principal=principal,
-            clock=lambda: self._now_ms(principal),
-            request_id=request_id,
-            idempotency_key=key,
-            api_version=headers.get("stripe-version"),
-        )
+        caller = partial(self._call, principal, request_id, key, headers.get("stripe-version"))
+        if not route.transaction:
+            status, body = self._run_alone(route, caller, params, args)
+            return status, body, False
         if key is None:
-            status, body = self._run(route, call, params, args)
+            status, body = self._run(route, caller, params, args)
             return status, body, False
         if not _IDEMPOTENCY_KEY.match(key):
             if route.service_checks:  # the body's own errors have always come first
@@ -189,7 +206,7 @@ class ApiApp:
                 code="idempotency_key_invalid",
             )
         fingerprint = _fingerprint(method, path, scope.get("query_string", b""), decoded, raw)
-        return self._run_idempotent(route, call, params, args, key, fingerprint, method, path)
+        return self._run_idempotent(route, caller, params, args, key, fingerprint, method, path)
 
     def _route(self, method: str, path: str) -> tuple[Route, tuple[str, ...]]:
         parts = path.strip("/").split("/")
@@ -268,17 +285,51 @@ class ApiApp:
             return contract.check(route.params, decoded)
         return coerce(route.params, decoded) if decoded else {}
 
+    def _call(
+        self,
+        principal: KeyPrincipal,
+        request_id: str,
+        key: str | None,
+        api_version: str | None,
+        uow: UnitOfWork | None,
+    ) -> Call:
+        """The request's ``Call``, made once its unit of work is open so that the caller's now
+        is read through it; on a route outside one (``uow`` is ``None``), in one of its own."""
+        if uow is not None:
+            clock = partial(self._now_ms, principal, uow)
+        else:
+            clock = partial(self._now_alone, principal)
+        return Call(
+            principal=principal,
+            clock=clock,
+            request_id=request_id,
+            idempotency_key=key,
+            api_version=api_version,
+        )
+
+    def _now_alone(self, principal: KeyPrincipal) -> int:
+        with self._store.unit_of_work(write=False) as uow:
+            return self._now_ms(principal, uow)
+
     def _run(
-        self, route: Route, call: Call, params: dict[str, Any], args: tuple[str, ...]
+        self, route: Route, caller: _CallFor, params: dict[str, Any], args: tuple[str, ...]
     ) -> tuple[int, bytes]:
         with self._db_errors(), self._store.unit_of_work(write=route.write) as uow:
-            status, body = route.handler(Request(call=call, params=params, args=args, uow=uow))
+            status, body = route.handler(Request(caller(uow), params, args, uow))
+        return status, orjson.dumps(body)
+
+    def _run_alone(
+        self, route: Route, caller: _CallFor, params: dict[str, Any], args: tuple[str, ...]
+    ) -> tuple[int, bytes]:
+        """A route that opens its own units of work."""
+        with self._db_errors():
+            status, body = route.handler(Request(caller(None), params, args, None))
         return status, orjson.dumps(body)
 
     def _run_idempotent(
         self,
         route: Route,
-        call: Call,
+        caller: _CallFor,
         params: dict[str, Any],
         args: tuple[str, ...],
         key: str,
@@ -288,19 +339,20 @@ class ApiApp:
     ) -> tuple[int, bytes, bool]:
         """Replay, refuse, or run once, in one transaction.
 
-        The stored response is looked up as the transaction's first statement, so a replay
-        never runs the handler's database work (a handler's pure work before that is wasted on
-        a replay, which is rare). Otherwise the key is stored with the response in the same
-        transaction. If a concurrent request with the key committed in between, storing the key
-        fails on the primary key (on PostgreSQL after waiting for that transaction), this
-        transaction rolls back whole, and the winner's response is replayed: never two
-        creations.
+        The stored response is looked up as the transaction's first statement (after the
+        caller's test clock, which dates the key's expiry), so a replay never runs the handler's
+        database work (a handler's pure work before that is wasted on a replay, which is rare).
+        Otherwise the key is stored with the response in the same transaction. If a concurrent
+        request with the key committed in between, storing the key fails on the primary key (on
+        PostgreSQL after waiting for that transaction), this transaction rolls back whole, and
+        the winner's response is replayed: never two creations.
         """
-        principal: KeyPrincipal = call.principal
-        not_before = call.now_ms - self._idempotency_ttl_ms
+        not_before = 0  # set as the transaction begins, from the caller's clock
 
-        def replay_if_stored(uow: UnitOfWork) -> None:
-            stored = uow.idempotency.find(principal, key, not_before_ms=not_before)
+        def replay_if_stored(uow: UnitOfWork) -> None:  # ``call`` is bound by then, below
+            nonlocal not_before
+            not_before = call.now_ms - self._idempotency_ttl_ms
+            stored = uow.idempotency.find(call.principal, key, not_before_ms=not_before)
             if stored is not None:
                 raise _Stored(stored)
 
@@ -309,12 +361,13 @@ class ApiApp:
                 self._db_errors(),
                 self._store.unit_of_work(write=True, on_begin=replay_if_stored) as uow,
             ):
-                status, body = route.handler(Request(call=call, params=params, args=args, uow=uow))
+                call = caller(uow)
+                status, body = route.handler(Request(call, params, args, uow))
                 encoded = orjson.dumps(body)
                 if status >= 400:
                     return status, encoded, False
                 uow.idempotency.store(
-                    principal,
+                    call.principal,
                     key,
                     method=method,
                     path=path,
@@ -327,7 +380,7 @@ class ApiApp:
             return _replay(found.stored, fingerprint)
         except IntegrityError:
             with self._store.unit_of_work(write=False) as uow:
-                stored = uow.idempotency.find(principal, key, not_before_ms=not_before)
+                stored = uow.idempotency.find(call.principal, key, not_before_ms=not_before)
             if stored is None:
                 raise
             return _replay(stored, fingerprint)

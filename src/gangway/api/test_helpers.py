@@ -1,5 +1,8 @@
 """Gangway's test-mode helpers, outside the Stripe namespace: the platform's test clock, Stripe's
-trigger cards, and emptying the sandbox. Live keys get a clear 400."""
+trigger cards, and emptying the sandbox. Live keys get a clear 400.
+
+Moving the clock and emptying the sandbox take several transactions, so those two routes run
+outside the request's unit of work (``Route.transaction``) and open their own."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from gangway.core.errors import InvalidRequest, NotFound
 from gangway.requirements import RuleBook
 from gangway.services import accounts, timeline
 from gangway.services.clocks import Clocks
-from gangway.store.uow import Store
+from gangway.store.uow import Store, UnitOfWork
 
 __all__ = ["test_helper_routes"]
 
@@ -45,22 +48,24 @@ class NoParams(BaseModel):
 def test_helper_routes(rules: RuleBook, store: Store, clocks: Clocks) -> list[Route]:
     def show_clock(request: Request) -> tuple[int, dict[str, Any]]:
         _test_mode_only(request)
-        return 200, _clock(clocks, request.call.principal.platform_id, processed=0)
+        return 200, _clock(clocks, request.uow, request.call.principal.platform_id, processed=0)
 
     def advance_clock(request: Request) -> tuple[int, dict[str, Any]]:
         _test_mode_only(request)
         platform = request.call.principal.platform_id
-        if request.params.get("to") == "next_change":
-            target = clocks.next_change_ms(platform)
-            if target is None:
-                raise InvalidRequest(
-                    "Nothing in this sandbox changes by time: no deadline or decision is pending.",
-                    code="no_pending_change",
-                )
-        else:
-            target = clocks.test_now_ms(platform) + request.params["seconds"] * 1000
+        with store.unit_of_work(write=False) as uow:
+            if request.params.get("to") == "next_change":
+                target = clocks.next_change_ms(platform, uow)
+            else:
+                target = clocks.test_now_ms(platform, uow) + request.params["seconds"] * 1000
+        if target is None:
+            raise InvalidRequest(
+                "Nothing in this sandbox changes by time: no deadline or decision is pending.",
+                code="no_pending_change",
+            )
         processed = clocks.move_test_clock(rules, platform, target)
-        return 200, _clock(clocks, platform, processed=processed)
+        with store.unit_of_work(write=False) as uow:
+            return 200, _clock(clocks, uow, platform, processed=processed)
 
     def trigger(request: Request) -> tuple[int, dict[str, Any]]:
         _test_mode_only(request)
@@ -82,10 +87,22 @@ def test_helper_routes(rules: RuleBook, store: Store, clocks: Clocks) -> list[Ro
     return [
         Route("GET", "/_gangway/test_clock", show_clock, None),
         Route(
-            "POST", "/_gangway/test_clock/advance", advance_clock, AdvanceParams, idempotent=False
+            "POST",
+            "/_gangway/test_clock/advance",
+            advance_clock,
+            AdvanceParams,
+            idempotent=False,
+            transaction=False,
         ),
         Route("POST", "/_gangway/accounts/{id}/triggers", trigger, TriggerParams, write=True),
-        Route("POST", "/_gangway/test_sandbox/reset", reset, NoParams, idempotent=False),
+        Route(
+            "POST",
+            "/_gangway/test_sandbox/reset",
+            reset,
+            NoParams,
+            idempotent=False,
+            transaction=False,
+        ),
     ]
 
 
@@ -97,8 +114,8 @@ def _test_mode_only(request: Request) -> None:
         )
 
 
-def _clock(clocks: Clocks, platform_id: str, *, processed: int) -> dict[str, Any]:
-    now = clocks.test_now_ms(platform_id)
+def _clock(clocks: Clocks, uow: UnitOfWork, platform_id: str, *, processed: int) -> dict[str, Any]:
+    now = clocks.test_now_ms(platform_id, uow)
     return {
         "object": "gangway.test_clock",
         "now": to_rfc3339(now),

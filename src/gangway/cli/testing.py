@@ -142,7 +142,7 @@ async def _work(env: _Environment, settings: Settings, interval: float) -> None:
 async def _sweep_forever(env: _Environment, interval: float) -> None:
     while True:
         try:
-            await asyncio.to_thread(sweep_all, env.store, env.rules, env.clocks)
+            await env.store.database.in_thread(sweep_all, env.store, env.rules, env.clocks)
         except Exception:
             logging.getLogger("gangway").exception("deadline sweep failed")
         await asyncio.sleep(interval)
@@ -157,7 +157,8 @@ def _clock_show(settings: Settings, _args: argparse.Namespace) -> int:
 def _clock_advance(settings: Settings, args: argparse.Namespace) -> int:
     with _environment(settings) as env:
         if args.to_next_change:
-            target = env.clocks.next_change_ms(env.platform_id)
+            with env.store.unit_of_work(write=False) as uow:
+                target = env.clocks.next_change_ms(env.platform_id, uow)
             if target is None:
                 print("gangway: nothing in the sandbox changes by time", file=sys.stderr)
                 return 1
@@ -166,7 +167,7 @@ def _clock_advance(settings: Settings, args: argparse.Namespace) -> int:
             if seconds <= 0:
                 print("gangway: the test clock only moves forward", file=sys.stderr)
                 return 2
-            target = env.clocks.test_now_ms(env.platform_id) + int(seconds * 1000)
+            target = _test_now(env) + int(seconds * 1000)
         processed = env.clocks.move_test_clock(env.rules, env.platform_id, target)
         _print_clock(env, processed=processed)
     return 0
@@ -174,8 +175,8 @@ def _clock_advance(settings: Settings, args: argparse.Namespace) -> int:
 
 def _trigger(settings: Settings, args: argparse.Namespace) -> int:
     with _environment(settings) as env:
-        now = env.clocks.test_now_ms(env.platform_id)
         with env.store.unit_of_work(write=True) as uow:
+            now = env.clocks.test_now_ms(env.platform_id, uow)
             principal = KeyPrincipal(platform_id=env.platform_id, livemode=False, key_id="cli")
             record = uow.accounts.get(principal, args.account, for_update=True)
             if record is None or record.closed:
@@ -197,7 +198,12 @@ def _reset(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def _test_now(env: _Environment) -> int:
+    with env.store.unit_of_work(write=False) as uow:
+        return env.clocks.test_now_ms(env.platform_id, uow)
+
+
 def _print_clock(env: _Environment, *, processed: int) -> None:
-    now = env.clocks.test_now_ms(env.platform_id)
+    now = _test_now(env)
     body = {"now": to_rfc3339(now), "changes_processed": processed}
     print(orjson.dumps(body).decode())

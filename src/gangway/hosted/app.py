@@ -2,7 +2,8 @@
 
 Server-rendered, no JavaScript: every page works with a keyboard and without scripts, and the
 Content-Security-Policy forbids scripts altogether. Each request's database work runs in a
-worker thread inside one unit of work (``flow``); this module never touches a repository.
+worker thread inside one unit of work (``flow``), admitted by the database's own thread limiter
+(``Database.in_thread``); this module never touches a repository.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import anyio
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
@@ -58,8 +58,6 @@ FORM_UNREADABLE = (
     N_("Go back, check what you entered and try again."),
 )
 DONE = (N_("You're all set"), N_("You can close this window."))
-#: Threads that may hold a database connection at once: never more than the pool lends.
-WORK_THREADS = 8
 
 
 class HostedApp:
@@ -84,7 +82,6 @@ class HostedApp:
         self.upload_max = upload_max_bytes
         self.flow = Flow(rules, clock, idle_ms)
         self.renderer = web.Renderer()
-        self._limiter: anyio.CapacityLimiter | None = None
         self.app = Starlette(
             routes=[
                 Route(account_links.URL_PATH + "{token}", self.redeem, methods=["GET"]),
@@ -104,16 +101,16 @@ class HostedApp:
     # plumbing ------------------------------------------------------------------------------
 
     async def _work(self, fn: Callable[[UnitOfWork], T]) -> T:
-        """Run ``fn`` in one write unit of work on a worker thread; at most ``WORK_THREADS``
-        at once, so waiting visitors queue here rather than for a pooled connection."""
-        if self._limiter is None:
-            self._limiter = anyio.CapacityLimiter(WORK_THREADS)
+        """Run ``fn`` in one write unit of work on a worker thread. ``Database.in_thread``
+        admits one fewer thread than the database has connections, shared with the background
+        work; the event loop's thread (the API) has the last: visitors queue for a thread here,
+        never for a connection."""
 
         def run() -> T:
             with self.store.unit_of_work(write=True) as uow:
                 return fn(uow)
 
-        return await anyio.to_thread.run_sync(run, limiter=self._limiter)
+        return await self.store.database.in_thread(run)
 
     def _message(
         self, request: Request, texts: tuple[str, str], status: int, **extra: Any

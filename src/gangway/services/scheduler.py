@@ -20,7 +20,7 @@ def sweep_all(store: Store, rules: RuleBook, clocks: Clocks) -> int:
     processed = 0
     for platform_id in platform_ids:
         processed += timeline.sweep(store, rules, platform_id, True, clocks.real_ms())
-        processed += timeline.sweep(
-            store, rules, platform_id, False, clocks.test_now_ms(platform_id)
-        )
+        with store.unit_of_work(write=False) as uow:
+            test_now = clocks.test_now_ms(platform_id, uow)
+        processed += timeline.sweep(store, rules, platform_id, False, test_now)
     return processed

@@ -165,7 +165,7 @@ class DeliveryWorker:
     async def _stop(self, recorder: asyncio.Task[None]) -> None:
         """Let attempts under way finish briefly, record what is known, drop the rest (their
         leases bring them back). The recorder is asked to finish, not cancelled: cancelling
-        ``to_thread`` before its thread starts would silently drop a batch of outcomes."""
+        ``in_thread`` before its thread starts would silently drop a batch of outcomes."""
         if self._attempts:
             _, late = await asyncio.wait(set(self._attempts), timeout=_SHUTDOWN_GRACE_SECONDS)
             for task in late:
@@ -188,7 +188,7 @@ class DeliveryWorker:
             self._wake.clear()  # a commit after this point wakes the wait below
             wanted = min(self._claim_size, self._concurrency - self._in_flight)
             try:
-                batch = await asyncio.to_thread(self._claim, wanted)
+                batch = await self._store.database.in_thread(self._claim, wanted)
             except Exception:
                 log.exception("claiming deliveries failed; trying again")
                 await asyncio.sleep(self._poll)
@@ -289,7 +289,7 @@ class DeliveryWorker:
             outcomes, self._outcomes = self._outcomes, []
             if outcomes:
                 try:
-                    await asyncio.to_thread(self._record, outcomes)
+                    await self._store.database.in_thread(self._record, outcomes)
                 except Exception:
                     # not lost: those deliveries are due again when their lease ends
                     log.exception("recording %d delivery outcomes failed", len(outcomes))

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
+from gangway.store.fastpath import DriverStatement
 from gangway.store.tables import clocks
 
 __all__ = ["ClockRepository"]
 
-_GET = select(clocks.c.offset_ms).where(clocks.c.platform_id == bindparam("platform_id"))
+_GET = DriverStatement(
+    select(clocks.c.offset_ms).where(clocks.c.platform_id == bindparam("platform_id"))
+)
+"""On every test-mode request that needs its now, inside the request's transaction."""
 
 
 class ClockRepository:
@@ -16,8 +20,8 @@ class ClockRepository:
         self._conn = conn
 
     def offset(self, platform_id: str) -> int:
-        row = self._conn.execute(_GET, {"platform_id": platform_id}).first()
-        return int(row[0]) if row else 0
+        row = _GET.first(self._conn, {"platform_id": platform_id})
+        return int(row.offset_ms) if row else 0
 
     def set_offset(self, platform_id: str, offset_ms: int, now_ms: int) -> None:
         updated = self._conn.execute(
