@@ -159,3 +159,20 @@ def test_a_missing_id_number_is_marked_on_the_number_not_its_preselected_type() 
     )
     kinds = [i.kind for i in group.visible]
     assert kinds == ["select", "text"] and all(i.required for i in group.visible)
+
+
+def test_fields_shown_only_to_confirm_what_is_on_file_are_not_marked_optional() -> None:
+    from gangway.hosted.plan import Due
+    from gangway.hosted.steps.common import Context, owner_groups
+
+    class _View:
+        country = "us"
+
+    owner = Owner(("identity", "individual"), {"given_name": "Ana", "surname": "Li"}, "us", False)
+    ctx = Context(None, None, None, _View(), "en-US")  # type: ignore[arg-type]
+    due = [Due("individual", "id_numbers", ("id_numbers",))]
+    groups = {
+        g.key: g for g in owner_groups(ctx, owner, "individual", due, ("given_name", "id_numbers"))
+    }
+    assert groups["given_name"].inputs[0].on_file and not groups["given_name"].inputs[0].required
+    assert not any(i.on_file for i in groups["id_numbers"].inputs)

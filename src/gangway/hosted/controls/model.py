@@ -48,6 +48,8 @@ class Input:
     size: str = "full"
     checked: bool = False
     maxlength: int | None = None
+    on_file: bool = False
+    """Shown to confirm or edit what is on file, not because it is owed: not marked optional."""
     label_args: Mapping[str, str] = field(default_factory=dict)
 
 

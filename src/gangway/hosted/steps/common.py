@@ -120,6 +120,10 @@ def owner_groups(
     if ctx.view.country != "jp":
         keys = [k for k in keys if not k.startswith("script_") or k in wanted]
     groups = [build_group(k, owner, ctx.locale, wanted.get(k, ()), k in wanted) for k in keys]
+    for group in groups:
+        if group.key not in wanted and group.key not in extra:
+            for item in group.inputs:
+                item.on_file = True
     if {"script_addresses.kanji", "script_addresses.kana"} <= set(keys):
         # the postal code is typed once, with the kanji address (copied on submit)
         kana = next(g for g in groups if g.key == "script_addresses.kana")
