@@ -211,3 +211,49 @@ def test_a_failed_check_is_explained_at_the_top_of_the_step_it_sends_you_back_to
     assert browser.page is not None and browser.page.url.path == "/onboarding/step/documents"
     notice = re.search(r'<div class="notice" role="status">(.*?)</div>', page.text, re.S)
     assert notice and "could not match the ID number" in notice.group(1)
+
+
+OVER_LONG_POSTS = [
+    ("/onboarding/step/business", "identity[business_details][registered_name]"),
+    ("/onboarding/step/representative", "given_name"),
+    ("/onboarding/person/new?role=owner", "given_name"),
+    ("/onboarding/step/profile", "defaults[profile][product_description]"),
+    ("/onboarding/step/public", "configuration[merchant][support][phone]"),
+    ("/onboarding/step/bank", "external_account[account_holder_name]"),
+]
+
+
+@pytest.mark.parametrize(("path", "field"), OVER_LONG_POSTS)
+def test_every_step_refuses_an_over_long_value_with_a_translated_page_and_stores_nothing(
+    client: stripe.StripeClient, browser: Browser, path: str, field: str
+) -> None:
+    account = client.v2.core.accounts.create(
+        {
+            "contact_email": "ops@example.com",
+            "identity": {"country": "us", "entity_type": "company"},
+            "configuration": {"merchant": {"capabilities": {"card_payments": {"requested": True}}}},
+        }
+    )
+    browser.get(link_for(client, account.id, collection_options={"fields": "eventually_due"}))
+    browser.get(path)
+    before = client.v2.core.accounts.retrieve(
+        account.id, {"include": ["identity", "defaults", "configuration.merchant"]}
+    )
+    response = browser.http.post(
+        path,
+        # Save for later keeps what is valid, so it too must refuse; the bank account is kept
+        # only whole, so there Continue is what tries to store it
+        data={
+            field: LONG,
+            "csrf_token": browser.csrf(),
+            "action": "continue" if "bank" in path else "save",
+        },
+        headers={"accept-language": "de-DE"},
+    )
+    assert response.status_code == 400, response.text[:500]
+    assert 'class="error-summary"' in response.text and 'lang="de"' in response.text
+    after = client.v2.core.accounts.retrieve(
+        account.id, {"include": ["identity", "defaults", "configuration.merchant"]}
+    )
+    assert after.to_dict() == {**before.to_dict()}
+    assert list(client.v2.core.accounts.persons.list(account.id).data) == []

@@ -150,7 +150,7 @@ def read_bank(
             errors[name] = FieldError(exc.code, exc.message, details)
             return None
 
-    holder = take("account_holder_name", str)  # its length: the service's contract
+    holder = take("account_holder_name", _holder)
     if holder is not None:
         result["account_holder_name"] = holder
     if uses_iban(country):
@@ -179,3 +179,15 @@ def read_bank(
     if number is not None:
         result.update(account_number=number, last4=number[-4:])
     return result, errors
+
+
+def _holder(value: str) -> str:
+    """Checked here too so the error stands beside the others; the limit is the contract's."""
+    limit = limits.max_length(False, ["external_account", "account_holder_name"]) or 5000
+    if len(value) > limit:
+        raise FieldInvalid(
+            "parameter_invalid_string_too_long",
+            f"The account holder name must be at most {limit} characters.",
+            max=limit,
+        )
+    return value
