@@ -29,6 +29,16 @@ class Settings(BaseSettings):
     event_retention_days: int = Field(default=30, ge=30)
     """Events (and their deliveries) are kept this long; Stripe keeps them 30 days."""
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    header_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
+    """A request's line and headers must arrive within this of the connection opening (or, on a
+    kept-alive connection, of the request's first byte): a slow client cannot hold a socket."""
+    keep_alive_seconds: float = Field(default=5.0, gt=0, le=600)
+    """An idle kept-alive connection is closed after this long without a new request."""
+    max_connections: int = Field(default=512, ge=1, le=100_000)
+    """Open connections per process; one more gets an immediate 429 and is closed."""
+    max_header_bytes: int = Field(default=32_768, ge=1024, le=65_000)
+    """Request line plus headers: a longer URL gets 414, longer headers 431 (below httptools'
+    64 KiB URL ceiling, so its own plain-text 400 is never reached)."""
     log_level: str = "warning"
     scheduler: bool = True
     """Run the deadline scheduler inside ``gangway serve``; turn off when ``gangway worker``

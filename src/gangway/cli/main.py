@@ -105,16 +105,9 @@ def _serve(settings: Settings, _args: argparse.Namespace) -> int:
             "-H 'Content-Type: application/json' -d '{\"display_name\": \"Dunder Mifflin\"}'"
         )
     sys.stdout.flush()
-    uvicorn.run(
-        "gangway.app:asgi_factory",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        log_level=settings.log_level,
-        access_log=False,
-        server_header=False,
-    )
+    from gangway.serving import uvicorn_options
+
+    uvicorn.run("gangway.app:asgi_factory", factory=True, **uvicorn_options(settings))
     return 0
 
 
