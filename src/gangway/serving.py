@@ -117,9 +117,7 @@ class GangwayHttpProtocol(HttpToolsProtocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         if len(self.connections) >= self.limits.max_connections:
             self.transport = transport  # never counted: it is answered and closed at once
-            self._refuse(
-                RateLimited("Too many open connections to this server; retry shortly.")
-            )
+            self._refuse(RateLimited("Too many open connections to this server; retry shortly."))
             return
         super().connection_made(transport)
         self._arm_head_deadline()

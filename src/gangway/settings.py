@@ -36,9 +36,10 @@ class Settings(BaseSettings):
     """An idle kept-alive connection is closed after this long without a new request."""
     max_connections: int = Field(default=512, ge=1, le=100_000)
     """Open connections per process; one more gets an immediate 429 and is closed."""
-    max_header_bytes: int = Field(default=32_768, ge=1024, le=65_000)
-    """Request line plus headers: a longer URL gets 414, longer headers 431 (below httptools'
-    64 KiB URL ceiling, so its own plain-text 400 is never reached)."""
+    max_header_bytes: int = Field(default=65_000, ge=1024, le=65_000)
+    """URL plus headers: a longer URL gets 414, longer headers 431. At most just under httptools'
+    65,535-byte URL ceiling (its own answer is a plain-text 400); the default lets through every
+    URL httpx will send (64 KiB)."""
     log_level: str = "warning"
     scheduler: bool = True
     """Run the deadline scheduler inside ``gangway serve``; turn off when ``gangway worker``
