@@ -24,6 +24,10 @@ class Call:
     idempotency_key: str | None = None
     """The ``Idempotency-Key`` the client sent, if any (it is what replays are keyed on)."""
     api_version: str | None = None
+    client_ip: str | None = None
+    """The caller's address and ``User-Agent``: what an attestation made through a token
+    records, as Stripe expands them from the token's request."""
+    user_agent: str | None = None
 
     @lazy
     def now_ms(self) -> int:
