@@ -127,6 +127,13 @@ def test_a_token_s_fields_pass_the_same_checks_as_fields_sent_directly(
     with pytest.raises(stripe.InvalidRequestError) as bad_email:
         client.v2.core.account_tokens.create({"contact_email": "not an email"})
     assert stripe_error(bad_email)["param"] == "contact_email"
+    assert stripe_error(bad_email)["code"] == "email_invalid"
+    with pytest.raises(stripe.InvalidRequestError) as bad_person:
+        account = client.v2.core.accounts.create({"identity": {"country": "us"}})
+        client.v2.core.accounts.person_tokens.create(
+            account.id, {"address": {"country": "us", "postal_code": "ABCDE"}}
+        )
+    assert stripe_error(bad_person)["param"] == "address[postal_code]"
 
 
 def test_unknown_and_wrong_kind_tokens_are_named(client: stripe.StripeClient) -> None:
