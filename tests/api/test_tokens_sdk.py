@@ -4,6 +4,7 @@ retrieved, spent once by an account or person write, expired, sealed at rest."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -258,3 +259,41 @@ def test_a_token_expires_by_the_platform_s_clock(clock_server: RunningServer) ->
         client.v2.core.accounts.create({"account_token": token.id})
     assert stripe_error(expired)["code"] == "token_expired"
     assert client.v2.core.account_tokens.retrieve(token.id).used is False
+
+
+def test_of_concurrent_uses_of_one_token_exactly_one_wins(
+    server: RunningServer, client: stripe.StripeClient
+) -> None:
+    token = client.v2.core.account_tokens.create({"display_name": "Race"})
+
+    def use(_: int) -> httpx.Response:
+        return httpx.post(
+            server.url + "/v2/core/accounts",
+            json={"account_token": token.id},
+            headers={"Authorization": f"Bearer {server.test_key}"},
+            timeout=30,
+        )
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(use, range(8)))
+    assert sorted(a.status_code for a in answers) == [200] + [400] * 7
+    refused = {a.json()["error"]["code"] for a in answers if a.status_code == 400}
+    assert refused == {"token_already_used"}
+
+
+def test_a_sandbox_reset_removes_tokens(clock_server: RunningServer) -> None:
+    client = sdk(clock_server)
+    account = client.v2.core.accounts.create({"identity": {"country": "us"}})
+    person_token = client.v2.core.accounts.person_tokens.create(account.id, {"given_name": "A"})
+    account_token = client.v2.core.account_tokens.create({"display_name": "Gone"})
+    reset = httpx.post(
+        clock_server.url + "/_gangway/test_sandbox/reset",
+        json={},
+        headers={"Authorization": f"Bearer {clock_server.test_key}"},
+        timeout=30,
+    )
+    assert reset.status_code == 200, reset.text
+    with pytest.raises(stripe.InvalidRequestError) as gone:
+        client.v2.core.account_tokens.retrieve(account_token.id)
+    assert gone.value.http_status == 404
+    assert person_token.id  # its account went with it
