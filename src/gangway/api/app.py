@@ -191,7 +191,15 @@ class ApiApp:
             if method in ("POST", "DELETE") and route.idempotent
             else None
         )
-        caller = partial(self._call, principal, request_id, key, headers.get("stripe-version"))
+        client = scope.get("client")
+        caller = partial(
+            self._call,
+            principal,
+            request_id,
+            key,
+            headers.get("stripe-version"),
+            (client[0] if client else None, headers.get("user-agent")),
+        )
         if not route.transaction:
             status, body = self._run_alone(route, caller, params, args)
             return status, body, False
@@ -291,6 +299,7 @@ class ApiApp:
         request_id: str,
         key: str | None,
         api_version: str | None,
+        origin: tuple[str | None, str | None],
         uow: UnitOfWork | None,
     ) -> Call:
         """The request's ``Call``, made once its unit of work is open so that the caller's now
@@ -305,6 +314,8 @@ class ApiApp:
             request_id=request_id,
             idempotency_key=key,
             api_version=api_version,
+            client_ip=origin[0],
+            user_agent=origin[1],
         )
 
     def _now_alone(self, principal: KeyPrincipal) -> int:

@@ -1,7 +1,8 @@
-"""Route handlers for accounts and persons: decode nothing, decide nothing, call one service.
+"""Route handlers for accounts, persons and their tokens: decode nothing, decide nothing, call
+one service.
 
-The write routes are ``service_checks``: the service checks the params against the contract
-(and refuses the unsupported tokens), so the request body reaches it as decoded.
+The write routes are ``service_checks``: the service checks the params against the contract,
+so the request body reaches it as decoded.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from gangway.core.pagination import (
     encode_token,
 )
 from gangway.requirements import RuleBook
-from gangway.services import accounts, persons
+from gangway.services import accounts, persons, tokens
 from gangway.store.repos.paging import Page
 
 __all__ = ["list_body", "page_request", "routes"]
@@ -43,7 +44,11 @@ def routes(rules: RuleBook) -> list[Route]:
         return status, render.account(record, include, evaluation)
 
     def create_account(request: Request) -> tuple[int, dict[str, Any]]:
-        record, evaluation = accounts.build(request.call, request.params, rules)
+        params = request.params
+        if params.get("account_token") is not None:  # spent in this request's transaction
+            checked = contract.check("AccountCreateParams", params)
+            params = tokens.spend_account_token(request.uow, request.call, checked)
+        record, evaluation = accounts.build(request.call, params, rules)
         include = set(request.params.get("include") or ())  # checked by build
         body = render.account(record, include, evaluation)  # before the transaction begins
         verified = accounts.add(request.uow, request.call, record, rules)
@@ -100,7 +105,24 @@ def routes(rules: RuleBook) -> list[Route]:
         base = f"/v2/core/accounts/{quote(account_id, safe='')}/persons"
         return 200, list_body(data, page, base, wanted)
 
-    unsupported = _unsupported("Account and person tokens are not supported by Gangway yet.")
+    def create_account_token(request: Request) -> tuple[int, dict[str, Any]]:
+        token = tokens.create_account_token(request.uow, request.call, request.params)
+        return 200, render.token(token)
+
+    def retrieve_account_token(request: Request) -> tuple[int, dict[str, Any]]:
+        token = tokens.retrieve_account_token(request.uow, request.call, request.args[0])
+        return 200, render.token(token)
+
+    def create_person_token(request: Request) -> tuple[int, dict[str, Any]]:
+        token = tokens.create_person_token(
+            request.uow, request.call, request.args[0], request.params
+        )
+        return 200, render.token(token)
+
+    def retrieve_person_token(request: Request) -> tuple[int, dict[str, Any]]:
+        token = tokens.retrieve_person_token(request.uow, request.call, *request.args)
+        return 200, render.token(token)
+
     return [
         _write("/v2/core/accounts", create_account, "AccountCreateParams"),
         Route("GET", "/v2/core/accounts", list_accounts, "AccountListParams"),
@@ -112,10 +134,12 @@ def routes(rules: RuleBook) -> list[Route]:
         Route("GET", "/v2/core/accounts/{id}/persons/{pid}", retrieve_person, None),
         _write("/v2/core/accounts/{id}/persons/{pid}", update_person, "PersonUpdateParams"),
         Route("DELETE", "/v2/core/accounts/{id}/persons/{pid}", delete_person, None, write=True),
-        Route("POST", "/v2/core/account_tokens", unsupported, None),
-        Route("GET", "/v2/core/account_tokens/{id}", unsupported, None),
-        Route("POST", "/v2/core/accounts/{id}/person_tokens", unsupported, None),
-        Route("GET", "/v2/core/accounts/{id}/person_tokens/{tid}", unsupported, None),
+        _write("/v2/core/account_tokens", create_account_token, "AccountTokenCreateParams"),
+        Route("GET", "/v2/core/account_tokens/{id}", retrieve_account_token, None),
+        _write(
+            "/v2/core/accounts/{id}/person_tokens", create_person_token, "PersonTokenCreateParams"
+        ),
+        Route("GET", "/v2/core/accounts/{id}/person_tokens/{tid}", retrieve_person_token, None),
     ]
 
 
@@ -124,13 +148,6 @@ def _write(
 ) -> Route:
     """A POST whose service checks ``params`` itself."""
     return Route("POST", pattern, handler, params, write=True, service_checks=True)
-
-
-def _unsupported(message: str) -> Callable[[Request], tuple[int, dict[str, Any]]]:
-    def handler(_request: Request) -> tuple[int, dict[str, Any]]:
-        raise InvalidRequest(message, code="unsupported_feature")
-
-    return handler
 
 
 def page_request(

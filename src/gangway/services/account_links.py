@@ -159,9 +159,9 @@ def record_returned(
 
 def _configurations(value: Any, kind: str) -> list[str]:
     param = f"use_case[{kind}][configurations]"
-    if not isinstance(value, list) or not value:
+    if not isinstance(value, list):  # ``[]`` is well-typed (no minItems): compared as any list
         raise InvalidRequest(
-            f"{param} must be a non-empty array of configuration names.",
+            f"{param} must be an array of configuration names.",
             code="parameter_invalid_type",
             param=param,
         )

@@ -35,6 +35,7 @@ __all__ = [
     "metadata",
     "persons",
     "platforms",
+    "tokens",
     "verification_decisions",
     "verifications",
 ]
@@ -271,3 +272,21 @@ delivery_attempts = Table(
 )
 """Every attempt: when, the receiver's status code or the transport error, how long it took, and
 the start of the response body."""
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("platform_id", String(64), ForeignKey("platforms.id"), nullable=False),
+    Column("livemode", Boolean, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("account_id", String(64), ForeignKey("accounts.id"), nullable=True),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("expires_ms", BigInteger, nullable=False),
+    Column("used_ms", BigInteger, nullable=True),
+    Column("sealed", LargeBinary, nullable=False),
+    Index("ix_tokens_platform", "platform_id", "livemode", "created_ms"),
+)
+"""Account and person tokens: the identity params they carry, sealed, until their single use
+(``used_ms``, set in one conditional update) empties them. ``kind`` is ``account`` or ``person``;
+a person token belongs to the account it was created under (``account_id``)."""

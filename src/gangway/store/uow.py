@@ -29,6 +29,7 @@ from gangway.store.repos.events import EventRepository
 from gangway.store.repos.idempotency import IdempotencyRepository
 from gangway.store.repos.keys import KeyRepository
 from gangway.store.repos.links import LinkRepository
+from gangway.store.repos.tokens import TokenRepository
 from gangway.store.repos.verifications import VerificationRepository
 from gangway.store.repos.webhooks import WebhookRepository
 from gangway.store.sealing import Sealer
@@ -114,6 +115,10 @@ class UnitOfWork:
     @lazy
     def links(self) -> LinkRepository:
         return LinkRepository(self.conn, self._sealer)
+
+    @lazy
+    def tokens(self) -> TokenRepository:
+        return TokenRepository(self.conn, self._sealer)
 
     @lazy
     def verifications(self) -> VerificationRepository:
