@@ -23,6 +23,7 @@ hosted form: Unicode is accepted there (checked by IDNA 2008), but it needs a pu
 
 from __future__ import annotations
 
+import functools
 import string
 from dataclasses import dataclass
 from typing import Literal
@@ -48,6 +49,7 @@ _URI_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-._~:/?#[]@!
 _HOST_LABEL_CHARACTERS = frozenset(string.ascii_lowercase + string.digits + "-")
 _HEX = frozenset(string.hexdigits)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_PARTS = ("username", "password", "hostname", "host_type")
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ def web_url(value: object, *, use: Use, https_only: bool = False) -> WebUrl:
     scheme = _scheme(text, https_only=https_only)
     _check_characters(text, unicode=use == "business")
     try:
-        parsed = ada_url.parse_url(text)
+        parsed = ada_url.parse_url(text, attributes=_PARTS)
     except ValueError:
         fail("url_invalid", f"The URL {shown(text)} could not be parsed as a web address.")
     authority = text[len(scheme) + 3 :]
@@ -98,9 +100,11 @@ def web_url(value: object, *, use: Use, https_only: bool = False) -> WebUrl:
     return WebUrl(text=text, scheme=scheme, host=host, port=_port(text, port, scheme))
 
 
+@functools.lru_cache(maxsize=1024)
 def origin_of(value: str | None) -> str | None:
     """The origin a CSP ``form-action`` may name for an Account Link URL, or ``None`` when
-    there is none or it does not pass the link check (a link stored before that check)."""
+    there is none or it does not pass the link check (a link stored before that check).
+    Cached: every page of a session asks again for the same two URLs."""
     if not value:
         return None
     try:
@@ -111,6 +115,21 @@ def origin_of(value: str | None) -> str | None:
 
 def _check_characters(text: str, *, unicode: bool) -> None:
     """Everything a browser would strip, rewrite or read as a delimiter, named precisely."""
+    if not (text.isascii() and set(text) <= _URI_CHARACTERS):
+        _explain_characters(text, unicode=unicode)
+    start = text.find("%")
+    while start != -1:
+        escape = text[start + 1 : start + 3]
+        if len(escape) < 2 or not set(escape) <= _HEX:
+            fail("url_invalid", f"The URL {shown(text)} has a '%' that is not a %XX escape.")
+        if int(escape, 16) < 0x20 or int(escape, 16) == 0x7F:
+            fail("url_invalid", f"The URL {shown(text)} encodes a control character (%{escape}).")
+        start = text.find("%", start + 3)
+
+
+def _explain_characters(text: str, *, unicode: bool) -> None:
+    """The slow path, for text with a character outside RFC 3986's: fail with the reason, or
+    return for the Unicode a business URL may hold."""
     bad = bad_characters(text)
     if bad:
         names = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(bad))
@@ -121,27 +140,19 @@ def _check_characters(text: str, *, unicode: bool) -> None:
         fail("url_invalid", f"The URL contains spaces ({names}); encode a space as %20.")
     if "\\" in text:
         fail("url_invalid", f"The URL {shown(text)} contains a backslash; use '/'.")
-    for index, char in enumerate(text):
-        if char == "%":
-            escape = text[index + 1 : index + 3]
-            if len(escape) < 2 or not set(escape) <= _HEX:
-                fail("url_invalid", f"The URL {shown(text)} has a '%' that is not a %XX escape.")
-            if int(escape, 16) < 0x20 or int(escape, 16) == 0x7F:
-                fail(
-                    "url_invalid",
-                    f"The URL {shown(text)} encodes a control character (%{escape}).",
-                )
-        elif char not in _URI_CHARACTERS and not (unicode and not char.isascii()):
-            if char.isascii():
-                fail(
-                    "url_invalid",
-                    f"The URL {shown(text)} contains {char!r}, which a URL cannot hold unencoded.",
-                )
+    for char in text:
+        if char in _URI_CHARACTERS or (unicode and not char.isascii()):
+            continue
+        if char.isascii():
             fail(
                 "url_invalid",
-                f"The URL {shown(text)} contains non-ASCII characters: give the host in its "
-                f"IDNA form{_ascii_hint(text)} and percent-encode the rest.",
+                f"The URL {shown(text)} contains {char!r}, which a URL cannot hold unencoded.",
             )
+        fail(
+            "url_invalid",
+            f"The URL {shown(text)} contains non-ASCII characters: give the host in its "
+            f"IDNA form{_ascii_hint(text)} and percent-encode the rest.",
+        )
 
 
 def _ascii_hint(text: str) -> str:
