@@ -12,6 +12,12 @@ import httpx
 import pytest
 import stripe
 
+from gangway.core.clock import SystemClock
+from gangway.core.ids import new_id
+from gangway.core.keys import new_secret_key
+from gangway.settings import Settings
+from gangway.store.database import Database
+from gangway.store.repos.keys import KeyRepository
 from tests.api.conftest import sdk
 from tests.conftest import RunningServer
 
@@ -127,3 +133,30 @@ def test_another_mode_s_token_is_refused(server: RunningServer) -> None:
     page = _get(server, "/v2/core/accounts?limit=1", live_key).json()["next_page_url"]
     assert _get(server, page, live_key).status_code == 200
     _refused(_get(server, page))  # the same platform's test key
+
+
+def _second_platform_key(server: RunningServer) -> str:
+    """A test key of a new platform, added to the server's database (there is no command for
+    that yet)."""
+    settings = Settings(data_dir=server.data_dir, database_url=server.database_url)
+    database = Database(settings.resolved_database_url())
+    try:
+        key = new_secret_key(livemode=False)
+        now = SystemClock().now_ms()
+        with database.transaction(write=True) as conn:
+            keys = KeyRepository(conn)
+            platform_id = new_id("plat")
+            keys.add_platform(platform_id, "Second platform", now)
+            keys.add_key(new_id("key"), platform_id, key, now)
+        return key.secret
+    finally:
+        database.dispose()
+
+
+def test_another_platform_s_token_is_refused(server: RunningServer) -> None:
+    other_key = _second_platform_key(server)
+    other = sdk(server, other_key)
+    _account(other), _account(other)
+    page = _get(server, "/v2/core/accounts?limit=1", other_key).json()["next_page_url"]
+    assert _get(server, page, other_key).status_code == 200
+    _refused(_get(server, page))  # the first platform's key, same mode
