@@ -16,9 +16,10 @@ from gangway.api.handlers import routes
 from gangway.api.link_routes import account_link_routes
 from gangway.api.reviews import review_routes
 from gangway.api.test_helpers import test_helper_routes
-from gangway.bootstrap import fingerprint_secret_for, sealer_for
+from gangway.bootstrap import fingerprint_secret_for, page_token_secret_for, sealer_for
 from gangway.core.clock import Clock, SystemClock
 from gangway.core.keys import KeyPrincipal
+from gangway.core.pagination import PageTokens
 from gangway.hosted.app import HostedApp
 from gangway.requirements import load_rules
 from gangway.services.clocks import Clocks
@@ -47,17 +48,18 @@ class Gangway:
         self.database = Database(settings.resolved_database_url())
         self.store = Store(self.database, sealer_for(settings), fingerprint_secret_for(settings))
         self.clocks = Clocks(self.store, clock)
+        pages = PageTokens(page_token_secret_for(settings))
         self.api = ApiApp(
             routes=[
-                *routes(self.rules),
-                *event_routes(),
+                *routes(self.rules, pages),
+                *event_routes(pages),
                 *account_link_routes(
                     public_url=settings.resolved_public_url(),
                     lifetime_ms=settings.link_lifetime_seconds * 1000,
                 ),
                 *test_helper_routes(self.rules, self.store, self.clocks),
                 *review_routes(self.rules),
-                *delivery_routes(),
+                *delivery_routes(pages),
             ],
             store=self.store,
             authenticator=Authenticator(self._principal),

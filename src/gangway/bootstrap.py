@@ -17,7 +17,14 @@ from gangway.store.migrate import SCHEMA_LOCK, upgrade
 from gangway.store.repos.keys import KeyRepository
 from gangway.store.sealing import Sealer, decode_key, load_or_create_key
 
-__all__ = ["Prepared", "create_key", "fingerprint_secret_for", "prepare", "sealer_for"]
+__all__ = [
+    "Prepared",
+    "create_key",
+    "fingerprint_secret_for",
+    "page_token_secret_for",
+    "prepare",
+    "sealer_for",
+]
 
 FIRST_KEY_FILE = "test_secret_key"
 
@@ -39,6 +46,13 @@ def fingerprint_secret_for(settings: Settings) -> bytes:
     return hmac.new(
         _encryption_key(settings), b"gangway verification fingerprints", "sha256"
     ).digest()
+
+
+def page_token_secret_for(settings: Settings) -> bytes:
+    """The key that signs v2 page tokens (``core.pagination``): derived from the encryption
+    key with a label of its own, so every process of a deployment shares it and no other use
+    of the key can produce a token's HMAC."""
+    return hmac.new(_encryption_key(settings), b"gangway page tokens", "sha256").digest()
 
 
 def _encryption_key(settings: Settings) -> bytes:

@@ -20,6 +20,7 @@ from gangway.api.handlers import routes
 from gangway.api.link_routes import account_link_routes
 from gangway.contract import params
 from gangway.core.keys import KeyPrincipal
+from gangway.core.pagination import PageTokens
 from gangway.requirements import load_rules
 from gangway.store.uow import Store
 
@@ -40,8 +41,8 @@ class Api:
         rules = load_rules()
         self.app = ApiApp(
             routes=[
-                *routes(rules),
-                *event_routes(),
+                *routes(rules, PageTokens(b"k" * 32)),
+                *event_routes(PageTokens(b"k" * 32)),
                 *account_link_routes(public_url="http://127.0.0.1", lifetime_ms=60_000),
             ],
             store=store,

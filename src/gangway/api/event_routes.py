@@ -9,6 +9,7 @@ from gangway.api.app import Request, Route
 from gangway.api.handlers import list_body, page_request
 from gangway.core.clock import from_rfc3339, to_rfc3339
 from gangway.core.errors import InvalidRequest, NotFound
+from gangway.core.pagination import PageTokens
 from gangway.services import destinations
 from gangway.store.repos.events import EventRecord
 from gangway.store.repos.webhooks import DestinationRecord
@@ -68,9 +69,13 @@ def render_destination(record: DestinationRecord, include: set[str]) -> dict[str
     )
 
 
-def event_routes() -> list[Route]:
+def event_routes(pages: PageTokens) -> list[Route]:
+    """Events and event destinations; ``pages`` signs the lists' page tokens."""
+
     def list_events(request: Request) -> tuple[int, dict[str, Any]]:
-        page = page_request(request.params, "EventListParams", ("object_id", "types", "created"))
+        tokens = pages.bound("/v2/core/events", request.call.principal)
+        filter_names = ("object_id", "types", "created")
+        page = page_request(request.params, "EventListParams", filter_names, tokens)
         filters = page.filters
         created = {op: _instant(value, op) for op, value in (filters.get("created") or {}).items()}
         records, result = request.uow.events.page(
@@ -81,7 +86,7 @@ def event_routes() -> list[Route]:
             limit=page.limit,
             cursor=page.cursor,
         )
-        return 200, list_body([render_event(e) for e in records], result, "/v2/core/events", page)
+        return 200, list_body([render_event(e) for e in records], result, page, tokens)
 
     def retrieve_event(request: Request) -> tuple[int, dict[str, Any]]:
         event = request.uow.events.get(request.call.principal, request.args[0])
@@ -105,10 +110,11 @@ def event_routes() -> list[Route]:
         return 200, render_destination(record, include(request))
 
     def list_destinations(request: Request) -> tuple[int, dict[str, Any]]:
-        page = page_request(request.params, "EventDestinationListParams", ())
+        tokens = pages.bound("/v2/core/event_destinations", request.call.principal)
+        page = page_request(request.params, "EventDestinationListParams", (), tokens)
         records, result = destinations.list_page(request.uow, request.call, page)
         data = [render_destination(r, include(request)) for r in records]
-        return 200, list_body(data, result, "/v2/core/event_destinations", page)
+        return 200, list_body(data, result, page, tokens)
 
     def delete_destination(request: Request) -> tuple[int, dict[str, Any]]:
         record = destinations.delete(request.uow, request.call, request.args[0])

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
+import orjson
+
 from gangway.api import render
 from gangway.api.app import Request, Route
 from gangway.contract import params as contract
@@ -18,9 +20,10 @@ from gangway.core.errors import InvalidRequest
 from gangway.core.pagination import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
+    ListTokens,
     PageRequest,
-    decode_token,
-    encode_token,
+    PageTokens,
+    invalid_page_token,
 )
 from gangway.requirements import RuleBook
 from gangway.services import accounts, persons, tokens
@@ -29,8 +32,9 @@ from gangway.store.repos.paging import Page
 __all__ = ["list_body", "page_request", "routes"]
 
 
-def routes(rules: RuleBook) -> list[Route]:
-    """The v2 Core routes this server answers, bound to the loaded requirement rules."""
+def routes(rules: RuleBook, pages: PageTokens) -> list[Route]:
+    """The v2 Core routes this server answers, bound to the loaded requirement rules and the
+    page token key."""
 
     def account_response(
         request: Request, record: Any, status: int = 200
@@ -70,12 +74,13 @@ def routes(rules: RuleBook) -> list[Route]:
         return account_response(request, record)
 
     def list_accounts(request: Request) -> tuple[int, dict[str, Any]]:
+        tokens = pages.bound("/v2/core/accounts", request.call.principal)
         wanted = page_request(
-            request.params, "AccountListParams", ("applied_configurations", "closed")
+            request.params, "AccountListParams", ("applied_configurations", "closed"), tokens
         )
         records, page = accounts.list_page(request.uow, request.call, wanted)
         data = [render.account(record, (), None) for record in records]
-        return 200, list_body(data, page, "/v2/core/accounts", wanted)
+        return 200, list_body(data, page, wanted, tokens)
 
     def create_person(request: Request) -> tuple[int, dict[str, Any]]:
         person = persons.create(request.uow, request.call, request.args[0], request.params, rules)
@@ -99,11 +104,12 @@ def routes(rules: RuleBook) -> list[Route]:
 
     def list_persons(request: Request) -> tuple[int, dict[str, Any]]:
         account_id = request.args[0]
-        wanted = page_request(request.params, "PersonListParams", ())
+        base = f"/v2/core/accounts/{quote(account_id, safe='')}/persons"
+        tokens = pages.bound(base, request.call.principal)
+        wanted = page_request(request.params, "PersonListParams", (), tokens)
         records, page = persons.list_page(request.uow, request.call, account_id, wanted)
         data = [render.person(p, livemode=request.call.livemode) for p in records]
-        base = f"/v2/core/accounts/{quote(account_id, safe='')}/persons"
-        return 200, list_body(data, page, base, wanted)
+        return 200, list_body(data, page, wanted, tokens)
 
     def create_account_token(request: Request) -> tuple[int, dict[str, Any]]:
         token = tokens.create_account_token(request.uow, request.call, request.params)
@@ -151,11 +157,23 @@ def _write(
 
 
 def page_request(
-    params: dict[str, Any], params_name: str, filter_names: tuple[str, ...]
+    params: dict[str, Any],
+    params_name: str,
+    filter_names: tuple[str, ...],
+    tokens: ListTokens,
 ) -> PageRequest:
+    """The page a list request asks for: its ``page`` token's (checked by ``tokens``), or the
+    first page under its own ``limit`` and filters."""
     token = params.get("page")
     if token:
-        return _checked(decode_token(token), params_name, filter_names)
+        page = _checked(tokens.decode(token), params_name, filter_names)
+        given = {name: params[name] for name in filter_names if name in params}
+        if given and orjson.dumps(given, option=orjson.OPT_SORT_KEYS) != orjson.dumps(
+            {name: page.filters[name] for name in given if name in page.filters},
+            option=orjson.OPT_SORT_KEYS,
+        ):
+            raise invalid_page_token()  # the token was handed out for other filters
+        return page
     limit = params.get("limit", DEFAULT_LIMIT)
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidRequest(
@@ -168,28 +186,24 @@ def page_request(
 
 
 def _checked(page: PageRequest, params_name: str, filter_names: tuple[str, ...]) -> PageRequest:
-    """A token's filters pass the same checks as the list's own params: a token is opaque, not
-    trusted, and a hand-edited one is a 400 like any other bad parameter."""
+    """A token's filters pass the same checks as the list's own params: signed by this server,
+    a token is still input, and one that says otherwise is a 400 like any other bad parameter."""
     try:
         if not set(page.filters) <= set(filter_names):
             raise InvalidRequest("unexpected filters")
         contract.check(params_name, page.filters)
     except InvalidRequest as exc:
-        raise InvalidRequest(
-            "The page token is not valid: use the next_page_url or previous_page_url as given.",
-            code="invalid_page_token",
-            param="page",
-        ) from exc
+        raise invalid_page_token() from exc
     return page
 
 
 def list_body(
-    data: list[dict[str, Any]], page: Page, base: str, request: PageRequest
+    data: list[dict[str, Any]], page: Page, request: PageRequest, tokens: ListTokens
 ) -> dict[str, Any]:
     def url(cursor: Any) -> str | None:
         if cursor is None:
             return None
-        return f"{base}?page={encode_token(cursor, request.limit, request.filters)}"
+        return tokens.url(cursor, request.limit, request.filters)
 
     return {
         "data": data,

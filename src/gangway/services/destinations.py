@@ -19,7 +19,7 @@ from gangway.store.repos.events import EventRecord
 from gangway.store.repos.paging import Page
 from gangway.store.repos.webhooks import DestinationRecord
 from gangway.store.uow import UnitOfWork
-from gangway.validation import contact
+from gangway.validation import urls
 
 __all__ = [
     "EVENT_TYPES",
@@ -222,6 +222,6 @@ def _check_types(types: list[str]) -> None:
 
 def _check_url(value: str, *, livemode: bool) -> None:
     try:
-        contact.endpoint_url(value, https_only=livemode)
+        urls.web_url(value, use="destination", https_only=livemode)
     except FieldInvalid as exc:
         raise exc.at("webhook_endpoint", "url") from None
