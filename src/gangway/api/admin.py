@@ -93,9 +93,9 @@ class AdminApp:
         return await self._answer(
             request,
             _NewPlatform,
-            lambda uow, params: tenancy.create_platform(
-                uow, name=params["name"], now_ms=self._clock.now_ms()
-            ).view,
+            lambda uow, params: (
+                tenancy.create_platform(uow, name=params["name"], now_ms=self._clock.now_ms()).view
+            ),
         )
 
     async def _keys(self, request: Request) -> Response:
@@ -110,12 +110,14 @@ class AdminApp:
         return await self._answer(
             request,
             _NewKey,
-            lambda uow, params: tenancy.create_key(
-                uow,
-                platform_id=params.get("platform"),
-                livemode=params["mode"] == "live",
-                now_ms=self._clock.now_ms(),
-            ).view,
+            lambda uow, params: (
+                tenancy.create_key(
+                    uow,
+                    platform_id=params.get("platform"),
+                    livemode=params["mode"] == "live",
+                    now_ms=self._clock.now_ms(),
+                ).view
+            ),
         )
 
     async def _revoke(self, request: Request) -> Response:

@@ -25,7 +25,6 @@ from gangway.store.uow import UnitOfWork
 __all__ = ["add_commands"]
 
 
-
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     platforms = commands.add_parser("platforms", help="manage platforms (tenants)")
     platform_commands = platforms.add_subparsers(dest="platforms_command", required=True)
@@ -61,7 +60,8 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def _command(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_text: str) -> argparse.ArgumentParser:
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_text: str
+) -> argparse.ArgumentParser:
     parser = commands.add_parser(name, help=help_text)
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--data-dir")

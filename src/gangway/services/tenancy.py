@@ -7,7 +7,7 @@ shows a key's id, platform, mode, ``sk_test_…abcd`` hint and times.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from gangway.core.clock import to_rfc3339
@@ -58,20 +58,15 @@ def create_platform(uow: UnitOfWork, *, name: str, now_ms: int) -> Created:
     platform_id = new_id("plat")
     uow.keys.add_platform(platform_id, name, now_ms)
     key = _add_key(uow, platform_id, livemode=False, now_ms=now_ms)
-    platform = uow.keys.platform(platform_id)
-    assert platform is not None  # noqa: S101 - just inserted in this transaction
-    return Created(
-        view={**platform_view(platform), "secret_key": key.view}, secret=key.secret
-    )
+    platform = PlatformRecord(id=platform_id, name=name, created_ms=now_ms)
+    return Created(view={**platform_view(platform), "secret_key": key.view}, secret=key.secret)
 
 
 def list_platforms(uow: UnitOfWork) -> list[dict[str, Any]]:
     return [platform_view(p) for p in uow.keys.platforms()]
 
 
-def create_key(
-    uow: UnitOfWork, *, platform_id: str | None, livemode: bool, now_ms: int
-) -> Created:
+def create_key(uow: UnitOfWork, *, platform_id: str | None, livemode: bool, now_ms: int) -> Created:
     """A new key for ``platform_id``, or for the first platform when none is named."""
     if platform_id is None:
         platform_id = uow.keys.default_platform()
@@ -91,11 +86,12 @@ def list_keys(uow: UnitOfWork, *, platform_id: str | None = None) -> list[dict[s
 def revoke_key(uow: UnitOfWork, key_id: str, *, now_ms: int) -> dict[str, Any]:
     """Revoked for good, from this transaction's commit on, in every process (each request
     checks its key in its own transaction). Revoking a revoked key changes nothing."""
-    if uow.keys.key(key_id) is None:
-        raise NotFound(f"No such key: '{key_id}'", code="resource_missing", param="key")
-    uow.keys.revoke(key_id, now_ms)
     record = uow.keys.key(key_id)
-    assert record is not None  # noqa: S101 - read in this transaction above
+    if record is None:
+        raise NotFound(f"No such key: '{key_id}'", code="resource_missing", param="key")
+    if record.revoked_ms is None:
+        uow.keys.revoke(key_id, now_ms)
+        record = replace(record, revoked_ms=now_ms)
     return key_view(record)
 
 
@@ -103,8 +99,7 @@ def create_admin_token(uow: UnitOfWork, *, now_ms: int) -> Created:
     token = new_admin_token()
     token_id = new_id("admtok")
     uow.admin_tokens.add(token_id, token, now_ms)
-    record = uow.admin_tokens.get(token_id)
-    assert record is not None  # noqa: S101 - just inserted in this transaction
+    record = AdminTokenRecord(id=token_id, hint=token.hint, created_ms=now_ms, revoked_ms=None)
     return Created(view=token_view(record), secret=token.secret)
 
 
@@ -113,11 +108,12 @@ def list_admin_tokens(uow: UnitOfWork) -> list[dict[str, Any]]:
 
 
 def revoke_admin_token(uow: UnitOfWork, token_id: str, *, now_ms: int) -> dict[str, Any]:
-    if uow.admin_tokens.get(token_id) is None:
-        raise NotFound(f"No such admin token: '{token_id}'", code="resource_missing")
-    uow.admin_tokens.revoke(token_id, now_ms)
     record = uow.admin_tokens.get(token_id)
-    assert record is not None  # noqa: S101 - read in this transaction above
+    if record is None:
+        raise NotFound(f"No such admin token: '{token_id}'", code="resource_missing")
+    if record.revoked_ms is None:
+        uow.admin_tokens.revoke(token_id, now_ms)
+        record = replace(record, revoked_ms=now_ms)
     return token_view(record)
 
 
@@ -125,8 +121,14 @@ def _add_key(uow: UnitOfWork, platform_id: str, *, livemode: bool, now_ms: int) 
     key = new_secret_key(livemode=livemode)
     key_id = new_id("key")
     uow.keys.add_key(key_id, platform_id, key, now_ms)
-    record = uow.keys.key(key_id)
-    assert record is not None  # noqa: S101 - just inserted in this transaction
+    record = KeyRecord(
+        id=key_id,
+        platform_id=platform_id,
+        livemode=livemode,
+        hint=key.hint,
+        created_ms=now_ms,
+        revoked_ms=None,
+    )
     return Created(view={**key_view(record), "secret": key.secret}, secret=key.secret)
 
 

@@ -14,9 +14,7 @@ __all__ = ["KeyRecord", "KeyRepository", "PlatformRecord"]
 
 # Every authenticated request runs this inside its own transaction (``KeyRepository.active``):
 # one primary-key lookup on the driver, so a revoked key is refused at once in every process.
-_ACTIVE = DriverStatement(
-    select(api_keys.c.revoked_ms).where(api_keys.c.id == bindparam("key_id"))
-)
+_ACTIVE = DriverStatement(select(api_keys.c.revoked_ms).where(api_keys.c.id == bindparam("key_id")))
 
 
 _KEY_COLUMNS = (
