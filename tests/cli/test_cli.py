@@ -173,14 +173,14 @@ def test_the_banner_shows_the_key_only_on_first_start(tmp_path: Path) -> None:
     server = start_server(data)
     stop_server(server)
     first = (data / "server.log").read_text()
-    assert server.test_key in first and str(key_file) in first
-
     server = start_server(data)
     stop_server(server)
     second = (data / "server.log").read_text()
+
     assert "Gangway listening on" in second
     assert server.test_key not in second  # the same key, not shown again
     assert f"kept in {key_file}" in second
+    assert server.test_key in first and str(key_file) in first
 
 
 def _mode(path: Path) -> int:
