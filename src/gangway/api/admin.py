@@ -32,6 +32,7 @@ from gangway.core.errors import (
     InvalidRequest,
     MethodNotAllowed,
     NotFound,
+    PayloadTooLarge,
 )
 from gangway.core.ids import random_token
 from gangway.core.keys import ADMIN_TOKEN_PREFIX, digest, masked
@@ -189,9 +190,14 @@ def _admin_secret(authorization: str | None) -> str:
 async def _params(request: Request, model: type[BaseModel]) -> dict[str, Any]:
     if request.method == "GET":
         return validated(model, dict(request.query_params))
-    raw = await request.body()
-    if len(raw) > _MAX_BODY:
-        raise InvalidRequest("The request body is too large.", code="request_too_large")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():  # read no further than the limit
+        size += len(chunk)
+        if size > _MAX_BODY:
+            raise PayloadTooLarge(f"The request body is larger than the {_MAX_BODY} byte limit.")
+        chunks.append(chunk)
+    raw = b"".join(chunks)
     if not raw.strip():
         return validated(model, {})
     try:

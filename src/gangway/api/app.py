@@ -1,8 +1,10 @@
 """The Stripe-compatible HTTP edge, as a plain ASGI app.
 
-Every request: route, authenticate, decode (JSON body, or a bracketed query string), check the
-params against the SDK's shape (or, for a write whose service takes the params, leave that to
-the service, the boundary every writer passes), run one handler inside one transaction, encode.
+Every request: route, authenticate (the key is confirmed again as the first statement of the
+request's transaction, so a revocation is seen at once by every process), decode (JSON body, or
+a bracketed query string), check the params against the SDK's shape (or, for a write whose
+service takes the params, leave that to the service, the boundary every writer passes), run one
+handler inside one transaction, encode.
 Errors of every kind leave through one place, in Stripe's envelope, with a ``Request-Id``.
 Handlers are synchronous and run to completion inside the transaction, so a transaction never
 spans an ``await``; they run on the event loop's thread, which so holds one connection at a
@@ -368,8 +370,9 @@ class ApiApp:
         """Replay, refuse, or run once, in one transaction.
 
         The stored response is looked up as the transaction's first statement (after the key's
-        confirmation and the caller's test clock, which dates the key's expiry), so a replay never runs the handler's
-        database work (a handler's pure work before that is wasted on a replay, which is rare).
+        confirmation and the caller's test clock, which dates the key's expiry), so a replay
+        never runs the handler's database work (a handler's pure work before that is wasted on a
+        replay, which is rare).
         Otherwise the key is stored with the response in the same transaction. If a concurrent
         request with the key committed in between, storing the key fails on the primary key (on
         PostgreSQL after waiting for that transaction), this transaction rolls back whole, and
