@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from gangway.api import admin
 from gangway.api.app import ApiApp
 from gangway.api.auth import Authenticator
 from gangway.api.delivery_routes import delivery_routes
@@ -39,7 +40,8 @@ _CHECKPOINT_EVERY_SECONDS = 0.5
 
 class Gangway:
     """The ASGI application: the v2 API under ``/v2``, Gangway's own endpoints under
-    ``/_gangway``, the hosted onboarding form under ``/onboarding``."""
+    ``/_gangway``, the operator's admin API under ``/_gangway/admin``, the hosted onboarding
+    form under ``/onboarding``."""
 
     def __init__(self, settings: Settings, clock: Clock) -> None:
         self.settings = settings
@@ -76,11 +78,12 @@ class Gangway:
             idle_ms=settings.session_idle_seconds * 1000,
             upload_max_bytes=settings.upload_max_bytes,
         )
+        self.admin = admin.AdminApp(self.store, clock)
         self._tasks: list[asyncio.Task[None]] = []
 
-    def _principal(self, key_digest: str) -> KeyPrincipal | None:
+    def _principal(self, key_digest: str) -> tuple[KeyPrincipal, bool] | None:
         with self.store.unit_of_work(write=False) as uow:
-            return uow.keys.principal(key_digest)
+            return uow.keys.by_digest(key_digest)
 
     async def __call__(
         self,
@@ -95,6 +98,9 @@ class Gangway:
                 return
             if scope["path"].startswith("/onboarding"):
                 await self.hosted(scope, receive, send)
+                return
+            if scope["path"] == admin.PREFIX or scope["path"].startswith(admin.PREFIX + "/"):
+                await self.admin(scope, receive, send)
                 return
             await self.api(scope, receive, send)
         elif kind == "lifespan":

@@ -1,8 +1,10 @@
 """The Stripe-compatible HTTP edge, as a plain ASGI app.
 
-Every request: route, authenticate, decode (JSON body, or a bracketed query string), check the
-params against the SDK's shape (or, for a write whose service takes the params, leave that to
-the service, the boundary every writer passes), run one handler inside one transaction, encode.
+Every request: route, authenticate (the key is confirmed again as the first statement of the
+request's transaction, so a revocation is seen at once by every process), decode (JSON body, or
+a bracketed query string), check the params against the SDK's shape (or, for a write whose
+service takes the params, leave that to the service, the boundary every writer passes), run one
+handler inside one transaction, encode.
 Errors of every kind leave through one place, in Stripe's envelope, with a ``Request-Id``.
 Handlers are synchronous and run to completion inside the transaction, so a transaction never
 spans an ``await``; they run on the event loop's thread, which so holds one connection at a
@@ -77,6 +79,7 @@ class Request:
 
 Handler = Callable[[Request], tuple[int, dict[str, Any]]]
 _CallFor = Callable[[UnitOfWork | None], Call]
+_Confirm = Callable[[UnitOfWork], None]
 
 
 @dataclass(frozen=True)
@@ -182,7 +185,14 @@ class ApiApp:
     ) -> tuple[int, bytes, bool]:
         method, path = scope["method"], scope["path"]
         route, args = self._route(method, path)
-        principal = self._auth.principal(headers.get("authorization"))
+        authorization = headers.get("authorization")
+        principal = self._auth.principal(authorization)
+
+        def confirm(uow: UnitOfWork) -> None:
+            """The transaction's first statement: the key is still active (not revoked since
+            this process cached it), as of this very transaction."""
+            self._auth.confirm(authorization, active=uow.keys.active(principal.key_id))
+
         raw = await self._read_body(receive, headers) if method == "POST" else b""
         decoded = self._decode(method, raw, scope.get("query_string", b""), headers)
         params = self._check(route, decoded)
@@ -201,10 +211,10 @@ class ApiApp:
             (client[0] if client else None, headers.get("user-agent")),
         )
         if not route.transaction:
-            status, body = self._run_alone(route, caller, params, args)
+            status, body = self._run_alone(route, caller, params, args, confirm)
             return status, body, False
         if key is None:
-            status, body = self._run(route, caller, params, args)
+            status, body = self._run(route, caller, params, args, confirm)
             return status, body, False
         if not _IDEMPOTENCY_KEY.match(key):
             if route.service_checks:  # the body's own errors have always come first
@@ -214,7 +224,9 @@ class ApiApp:
                 code="idempotency_key_invalid",
             )
         fingerprint = _fingerprint(method, path, scope.get("query_string", b""), decoded, raw)
-        return self._run_idempotent(route, caller, params, args, key, fingerprint, method, path)
+        return self._run_idempotent(
+            route, caller, params, args, confirm, key, fingerprint, method, path
+        )
 
     def _route(self, method: str, path: str) -> tuple[Route, tuple[str, ...]]:
         parts = path.strip("/").split("/")
@@ -323,17 +335,34 @@ class ApiApp:
             return self._now_ms(principal, uow)
 
     def _run(
-        self, route: Route, caller: _CallFor, params: dict[str, Any], args: tuple[str, ...]
+        self,
+        route: Route,
+        caller: _CallFor,
+        params: dict[str, Any],
+        args: tuple[str, ...],
+        confirm: _Confirm,
     ) -> tuple[int, bytes]:
-        with self._db_errors(), self._store.unit_of_work(write=route.write) as uow:
+        with (
+            self._db_errors(),
+            self._store.unit_of_work(write=route.write, on_begin=confirm) as uow,
+        ):
             status, body = route.handler(Request(caller(uow), params, args, uow))
+            uow.begin()  # confirms the key even if the handler never touched the database
         return status, orjson.dumps(body)
 
     def _run_alone(
-        self, route: Route, caller: _CallFor, params: dict[str, Any], args: tuple[str, ...]
+        self,
+        route: Route,
+        caller: _CallFor,
+        params: dict[str, Any],
+        args: tuple[str, ...],
+        confirm: _Confirm,
     ) -> tuple[int, bytes]:
-        """A route that opens its own units of work."""
+        """A route that opens its own units of work: its key is confirmed in a short read
+        transaction first."""
         with self._db_errors():
+            with self._store.unit_of_work(write=False) as uow:
+                confirm(uow)
             status, body = route.handler(Request(caller(None), params, args, None))
         return status, orjson.dumps(body)
 
@@ -343,6 +372,7 @@ class ApiApp:
         caller: _CallFor,
         params: dict[str, Any],
         args: tuple[str, ...],
+        confirm: _Confirm,
         key: str,
         fingerprint: str,
         method: str,
@@ -350,9 +380,10 @@ class ApiApp:
     ) -> tuple[int, bytes, bool]:
         """Replay, refuse, or run once, in one transaction.
 
-        The stored response is looked up as the transaction's first statement (after the
-        caller's test clock, which dates the key's expiry), so a replay never runs the handler's
-        database work (a handler's pure work before that is wasted on a replay, which is rare).
+        The stored response is looked up as the transaction's first statement (after the key's
+        confirmation and the caller's test clock, which dates the key's expiry), so a replay
+        never runs the handler's database work (a handler's pure work before that is wasted on a
+        replay, which is rare).
         Otherwise the key is stored with the response in the same transaction. If a concurrent
         request with the key committed in between, storing the key fails on the primary key (on
         PostgreSQL after waiting for that transaction), this transaction rolls back whole, and
@@ -362,6 +393,7 @@ class ApiApp:
 
         def replay_if_stored(uow: UnitOfWork) -> None:  # ``call`` is bound by then, below
             nonlocal not_before
+            confirm(uow)  # a revoked key replays nothing either
             not_before = call.now_ms - self._idempotency_ttl_ms
             stored = uow.idempotency.find(call.principal, key, not_before_ms=not_before)
             if stored is not None:

@@ -23,6 +23,7 @@ from sqlalchemy import (
 __all__ = [
     "account_links",
     "accounts",
+    "admin_tokens",
     "api_keys",
     "clocks",
     "deliveries",
@@ -64,6 +65,16 @@ api_keys = Table(
     Column("platform_id", String(64), ForeignKey("platforms.id"), nullable=False),
     Column("livemode", Boolean, nullable=False),
     Column("key_hash", String(64), nullable=False, unique=True),
+    Column("hint", String(16), nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("revoked_ms", BigInteger, nullable=True),
+)
+
+admin_tokens = Table(
+    "admin_tokens",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
     Column("hint", String(16), nullable=False),
     Column("created_ms", BigInteger, nullable=False),
     Column("revoked_ms", BigInteger, nullable=True),
