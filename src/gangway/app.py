@@ -50,7 +50,7 @@ class Gangway:
         self.api = ApiApp(
             routes=[
                 *routes(self.rules),
-                *event_routes(),
+                *event_routes(egress=settings.egress_policy()),
                 *account_link_routes(
                     public_url=settings.resolved_public_url(),
                     lifetime_ms=settings.link_lifetime_seconds * 1000,

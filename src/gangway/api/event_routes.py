@@ -12,6 +12,7 @@ from gangway.core.errors import InvalidRequest, NotFound
 from gangway.services import destinations
 from gangway.store.repos.events import EventRecord
 from gangway.store.repos.webhooks import DestinationRecord
+from gangway.webhooks.egress import EgressPolicy
 
 __all__ = ["event_routes", "render_destination", "render_event"]
 
@@ -68,7 +69,10 @@ def render_destination(record: DestinationRecord, include: set[str]) -> dict[str
     )
 
 
-def event_routes() -> list[Route]:
+def event_routes(egress: EgressPolicy | None = None) -> list[Route]:
+    """``egress``: the policy destination URLs must pass (by default, no allow-list)."""
+    policy = egress or EgressPolicy()
+
     def list_events(request: Request) -> tuple[int, dict[str, Any]]:
         page = page_request(request.params, "EventListParams", ("object_id", "types", "created"))
         filters = page.filters
@@ -93,7 +97,7 @@ def event_routes() -> list[Route]:
         return set(request.params.get("include") or ())
 
     def create_destination(request: Request) -> tuple[int, dict[str, Any]]:
-        record = destinations.create(request.uow, request.call, request.params)
+        record = destinations.create(request.uow, request.call, request.params, egress=policy)
         return 200, render_destination(record, include(request))
 
     def retrieve_destination(request: Request) -> tuple[int, dict[str, Any]]:
@@ -101,7 +105,9 @@ def event_routes() -> list[Route]:
         return 200, render_destination(record, include(request))
 
     def update_destination(request: Request) -> tuple[int, dict[str, Any]]:
-        record = destinations.update(request.uow, request.call, request.args[0], request.params)
+        record = destinations.update(
+            request.uow, request.call, request.args[0], request.params, egress=policy
+        )
         return 200, render_destination(record, include(request))
 
     def list_destinations(request: Request) -> tuple[int, dict[str, Any]]:
