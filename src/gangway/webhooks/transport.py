@@ -73,6 +73,7 @@ async def system_resolver(host: str, port: int) -> list[IPAddress]:
     found = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return list(dict.fromkeys(ipaddress.ip_address(info[4][0]) for info in found))
 
+
 _IDLE_SECONDS = 30.0
 """An idle connection older than this is closed rather than reused (servers drop them)."""
 

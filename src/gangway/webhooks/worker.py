@@ -38,13 +38,13 @@ from gangway.core.ids import sortable_id
 from gangway.settings import Settings
 from gangway.store.repos.webhooks import Attempt, Claimed
 from gangway.store.uow import Store
+from gangway.webhooks.egress import EgressPolicy
 from gangway.webhooks.schedule import (
     LIVE,
     RetrySchedule,
     next_attempt_ms,
     schedule_for_test_mode,
 )
-from gangway.webhooks.egress import EgressPolicy
 from gangway.webhooks.signing import signature_header
 from gangway.webhooks.transport import (
     CONNECTED,

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
+from tests.unit.webhooks.test_webhook_transport import OK, Script, _read_request, serve
 
 from gangway.webhooks.egress import EgressPolicy, IPAddress
 from gangway.webhooks.transport import (
@@ -21,7 +22,6 @@ from gangway.webhooks.transport import (
     EgressRefused,
     KeepAliveTransport,
 )
-from tests.unit.webhooks.test_webhook_transport import OK, Script, _read_request, serve
 
 POLICY = EgressPolicy()
 
@@ -41,9 +41,7 @@ class StubResolver:
 
 
 async def post(transport: KeepAliveTransport, url: str, *, livemode: bool) -> httpx.Response:
-    request = httpx.Request(
-        "POST", url, content=b'{"id":"evt_1"}', extensions={LIVEMODE: livemode}
-    )
+    request = httpx.Request("POST", url, content=b'{"id":"evt_1"}', extensions={LIVEMODE: livemode})
     return await transport.handle_async_request(request)
 
 
@@ -64,9 +62,9 @@ def test_a_name_resolving_to_a_refused_address_at_connect_time_is_refused_unconn
             }
         )
         async with KeepAliveTransport(egress=POLICY, resolver=resolver) as transport:
-            with pytest.raises(EgressRefused, match="hooks.example resolves to a loopback"):
+            with pytest.raises(EgressRefused, match=r"hooks\.example resolves to a loopback"):
                 await post(transport, f"https://hooks.example:{port}/hook", livemode=True)
-            with pytest.raises(EgressRefused, match="mixed.example resolves to a loopback"):
+            with pytest.raises(EgressRefused, match=r"mixed\.example resolves to a loopback"):
                 await post(transport, f"https://mixed.example:{port}/hook", livemode=True)
             with pytest.raises(EgressRefused, match="cloud metadata"):
                 await post(transport, f"http://meta.example:{port}/hook", livemode=False)
@@ -100,7 +98,7 @@ def test_a_connection_opened_for_test_mode_is_never_lent_to_live_mode() -> None:
     async def test(url: str, connections: list[int]) -> None:
         async with KeepAliveTransport(egress=POLICY) as transport:
             assert (await post(transport, url, livemode=False)).status_code == 200
-            with pytest.raises(EgressRefused, match="127.0.0.1 is a loopback address"):
+            with pytest.raises(EgressRefused, match=r"127\.0\.0\.1 is a loopback address"):
                 await post(transport, url, livemode=True)
             assert (await post(transport, url, livemode=False)).status_code == 200
         assert len(connections) == 1  # test mode's connection was reused, by test mode only
@@ -162,9 +160,7 @@ def test_refused_and_unresolvable_read_alike_and_say_nothing_of_the_cause() -> N
     asyncio.run(main())
 
 
-async def _serve_async(
-    script: Script, test: Callable[[str, list[int]], Awaitable[None]]
-) -> None:
+async def _serve_async(script: Script, test: Callable[[str, list[int]], Awaitable[None]]) -> None:
     """``serve`` inside an already running loop (a second server beside the first)."""
     connections: list[int] = []
 
