@@ -110,6 +110,18 @@ def test_live_mode_refuses_destinations_at_internal_addresses(
 
 @pytest.mark.parametrize(
     "url",
+    ["https://2130706433/hook", "https://0x7f000001/hook", "https://0177.0.0.1/", "https://127.1/"],
+)
+def test_live_mode_refuses_the_other_spellings_of_loopback(
+    egress_server: RunningServer, live_key: str, url: str
+) -> None:
+    """The system resolver reads these as 127.0.0.1 (whether the URL check refuses them first
+    or the egress policy, they are refused on the URL)."""
+    refused(sdk(egress_server, live_key), url)
+
+
+@pytest.mark.parametrize(
+    "url",
     [
         "http://169.254.169.254/latest/meta-data/",
         "http://[fd00:ec2::254]/",
