@@ -46,12 +46,32 @@ EVENT_TYPES = frozenset(
 _SOURCES = ("@self", "@accounts")
 
 Lookup = Callable[[str], list[IPAddress]]
-"""A host name to its addresses; raises ``OSError`` when it does not resolve."""
+"""A host name to its addresses; raises ``OSError`` when it does not resolve. The API passes
+one that answers from a lookup awaited before the request's handler (``event_routes``): a
+blocking lookup would stall the event loop."""
 
 
 def system_lookup(host: str) -> list[IPAddress]:
+    """Blocking: for callers off the event loop (the CLI, tests)."""
     found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     return list(dict.fromkeys(ipaddress.ip_address(info[4][0]) for info in found))
+
+
+def host_to_look_up(url: object) -> str | None:
+    """The host name a destination URL needs resolved, or None: a malformed URL (refused
+    anyway, and never looked up) or a literal address (judged as it is)."""
+    if not isinstance(url, str):
+        return None
+    try:
+        contact.endpoint_url(url, https_only=False)
+        host = urlsplit(url).hostname or ""
+    except (FieldInvalid, ValueError):
+        return None
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return host or None
+    return None
 
 
 _NO_ALLOW_LIST = EgressPolicy()
@@ -257,20 +277,16 @@ def _check_types(types: list[str]) -> None:
 
 def _addresses(url: str, lookup: Lookup) -> list[IPAddress]:
     """The addresses of the URL's host: itself if it is one; none if it does not resolve now
-    (each delivery checks again) or the URL is malformed (``_check_url`` says so)."""
+    (each delivery checks again) or the URL is malformed (``_check_url`` says so, in its turn)."""
+    name = host_to_look_up(url)
+    if name is None:
+        try:
+            return [ipaddress.ip_address(urlsplit(url).hostname or "")]
+        except ValueError:
+            return []
     try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:
-        return []
-    if not host:
-        return []
-    try:
-        return [ipaddress.ip_address(host)]
-    except ValueError:
-        pass
-    try:
-        return lookup(host)
-    except (OSError, UnicodeError):
+        return lookup(name)
+    except (OSError, ValueError):  # ValueError: a name the resolver cannot even encode
         return []
 
 

@@ -303,7 +303,7 @@ class KeepAliveTransport(httpx.AsyncBaseTransport):
         """The addresses to try, every one allowed by the policy, or an error."""
         try:
             addresses = await self._resolve(host, port)
-        except (OSError, UnicodeError) as exc:
+        except (OSError, ValueError) as exc:  # ValueError: a name it cannot even encode
             raise httpx.ConnectError(_UNRESOLVED) from exc
         if not addresses:
             raise httpx.ConnectError(_UNRESOLVED)
