@@ -223,6 +223,7 @@ class KeepAliveTransport(httpx.AsyncBaseTransport):
             except BaseException:
                 connection.close()
                 raise
+        request.extensions[CONNECTED] = False  # a reused one may have failed: connecting anew
         connection = await self._connect(origin)
         request.extensions[CONNECTED] = True
         try:
