@@ -12,6 +12,8 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gangway.api import event_routes
 from gangway.services import destinations
@@ -78,3 +80,32 @@ def test_a_malformed_url_is_refused_without_a_lookup(store: Store, asked: list[s
         status, refused = api.post("/v2/core/event_destinations", body(url))
         assert status == 400, refused
     assert asked == []
+
+
+URLS = st.one_of(
+    st.text(max_size=60),
+    st.builds(
+        lambda scheme, host, rest: f"{scheme}://{host}{rest}",
+        st.sampled_from(["http", "https", "HTTP", "ftp", ""]),
+        st.text(max_size=30),
+        st.text(max_size=10),
+    ),
+    st.none(),
+    st.integers(),
+    st.lists(st.text(max_size=5), max_size=2),
+    st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=2),
+)
+
+
+def test_any_destination_url_gets_a_200_or_a_400_never_a_500(
+    store: Store, asked: list[str]
+) -> None:
+    api = Api(store, Counter())
+
+    @settings(max_examples=100, deadline=None, derandomize=True)
+    @given(url=URLS)
+    def check(url: object) -> None:
+        status, answer = api.post("/v2/core/event_destinations", body(url))
+        assert status in (200, 400), answer
+
+    check()
