@@ -54,7 +54,7 @@ class Gangway:
         self.api = ApiApp(
             routes=[
                 *routes(self.rules, pages),
-                *event_routes(pages),
+                *event_routes(pages, egress=settings.egress_policy()),
                 *account_link_routes(
                     public_url=settings.resolved_public_url(),
                     lifetime_ms=settings.link_lifetime_seconds * 1000,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from gangway.webhooks.egress import EgressPolicy
 
 __all__ = ["Settings"]
 
@@ -71,6 +73,24 @@ class Settings(BaseSettings):
     """Test mode's first retry comes within this; each later one within three times more."""
     delivery_test_retry_cap_seconds: float = Field(default=7200.0, gt=0, le=86_400)
     """Test mode's longest wait between two attempts."""
+    egress_allowed_hosts: str = ""
+    """Comma-separated host names, addresses and networks (``hooks.internal,10.1.0.0/16``) that
+    deliveries may reach in either mode although the egress policy refuses them (cloud metadata
+    addresses stay refused)."""
+    egress_test_loopback: bool = True
+    """Test-mode destinations may be on loopback (a developer's receiver); turn off for a shared
+    sandbox whose test keys strangers hold."""
+
+    @field_validator("egress_allowed_hosts")
+    @classmethod
+    def _parse_allowed_hosts(cls, value: str) -> str:
+        EgressPolicy.from_entries(value.split(","))  # a malformed entry stops the start
+        return value
+
+    def egress_policy(self) -> EgressPolicy:
+        return EgressPolicy.from_entries(
+            self.egress_allowed_hosts.split(","), test_loopback=self.egress_test_loopback
+        )
 
     def resolved_database_url(self) -> str:
         if self.database_url:

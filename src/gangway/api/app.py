@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -69,6 +69,8 @@ class Request:
     args: tuple[str, ...]
     opened: UnitOfWork | None
     """``None`` on a route that opens its own units of work (``Route.transaction``)."""
+    prepared: Any = None
+    """What the route's ``prepare`` found, if it has one."""
 
     @property
     def uow(self) -> UnitOfWork:
@@ -102,6 +104,9 @@ class Route:
     """The handler's service checks the body against ``params`` itself (services are the
     boundary: the form and the CLI write through them too), so the edge only requires a JSON
     object and never checks the same body twice."""
+    prepare: Callable[[Any], Awaitable[Any]] | None = None
+    """Slow work a handler needs, awaited before the transaction with the decoded params (a
+    destination URL's DNS lookup): handlers run on the loop's thread and must not block it."""
     segments: tuple[str | None, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -210,11 +215,12 @@ class ApiApp:
             headers.get("stripe-version"),
             (client[0] if client else None, headers.get("user-agent")),
         )
+        prepared = await route.prepare(params) if route.prepare is not None else None
         if not route.transaction:
-            status, body = self._run_alone(route, caller, params, args, confirm)
+            status, body = self._run_alone(route, caller, params, args, confirm, prepared)
             return status, body, False
         if key is None:
-            status, body = self._run(route, caller, params, args, confirm)
+            status, body = self._run(route, caller, params, args, confirm, prepared)
             return status, body, False
         if not _IDEMPOTENCY_KEY.match(key):
             if route.service_checks:  # the body's own errors have always come first
@@ -225,7 +231,7 @@ class ApiApp:
             )
         fingerprint = _fingerprint(method, path, scope.get("query_string", b""), decoded, raw)
         return self._run_idempotent(
-            route, caller, params, args, confirm, key, fingerprint, method, path
+            route, caller, params, args, confirm, key, fingerprint, method, path, prepared
         )
 
     def _route(self, method: str, path: str) -> tuple[Route, tuple[str, ...]]:
@@ -341,12 +347,13 @@ class ApiApp:
         params: dict[str, Any],
         args: tuple[str, ...],
         confirm: _Confirm,
+        prepared: Any = None,
     ) -> tuple[int, bytes]:
         with (
             self._db_errors(),
             self._store.unit_of_work(write=route.write, on_begin=confirm) as uow,
         ):
-            status, body = route.handler(Request(caller(uow), params, args, uow))
+            status, body = route.handler(Request(caller(uow), params, args, uow, prepared))
             uow.begin()  # confirms the key even if the handler never touched the database
         return status, orjson.dumps(body)
 
@@ -357,13 +364,14 @@ class ApiApp:
         params: dict[str, Any],
         args: tuple[str, ...],
         confirm: _Confirm,
+        prepared: Any = None,
     ) -> tuple[int, bytes]:
         """A route that opens its own units of work: its key is confirmed in a short read
         transaction first."""
         with self._db_errors():
             with self._store.unit_of_work(write=False) as uow:
                 confirm(uow)
-            status, body = route.handler(Request(caller(None), params, args, None))
+            status, body = route.handler(Request(caller(None), params, args, None, prepared))
         return status, orjson.dumps(body)
 
     def _run_idempotent(
@@ -377,6 +385,7 @@ class ApiApp:
         fingerprint: str,
         method: str,
         path: str,
+        prepared: Any = None,
     ) -> tuple[int, bytes, bool]:
         """Replay, refuse, or run once, in one transaction.
 
@@ -405,7 +414,7 @@ class ApiApp:
                 self._store.unit_of_work(write=True, on_begin=replay_if_stored) as uow,
             ):
                 call = caller(uow)
-                status, body = route.handler(Request(call, params, args, uow))
+                status, body = route.handler(Request(call, params, args, uow, prepared))
                 encoded = orjson.dumps(body)
                 if status >= 400:
                     return status, encoded, False

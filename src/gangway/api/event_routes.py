@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from functools import partial
 from typing import Any
 
 from gangway.api import shape
@@ -13,8 +15,14 @@ from gangway.core.pagination import PageTokens
 from gangway.services import destinations
 from gangway.store.repos.events import EventRecord
 from gangway.store.repos.webhooks import DestinationRecord
+from gangway.webhooks.egress import EgressPolicy, IPAddress
+from gangway.webhooks.transport import system_resolver
 
 __all__ = ["event_routes", "render_destination", "render_event"]
+
+_LOOKUP_SECONDS = 5.0
+"""A destination host that has not resolved by then is taken as not resolving (accepted, and
+checked at every delivery)."""
 
 
 def render_event(event: EventRecord) -> dict[str, Any]:
@@ -69,8 +77,10 @@ def render_destination(record: DestinationRecord, include: set[str]) -> dict[str
     )
 
 
-def event_routes(pages: PageTokens) -> list[Route]:
-    """Events and event destinations; ``pages`` signs the lists' page tokens."""
+def event_routes(pages: PageTokens, egress: EgressPolicy | None = None) -> list[Route]:
+    """``pages`` signs the lists' page tokens; ``egress`` is the policy destination URLs must
+    pass (by default, no allow-list)."""
+    policy = egress or EgressPolicy()
 
     def list_events(request: Request) -> tuple[int, dict[str, Any]]:
         tokens = pages.bound("/v2/core/events", request.call.principal)
@@ -98,7 +108,13 @@ def event_routes(pages: PageTokens) -> list[Route]:
         return set(request.params.get("include") or ())
 
     def create_destination(request: Request) -> tuple[int, dict[str, Any]]:
-        record = destinations.create(request.uow, request.call, request.params)
+        record = destinations.create(
+            request.uow,
+            request.call,
+            request.params,
+            egress=policy,
+            lookup=request.prepared or destinations.system_lookup,
+        )
         return 200, render_destination(record, include(request))
 
     def retrieve_destination(request: Request) -> tuple[int, dict[str, Any]]:
@@ -106,7 +122,14 @@ def event_routes(pages: PageTokens) -> list[Route]:
         return 200, render_destination(record, include(request))
 
     def update_destination(request: Request) -> tuple[int, dict[str, Any]]:
-        record = destinations.update(request.uow, request.call, request.args[0], request.params)
+        record = destinations.update(
+            request.uow,
+            request.call,
+            request.args[0],
+            request.params,
+            egress=policy,
+            lookup=request.prepared or destinations.system_lookup,
+        )
         return 200, render_destination(record, include(request))
 
     def list_destinations(request: Request) -> tuple[int, dict[str, Any]]:
@@ -142,6 +165,7 @@ def event_routes(pages: PageTokens) -> list[Route]:
             "EventDestinationCreateParams",
             write=True,
             service_checks=True,
+            prepare=_look_up_destination_host,
         ),
         Route("GET", base, list_destinations, "EventDestinationListParams"),
         Route("GET", base + "/{id}", retrieve_destination, "EventDestinationRetrieveParams"),
@@ -152,12 +176,34 @@ def event_routes(pages: PageTokens) -> list[Route]:
             "EventDestinationUpdateParams",
             write=True,
             service_checks=True,
+            prepare=_look_up_destination_host,
         ),
         Route("DELETE", base + "/{id}", delete_destination, None, write=True),
         Route("POST", base + "/{id}/enable", enable, "EventDestinationEnableParams", write=True),
         Route("POST", base + "/{id}/disable", disable, "EventDestinationDisableParams", write=True),
         Route("POST", base + "/{id}/ping", ping, "EventDestinationPingParams", write=True),
     ]
+
+
+async def _look_up_destination_host(params: Any) -> destinations.Lookup:
+    """The destination URL's host resolved off the loop's thread, before the transaction; the
+    service's egress check reads the answer through the returned lookup."""
+    endpoint = params.get("webhook_endpoint") if isinstance(params, dict) else None
+    host = destinations.host_to_look_up(endpoint.get("url") if isinstance(endpoint, dict) else None)
+    found: dict[str, list[IPAddress]] = {}
+    if host is not None:
+        try:
+            async with asyncio.timeout(_LOOKUP_SECONDS):
+                found[host] = await system_resolver(host, 443)
+        except (OSError, ValueError, TimeoutError):
+            found[host] = []
+    return partial(_answer, found)
+
+
+def _answer(found: dict[str, list[IPAddress]], host: str) -> list[IPAddress]:
+    if host in found:
+        return found[host]
+    return destinations.system_lookup(host)  # not foreseen: correct, if blocking
 
 
 def _instant(value: Any, op: str) -> int:
