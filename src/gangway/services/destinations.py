@@ -63,9 +63,8 @@ def host_to_look_up(url: object) -> str | None:
     if not isinstance(url, str):
         return None
     try:
-        contact.endpoint_url(url, https_only=False)
-        host = urlsplit(url).hostname or ""
-    except (FieldInvalid, ValueError):
+        host = urls.web_url(url, use="destination").host.strip("[]")
+    except FieldInvalid:
         return None
     try:
         ipaddress.ip_address(host)
