@@ -9,11 +9,13 @@ transaction, so the very next request after the revocation commits is refused, o
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,7 +23,7 @@ import orjson
 import pytest
 import stripe
 
-from tests.conftest import RunningServer, start_server, stop_server
+from tests.conftest import RunningServer, scratch_postgres, start_server, stop_server
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
@@ -29,11 +31,19 @@ def nodes(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[RunningServer, RunningServer, dict[str, str]]]:
     root = tmp_path_factory.mktemp(f"revocation-{request.param}")
-    url = (
-        request.getfixturevalue("postgres_database")
-        if request.param == "postgres"
-        else f"sqlite:///{root / 'shared.db'}"
-    )
+    with contextlib.ExitStack() as stack:
+        # a database of its own: node-a's first start makes the platform and its first key
+        url = (
+            stack.enter_context(scratch_postgres("gangway_revocation"))
+            if request.param == "postgres"
+            else f"sqlite:///{root / 'shared.db'}"
+        )
+        yield from _two_nodes(root, url)
+
+
+def _two_nodes(
+    root: Path, url: str
+) -> Iterator[tuple[RunningServer, RunningServer, dict[str, str]]]:
     env = {"GANGWAY_ENCRYPTION_KEY": base64.b64encode(os.urandom(32)).decode()}
     first = start_server(root / "node-a", url, env=env)
     try:
