@@ -16,18 +16,28 @@ and answers 200, verifying nothing. Then:
   ``v2.core.account.created``; p50, p99 and max.
 
     .venv/bin/python -m bench.webhook_delivery [--changes 1000] [--destinations 4] [--seconds 10]
+
+With ``--fairness`` it measures instead one healthy destination alone, then the same beside a
+dead one (a loopback port that accepts TCP and never answers, so every attempt runs into the
+10 s timeout) that was owed ``--dead-backlog`` deliveries first and is owed every new event too:
+``--changes`` account creations each time, deliveries per second to the healthy receiver from
+the first commit to its last receipt, and the ratio of the two.
+
+    .venv/bin/python -m bench.webhook_delivery --fairness [--changes 1000] [--dead-backlog 2000]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
+import socket
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +102,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10, help="of the latency phase")
     parser.add_argument("--rate", type=float, default=100, help="changes per second (latency)")
     parser.add_argument("--workers", type=int, default=1, help="gangway serve processes")
+    parser.add_argument(
+        "--fairness", action="store_true", help="a healthy receiver alone, then beside a dead one"
+    )
+    parser.add_argument(
+        "--dead-backlog", type=int, default=2000, help="deliveries owed to the dead one first"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="gangway-bench-") as tmp:
         workdir = Path(tmp)
@@ -117,11 +133,18 @@ def main() -> int:
             _wait(f"{hook_url}/arrivals")
             _wait(f"{base}/_gangway/health")
             key = (workdir / "data" / "test_secret_key").read_text().strip()
-            results = uvloop.run(_measure(base, key, hook_url, args))
+            if args.fairness:
+                with _dead_endpoint() as dead_url:
+                    fair = uvloop.run(_measure_fairness(base, key, hook_url, dead_url, args))
+            else:
+                results = uvloop.run(_measure(base, key, hook_url, args))
         finally:
             _stop(server)
             _stop(hook)
-    _report(results, args)
+    if args.fairness:
+        _report_fairness(fair, args)
+    else:
+        _report(results, args)
     return 0
 
 
@@ -182,6 +205,81 @@ async def _measure(base: str, key: str, hook_url: str, args: argparse.Namespace)
     return results
 
 
+@contextlib.contextmanager
+def _dead_endpoint() -> Iterator[str]:
+    """A listening port that never accepts: the kernel completes the handshakes (up to the
+    backlog, then the connects hang), nothing ever answers."""
+    with socket.create_server(("127.0.0.1", 0), backlog=4096) as sock:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/dead"
+
+
+async def _measure_fairness(
+    base: str, key: str, hook_url: str, dead_url: str, args: argparse.Namespace
+) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {key}"}
+    async with (
+        httpx.AsyncClient(
+            base_url=base, headers=headers, timeout=30, transport=KeepAliveTransport()
+        ) as api,
+        httpx.AsyncClient(timeout=30, transport=KeepAliveTransport(keep_bytes=1 << 24)) as plain,
+    ):
+        await _create(api, 20)  # warm up: first requests load caches
+        results: dict[str, Any] = {}
+        alone = await _destination(api, hook_url, EVENT_TYPES)
+        results["alone"] = await _healthy_burst(api, plain, hook_url, args.changes)
+        (await api.post(f"/v2/core/event_destinations/{alone}/disable")).raise_for_status()
+
+        dead = await _destination(api, hook_url, EVENT_TYPES, url=dead_url)
+        await _burst(api, args.dead_backlog, concurrency=16)  # owed to the dead one only
+        await _destination(api, hook_url, EVENT_TYPES)
+        results["beside_dead"] = await _healthy_burst(api, plain, hook_url, args.changes)
+        listed = await api.get(
+            f"/_gangway/event_destinations/{dead}/deliveries", params={"limit": 100}
+        )
+        page = listed.raise_for_status().json()["data"]
+        results["dead_attempted"] = sum(1 for d in page if d["attempt_count"] > 0)
+        results["dead_succeeded"] = sum(1 for d in page if d["status"] == "succeeded")
+    return results
+
+
+async def _healthy_burst(
+    api: httpx.AsyncClient, plain: httpx.AsyncClient, hook_url: str, changes: int
+) -> dict[str, float]:
+    since = await _arrival_count(plain, hook_url)
+    started = time.monotonic()
+    ids = await _burst(api, changes, concurrency=16)
+    committed = time.monotonic()
+    arrivals = await _await_arrivals(plain, hook_url, since, len(ids), within=120)
+    last = max(a[0] for a in arrivals) if arrivals else float("nan")
+    return {
+        "deliveries": len(arrivals),
+        "expected": len(ids),
+        "commit_seconds": committed - started,
+        "seconds": last - started,
+        "per_second": len(arrivals) / (last - started),
+    }
+
+
+def _report_fairness(results: dict[str, Any], args: argparse.Namespace) -> None:
+    alone, beside = results["alone"], results["beside_dead"]
+    print(
+        f"\nGangway webhook delivery, fairness: SQLite, {args.workers} serve process(es), "
+        f"{os.cpu_count()} CPUs, loopback, {args.changes} changes each\n"
+    )
+    for label, row in (("alone", alone), ("beside a dead destination", beside)):
+        print(
+            f"healthy receiver {label}: {row['deliveries']}/{row['expected']} in "
+            f"{row['seconds']:.2f} s (commits {row['commit_seconds']:.2f} s): "
+            f"{row['per_second']:,.0f} deliveries/s"
+        )
+    print(
+        f"ratio beside/alone: {beside['per_second'] / alone['per_second']:.2f} "
+        f"(the dead one was owed {args.dead_backlog} first and every change since; of its 100 "
+        f"newest deliveries {results['dead_attempted']} had been attempted, "
+        f"{results['dead_succeeded']} succeeded)"
+    )
+
+
 async def _ceiling(client: httpx.AsyncClient, url: str, count: int) -> float:
     body = orjson.dumps({"id": "evt_test_" + "x" * 28, "object": "v2.core.event", "pad": "y" * 300})
     gate = asyncio.Semaphore(64)
@@ -198,7 +296,9 @@ async def _ceiling(client: httpx.AsyncClient, url: str, count: int) -> float:
     return count / (time.monotonic() - started)
 
 
-async def _destination(api: httpx.AsyncClient, hook_url: str, types: list[str]) -> str:
+async def _destination(
+    api: httpx.AsyncClient, hook_url: str, types: list[str], *, url: str | None = None
+) -> str:
     response = await api.post(
         "/v2/core/event_destinations",
         json={
@@ -206,7 +306,7 @@ async def _destination(api: httpx.AsyncClient, hook_url: str, types: list[str]) 
             "type": "webhook_endpoint",
             "event_payload": "thin",
             "enabled_events": types,
-            "webhook_endpoint": {"url": f"{hook_url}/hook"},
+            "webhook_endpoint": {"url": url or f"{hook_url}/hook"},
         },
     )
     return str(response.raise_for_status().json()["id"])

@@ -358,8 +358,8 @@ class WebhookRepository:
                 event_destinations.c.circuit_paused_until_ms <= now_ms,
             ),
         )
-        if skip_locked:
-            query = query.with_for_update(skip_locked=True)
+        if skip_locked:  # NO KEY UPDATE: fan-out's foreign-key checks (KEY SHARE) go on
+            query = query.with_for_update(skip_locked=True, key_share=True)
         return self._conn.execute(query).first() is not None
 
     def _save_circuit(self, destination_id: str, circuit: Circuit) -> None:
@@ -454,7 +454,9 @@ class WebhookRepository:
             select(*_CIRCUIT_COLUMNS, event_destinations.c.livemode, event_destinations.c.status)
             .where(event_destinations.c.id.in_(sorted(outcomes)))
             .order_by(event_destinations.c.id)
-            .with_for_update()
+            # NO KEY UPDATE: a transaction owing this destination a delivery (its foreign key
+            # holds KEY SHARE until commit) must not hold up recording, nor wait for it
+            .with_for_update(key_share=True)
         ).all()
         disabled: list[str] = []
         for row in rows:
