@@ -112,7 +112,7 @@ class DeliveryWorker:
         self._per_destination = min(per_destination, concurrency)
         self._circuit = circuit or CircuitPolicy()
         self._busy: dict[str, int] = {}
-        """Attempts in flight per destination."""
+        """Attempts per destination claimed and not yet recorded (what its limit counts)."""
         self._held: set[str] = set()
         """Destinations at their limit: the claimer is woken when they have room again."""
         self._release_at = max(0, self._per_destination - max(1, self._per_destination // 4))
