@@ -23,7 +23,8 @@ never answers, so every attempt runs into the 10 s timeout) owed ``--dead-backlo
 of its own (account updates, which only it wants, as another platform's would be). The server
 does not deliver (``GANGWAY_DELIVERIES=false``): ``--changes`` account creations are committed
 first, then a ``gangway worker`` is started, and its deliveries per second to the healthy
-receiver are timed from the first receipt to the last, so the commits' pace (noisy on a shared
+receiver are timed from its first attempt anywhere (a receipt, or a connection to the dead
+endpoint) to the healthy receiver's last receipt, so the commits' pace (noisy on a shared
 machine) is not what is measured. Prints each round and the ratio of the medians.
 
     .venv/bin/python -m bench.webhook_delivery --fairness [--changes 1000] [--dead-backlog 2000]
@@ -40,8 +41,9 @@ import socket
 import statistics
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -143,11 +145,12 @@ def main() -> int:
             _wait(f"{base}/_gangway/health")
             key = (workdir / "data" / "test_secret_key").read_text().strip()
             if args.fairness:
-                with _dead_endpoint() as dead_url:
+                dead = _DeadEndpoint()
+                try:
                     worker = _Worker(workdir, env)
-                    fair = uvloop.run(
-                        _measure_fairness(base, key, hook_url, dead_url, worker, args)
-                    )
+                    fair = uvloop.run(_measure_fairness(base, key, hook_url, dead, worker, args))
+                finally:
+                    dead.close()
             else:
                 results = uvloop.run(_measure(base, key, hook_url, args))
         finally:
@@ -217,12 +220,39 @@ async def _measure(base: str, key: str, hook_url: str, args: argparse.Namespace)
     return results
 
 
-@contextlib.contextmanager
-def _dead_endpoint() -> Iterator[str]:
-    """A listening port that never accepts: the kernel completes the handshakes (up to the
-    backlog, then the connects hang), nothing ever answers."""
-    with socket.create_server(("127.0.0.1", 0), backlog=4096) as sock:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}/dead"
+class _DeadEndpoint:
+    """Accepts connections and never answers: every attempt runs into the timeout. Notes when
+    each connection came (``time.monotonic``, as the receiver does), so a drain is timed from
+    the worker's first attempt, wherever it went."""
+
+    def __init__(self) -> None:
+        self._sock = socket.create_server(("127.0.0.1", 0), backlog=4096)
+        self._sock.settimeout(0.1)
+        self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}/dead"
+        self.accepted: list[float] = []
+        self._held: list[socket.socket] = []
+        self._closing = False
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._closing:
+            with contextlib.suppress(TimeoutError, OSError):
+                conn, _ = self._sock.accept()
+                self.accepted.append(time.monotonic())
+                self._held.append(conn)
+
+    def hang_up(self) -> None:
+        """Between measurements: drop the connections of the worker that was stopped."""
+        held, self._held = self._held, []
+        for conn in held:
+            conn.close()
+
+    def close(self) -> None:
+        self._closing = True
+        self._thread.join()
+        self.hang_up()
+        self._sock.close()
 
 
 class _Worker:
@@ -249,9 +279,15 @@ class _Worker:
 
 
 async def _measure_fairness(
-    base: str, key: str, hook_url: str, dead_url: str, worker: _Worker, args: argparse.Namespace
+    base: str,
+    key: str,
+    hook_url: str,
+    dead_end: _DeadEndpoint,
+    worker: _Worker,
+    args: argparse.Namespace,
 ) -> dict[str, Any]:
-    """Rounds of: a healthy destination alone, then a fresh one beside the dead destination.
+    """Rounds of: a healthy destination alone, and a fresh one beside a dead destination (in
+    turn first).
     The dead one stands for another platform's: it is owed a backlog of its own (account
     updates, which only it wants) and none of the healthy one's (account creations)."""
     headers = {"Authorization": f"Bearer {key}"}
@@ -267,19 +303,19 @@ async def _measure_fairness(
         accounts = await _create(api, 20)
         await _burst(api, 500, concurrency=16)  # warm up: first requests load caches
         results: dict[str, Any] = {"alone": [], "beside_dead": [], "dead": []}
-        for _ in range(args.rounds):
-            alone = await _destination(api, hook_url, [CREATED])
-            results["alone"].append(await _drain(api, plain, hook_url, worker, args.changes))
-            await _disable(api, alone)
-
-            dead = await _destination(api, hook_url, [UPDATED], url=dead_url)
-            await _updates(api, accounts, args.dead_backlog)
-            healthy = await _destination(api, hook_url, [CREATED])
-            results["beside_dead"].append(
-                await _drain(api, plain, hook_url, worker, args.changes, dead=(api, dead))
-            )
-            await _disable(api, healthy)
-            await _disable(api, dead)
+        for round_ in range(args.rounds):
+            for beside in (False, True) if round_ % 2 == 0 else (True, False):  # either order
+                dead = None
+                if beside:
+                    dead = await _destination(api, hook_url, [UPDATED], url=dead_end.url)
+                    await _updates(api, accounts, args.dead_backlog)
+                healthy = await _destination(api, hook_url, [CREATED])
+                results["beside_dead" if beside else "alone"].append(
+                    await _drain(api, plain, hook_url, worker, dead_end, args.changes, dead)
+                )
+                for destination in (healthy, dead):
+                    if destination:
+                        await _disable(api, destination)
     return results
 
 
@@ -288,30 +324,34 @@ async def _drain(
     plain: httpx.AsyncClient,
     hook_url: str,
     worker: _Worker,
+    dead_end: _DeadEndpoint,
     changes: int,
-    dead: tuple[httpx.AsyncClient, str] | None = None,
+    dead: str | None,
 ) -> dict[str, Any]:
     """Commit ``changes`` creations (nothing delivers yet), start a worker, and time its
-    deliveries to the healthy receiver from the first receipt to the last."""
+    deliveries to the healthy receiver from its first attempt anywhere (a receipt, or a
+    connection to the dead endpoint) to the healthy receiver's last receipt."""
     await _burst(api, changes, concurrency=16)
-    since = await _arrival_count(plain, hook_url)
+    since, dead_since = await _arrival_count(plain, hook_url), len(dead_end.accepted)
     worker.start()
     try:
         arrivals = await _await_arrivals(plain, hook_url, since, changes, within=120)
         row: dict[str, Any] = {"deliveries": len(arrivals), "expected": changes}
         if dead is not None:  # while the worker still runs: what became of the dead one's
             listed = await api.get(
-                f"/_gangway/event_destinations/{dead[1]}/deliveries", params={"limit": 100}
+                f"/_gangway/event_destinations/{dead}/deliveries", params={"limit": 100}
             )
             page = listed.raise_for_status().json()["data"]
             row["dead_pending"] = sum(1 for d in page if d["status"] == "pending")
-            row["dead_attempted"] = sum(1 for d in page if d["attempt_count"] > 0)
+            row["dead_connections"] = len(dead_end.accepted) - dead_since
     finally:
         worker.stop()
+        dead_end.hang_up()
     times = sorted(a[0] for a in arrivals)
+    first = min([*times[:1], *dead_end.accepted[dead_since:]], default=float("nan"))
     # what never arrived within the wait counts as arriving at its end
     last = times[-1] if len(times) >= changes else time.monotonic()
-    row["seconds"] = last - times[0] if times else float("nan")
+    row["seconds"] = last - first
     row["per_second"] = len(times) / row["seconds"] if times else 0.0
     return row
 
@@ -346,8 +386,8 @@ def _report_fairness(results: dict[str, Any], args: argparse.Namespace) -> None:
             f"{alone['seconds']:.2f} s, {alone['per_second']:,.0f}/s; beside the dead one "
             f"{beside['deliveries']}/{beside['expected']} in {beside['seconds']:.2f} s, "
             f"{beside['per_second']:,.0f}/s (ratio {beside['per_second'] / alone['per_second']:.2f}"
-            f"); of the dead one's 100 newest deliveries {beside['dead_pending']} pending, "
-            f"{beside['dead_attempted']} attempted"
+            f"); the dead one meanwhile: {beside['dead_connections']} connections, its 100 "
+            f"newest deliveries {beside['dead_pending']} pending"
         )
     alone_rate = statistics.median(r["per_second"] for r in results["alone"])
     beside_rate = statistics.median(r["per_second"] for r in results["beside_dead"])

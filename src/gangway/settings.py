@@ -62,7 +62,7 @@ class Settings(BaseSettings):
     """Test mode's first retry comes within this; each later one within three times more."""
     delivery_test_retry_cap_seconds: float = Field(default=7200.0, gt=0, le=86_400)
     """Test mode's longest wait between two attempts."""
-    delivery_destination_concurrency: int = Field(default=16, ge=1, le=1024)
+    delivery_destination_concurrency: int = Field(default=32, ge=1, le=1024)
     """Attempts in flight to one destination at once, per process: a slow or dead destination
     holds at most this many of the ``delivery_concurrency`` slots."""
     delivery_circuit_failures: int = Field(default=5, ge=1, le=10_000)

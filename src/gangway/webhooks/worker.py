@@ -91,7 +91,7 @@ class DeliveryWorker:
         test_schedule: RetrySchedule,
         live_schedule: RetrySchedule = LIVE,
         skip_locked: bool,
-        per_destination: int = 16,
+        per_destination: int = 32,
         circuit: CircuitPolicy | None = None,
         now_ms: Callable[[], int] = _wall_ms,
         jitter: Callable[[], float] = random.random,
@@ -115,13 +115,16 @@ class DeliveryWorker:
         """Attempts per destination claimed and not yet recorded (what its limit counts)."""
         self._held: set[str] = set()
         """Destinations at their limit: the claimer is woken when they have room again."""
-        self._release_at = max(0, self._per_destination - max(1, self._per_destination // 4))
+        self._release_at = self._per_destination // 2
+        """A held destination is claimed again once this few are left: claims of half its limit
+        (claiming one row at a time would cost a write transaction per delivery)."""
         self._in_flight = 0
         self._attempts: set[asyncio.Task[None]] = set()
         self._outcomes: list[Outcome] = []
-        self._outcome_destinations: list[str] = []
-        """Beside ``_outcomes``: a destination's attempt counts against its limit until its
-        outcome is recorded, so the next claim sees the circuit that outcome moved."""
+        self._unrecorded_failures: list[str] = []
+        """The destination of each failure in ``_outcomes``: a failed attempt counts against its
+        destination's limit until it is recorded, so the next claim sees the circuit it moved
+        (a success is released at once: a healthy destination never waits for the recorder)."""
         self._wake = asyncio.Event()
         self._room = asyncio.Event()
         self._outcome_ready = asyncio.Event()
@@ -247,8 +250,9 @@ class DeliveryWorker:
         try:
             outcome = await self._post(client, claimed)
             self._outcomes.append(outcome)
-            self._outcome_destinations.append(claimed.destination_id)
-            recording = True
+            if outcome[1] != "succeeded":
+                self._unrecorded_failures.append(claimed.destination_id)
+                recording = True
             self._outcome_ready.set()
         except asyncio.CancelledError:
             raise
@@ -343,7 +347,7 @@ class DeliveryWorker:
             await self._outcome_ready.wait()
             self._outcome_ready.clear()
             outcomes, self._outcomes = self._outcomes, []
-            destinations, self._outcome_destinations = self._outcome_destinations, []
+            failed, self._unrecorded_failures = self._unrecorded_failures, []
             if outcomes:
                 try:
                     await self._store.database.in_thread(self._record, outcomes)
@@ -351,7 +355,7 @@ class DeliveryWorker:
                     # not lost: those deliveries are due again when their lease ends
                     log.exception("recording %d delivery outcomes failed", len(outcomes))
                 finally:
-                    for destination_id in destinations:
+                    for destination_id in failed:
                         self._release(destination_id)
             if self._closing and not self._outcomes:
                 return
