@@ -448,11 +448,22 @@ class WebhookRepository:
     def _move_circuits(
         self, outcomes: dict[str, list[Attempt]], now_ms: int, policy: CircuitPolicy
     ) -> list[str]:
-        """Each destination's circuit after its outcomes, oldest attempt first; a destination
-        written only when its circuit changed (a healthy one never is)."""
+        """Each destination's circuit after its outcomes, oldest attempt first. A destination
+        that only succeeded is closed by one conditional statement that changes nothing for a
+        healthy one; only destinations with a failure are read (and locked) and moved."""
+        failing = {
+            destination
+            for destination, attempts in outcomes.items()
+            if any(not _succeeded(attempt) for attempt in attempts)
+        }
+        healthy = sorted(set(outcomes) - failing)
+        if healthy:
+            self._conn.execute(_CLOSE_CIRCUITS, {"ids": healthy})
+        if not failing:
+            return []
         rows = self._conn.execute(
             select(*_CIRCUIT_COLUMNS, event_destinations.c.livemode, event_destinations.c.status)
-            .where(event_destinations.c.id.in_(sorted(outcomes)))
+            .where(event_destinations.c.id.in_(sorted(failing)))
             .order_by(event_destinations.c.id)
             # NO KEY UPDATE: a transaction owing this destination a delivery (its foreign key
             # holds KEY SHARE until commit) must not hold up recording, nor wait for it
@@ -462,7 +473,7 @@ class WebhookRepository:
         for row in rows:
             before = circuit = _circuit(row)
             for attempt in outcomes[row.id]:
-                if attempt.status_code is not None and 200 <= attempt.status_code < 300:
+                if _succeeded(attempt):
                     circuit = succeeded(circuit)
                 else:
                     circuit = failed(
@@ -576,6 +587,32 @@ _CIRCUIT_COLUMNS = (
     event_destinations.c.circuit_paused_until_ms,
     event_destinations.c.circuit_probe_id,
 )
+
+
+_CLOSE_CIRCUITS = (
+    update(event_destinations)
+    .where(
+        event_destinations.c.id.in_(bindparam("ids", expanding=True)),
+        or_(
+            event_destinations.c.circuit_failures.is_not(None),
+            event_destinations.c.circuit_pauses.is_not(None),
+            event_destinations.c.circuit_paused_until_ms.is_not(None),
+            event_destinations.c.circuit_probe_id.is_not(None),
+        ),
+    )
+    .values(
+        circuit_failures=None,
+        circuit_failing_since_ms=None,
+        circuit_pauses=None,
+        circuit_paused_until_ms=None,
+        circuit_probe_id=None,
+    )
+)
+"""Any success closes a circuit (``circuit.succeeded``); a closed one is not written."""
+
+
+def _succeeded(attempt: Attempt) -> bool:
+    return attempt.status_code is not None and 200 <= attempt.status_code < 300
 
 
 def _circuit(row: Any) -> Circuit:
