@@ -314,7 +314,7 @@ class WebhookRepository:
                     continue  # another worker is choosing this destination's probe
                 room = 1
             rows = self._conn.execute(
-                _queue_head(skip_locked),
+                _QUEUE_HEAD[skip_locked],
                 {"destination_id": queue.id, "now_ms": now_ms, "room": room},
             ).all()
             if not rows:
@@ -680,6 +680,9 @@ def _queue_head(skip_locked: bool) -> Any:
         query = query.with_for_update(skip_locked=True, of=deliveries)
     return query
 
+
+_QUEUE_HEAD = {False: _queue_head(False), True: _queue_head(True)}
+"""Built once: a claim runs one per destination it serves."""
 
 _RECORD = (
     update(deliveries)
