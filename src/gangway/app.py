@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from gangway.api import admin
 from gangway.api.app import ApiApp
 from gangway.api.auth import Authenticator
 from gangway.api.delivery_routes import delivery_routes
@@ -16,9 +17,10 @@ from gangway.api.handlers import routes
 from gangway.api.link_routes import account_link_routes
 from gangway.api.reviews import review_routes
 from gangway.api.test_helpers import test_helper_routes
-from gangway.bootstrap import fingerprint_secret_for, sealer_for
+from gangway.bootstrap import fingerprint_secret_for, page_token_secret_for, sealer_for
 from gangway.core.clock import Clock, SystemClock
 from gangway.core.keys import KeyPrincipal
+from gangway.core.pagination import PageTokens
 from gangway.hosted.app import HostedApp
 from gangway.requirements import load_rules
 from gangway.services.clocks import Clocks
@@ -38,7 +40,8 @@ _CHECKPOINT_EVERY_SECONDS = 0.5
 
 class Gangway:
     """The ASGI application: the v2 API under ``/v2``, Gangway's own endpoints under
-    ``/_gangway``, the hosted onboarding form under ``/onboarding``."""
+    ``/_gangway``, the operator's admin API under ``/_gangway/admin``, the hosted onboarding
+    form under ``/onboarding``."""
 
     def __init__(self, settings: Settings, clock: Clock) -> None:
         self.settings = settings
@@ -47,17 +50,18 @@ class Gangway:
         self.database = Database(settings.resolved_database_url())
         self.store = Store(self.database, sealer_for(settings), fingerprint_secret_for(settings))
         self.clocks = Clocks(self.store, clock)
+        pages = PageTokens(page_token_secret_for(settings))
         self.api = ApiApp(
             routes=[
-                *routes(self.rules),
-                *event_routes(),
+                *routes(self.rules, pages),
+                *event_routes(pages, egress=settings.egress_policy()),
                 *account_link_routes(
                     public_url=settings.resolved_public_url(),
                     lifetime_ms=settings.link_lifetime_seconds * 1000,
                 ),
                 *test_helper_routes(self.rules, self.store, self.clocks),
                 *review_routes(self.rules),
-                *delivery_routes(),
+                *delivery_routes(pages),
             ],
             store=self.store,
             authenticator=Authenticator(self._principal),
@@ -74,11 +78,12 @@ class Gangway:
             idle_ms=settings.session_idle_seconds * 1000,
             upload_max_bytes=settings.upload_max_bytes,
         )
+        self.admin = admin.AdminApp(self.store, clock)
         self._tasks: list[asyncio.Task[None]] = []
 
-    def _principal(self, key_digest: str) -> KeyPrincipal | None:
+    def _principal(self, key_digest: str) -> tuple[KeyPrincipal, bool] | None:
         with self.store.unit_of_work(write=False) as uow:
-            return uow.keys.principal(key_digest)
+            return uow.keys.by_digest(key_digest)
 
     async def __call__(
         self,
@@ -93,6 +98,9 @@ class Gangway:
                 return
             if scope["path"].startswith("/onboarding"):
                 await self.hosted(scope, receive, send)
+                return
+            if scope["path"] == admin.PREFIX or scope["path"].startswith(admin.PREFIX + "/"):
+                await self.admin(scope, receive, send)
                 return
             await self.api(scope, receive, send)
         elif kind == "lifespan":

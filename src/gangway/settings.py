@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from gangway.webhooks.circuit import CircuitPolicy
+from gangway.webhooks.egress import EgressPolicy
 
 __all__ = ["Settings"]
 
@@ -31,6 +32,17 @@ class Settings(BaseSettings):
     event_retention_days: int = Field(default=30, ge=30)
     """Events (and their deliveries) are kept this long; Stripe keeps them 30 days."""
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    header_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
+    """A request's line and headers must arrive within this of the connection opening (or, on a
+    kept-alive connection, of the request's first byte): a slow client cannot hold a socket."""
+    keep_alive_seconds: float = Field(default=5.0, gt=0, le=600)
+    """An idle kept-alive connection is closed after this long without a new request."""
+    max_connections: int = Field(default=512, ge=1, le=100_000)
+    """Open connections per process; one more gets an immediate 429 and is closed."""
+    max_header_bytes: int = Field(default=65_000, ge=1024, le=65_000)
+    """URL plus headers: a longer URL gets 414, longer headers 431. At most just under httptools'
+    65,535-byte URL ceiling (its own answer is a plain-text 400); the default lets through every
+    URL httpx will send (64 KiB)."""
     log_level: str = "warning"
     scheduler: bool = True
     """Run the deadline scheduler inside ``gangway serve``; turn off when ``gangway worker``
@@ -83,6 +95,25 @@ class Settings(BaseSettings):
             longest_pause_ms=max(1, int(self.delivery_circuit_pause_cap_seconds * 1000)),
             test_disable_after_ms=int(self.delivery_test_disable_after_seconds * 1000),
             live_disable_after_ms=int(self.delivery_live_disable_after_seconds * 1000),
+        )
+
+    egress_allowed_hosts: str = ""
+    """Comma-separated host names, addresses and networks (``hooks.internal,10.1.0.0/16``) that
+    deliveries may reach in either mode although the egress policy refuses them (cloud metadata
+    addresses stay refused)."""
+    egress_test_loopback: bool = True
+    """Test-mode destinations may be on loopback (a developer's receiver); turn off for a shared
+    sandbox whose test keys strangers hold."""
+
+    @field_validator("egress_allowed_hosts")
+    @classmethod
+    def _parse_allowed_hosts(cls, value: str) -> str:
+        EgressPolicy.from_entries(value.split(","))  # a malformed entry stops the start
+        return value
+
+    def egress_policy(self) -> EgressPolicy:
+        return EgressPolicy.from_entries(
+            self.egress_allowed_hosts.split(","), test_loopback=self.egress_test_loopback
         )
 
     def resolved_database_url(self) -> str:

@@ -48,6 +48,8 @@ class Receiver:
         """Seconds to wait before answering (a slow receiver)."""
         self.reply: bytes | None = None
         """The answer's body; by default a short one that depends on the status."""
+        self.headers: dict[str, str] = {}
+        """Sent with every answer (a ``Location``, say)."""
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.port = 0
@@ -87,6 +89,8 @@ class Receiver:
                 )
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(answer)))
+                for name, value in receiver.headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(answer)
 

@@ -81,10 +81,10 @@ def test_stripe_version_is_accepted_and_echoed(server: RunningServer) -> None:
     assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", response.json()["created"])
 
 
-def test_unsupported_tokens_say_so(server: RunningServer) -> None:
+def test_an_account_token_may_be_empty(server: RunningServer) -> None:
     response = call(server, "POST", "/v2/core/account_tokens", json={})
-    assert response.status_code == 400
-    assert "not supported" in response.json()["error"]["message"]
+    assert response.status_code == 200
+    assert response.json()["object"] == "v2.core.account_token"
 
 
 def test_pii_is_not_stored_in_plaintext(server: RunningServer) -> None:

@@ -19,7 +19,8 @@ from gangway.api.event_routes import event_routes
 from gangway.api.handlers import routes
 from gangway.api.link_routes import account_link_routes
 from gangway.contract import params
-from gangway.core.keys import KeyPrincipal
+from gangway.core.keys import KeyPrincipal, new_secret_key
+from gangway.core.pagination import PageTokens
 from gangway.requirements import load_rules
 from gangway.store.uow import Store
 
@@ -38,14 +39,16 @@ ACCOUNT = {
 class Api:
     def __init__(self, store: Store, checks: Counter[str]) -> None:
         rules = load_rules()
+        with store.unit_of_work(write=True) as uow:  # every request confirms its key's row
+            uow.keys.add_key("key_1", "plat_1", new_secret_key(livemode=False), 0)
         self.app = ApiApp(
             routes=[
-                *routes(rules),
-                *event_routes(),
+                *routes(rules, PageTokens(b"k" * 32)),
+                *event_routes(PageTokens(b"k" * 32)),
                 *account_link_routes(public_url="http://127.0.0.1", lifetime_ms=60_000),
             ],
             store=store,
-            authenticator=Authenticator(lambda _digest: PRINCIPAL),
+            authenticator=Authenticator(lambda _digest: (PRINCIPAL, False)),
             now_ms=lambda _principal, _uow: T0,
             max_body_bytes=1_000_000,
             idempotency_ttl_ms=86_400_000,

@@ -205,12 +205,20 @@ def test_persons_refuse_over_long_strings(
         ]
 
 
-def test_person_tokens_are_refused(store: Store, rules: RuleBook) -> None:
+def test_person_tokens_are_checked_by_the_contract_and_then_looked_up(
+    store: Store, rules: RuleBook
+) -> None:
     account_id = create(store, rules, account_params("company"))
-    error = refused(
-        store, lambda uow: persons.create(uow, call(), account_id, {"person_token": "t"}, rules)
+    error = refused(  # the contract first: nothing begins
+        store,
+        lambda uow: persons.create(uow, call(), account_id, {"person_token": LONG}, rules),
     )
-    assert (error.code, error.param) == ("unsupported_feature", "person_token")
+    assert (error.code, error.param) == (TOO_LONG, "person_token")
+    before = snapshot(store)
+    with pytest.raises(InvalidRequest) as raised, store.unit_of_work(write=True) as uow:
+        persons.create(uow, call(), account_id, {"person_token": "t"}, rules)
+    assert (raised.value.code, raised.value.param) == ("resource_missing", "person_token")
+    assert snapshot(store) == before
 
 
 def bank(**fields: str) -> dict[str, Any]:

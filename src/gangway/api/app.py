@@ -1,8 +1,10 @@
 """The Stripe-compatible HTTP edge, as a plain ASGI app.
 
-Every request: route, authenticate, decode (JSON body, or a bracketed query string), check the
-params against the SDK's shape (or, for a write whose service takes the params, leave that to
-the service, the boundary every writer passes), run one handler inside one transaction, encode.
+Every request: route, authenticate (the key is confirmed again as the first statement of the
+request's transaction, so a revocation is seen at once by every process), decode (JSON body, or
+a bracketed query string), check the params against the SDK's shape (or, for a write whose
+service takes the params, leave that to the service, the boundary every writer passes), run one
+handler inside one transaction, encode.
 Errors of every kind leave through one place, in Stripe's envelope, with a ``Request-Id``.
 Handlers are synchronous and run to completion inside the transaction, so a transaction never
 spans an ``await``; they run on the event loop's thread, which so holds one connection at a
@@ -16,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -67,6 +69,8 @@ class Request:
     args: tuple[str, ...]
     opened: UnitOfWork | None
     """``None`` on a route that opens its own units of work (``Route.transaction``)."""
+    prepared: Any = None
+    """What the route's ``prepare`` found, if it has one."""
 
     @property
     def uow(self) -> UnitOfWork:
@@ -77,6 +81,7 @@ class Request:
 
 Handler = Callable[[Request], tuple[int, dict[str, Any]]]
 _CallFor = Callable[[UnitOfWork | None], Call]
+_Confirm = Callable[[UnitOfWork], None]
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,9 @@ class Route:
     """The handler's service checks the body against ``params`` itself (services are the
     boundary: the form and the CLI write through them too), so the edge only requires a JSON
     object and never checks the same body twice."""
+    prepare: Callable[[Any], Awaitable[Any]] | None = None
+    """Slow work a handler needs, awaited before the transaction with the decoded params (a
+    destination URL's DNS lookup): handlers run on the loop's thread and must not block it."""
     segments: tuple[str | None, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -182,7 +190,14 @@ class ApiApp:
     ) -> tuple[int, bytes, bool]:
         method, path = scope["method"], scope["path"]
         route, args = self._route(method, path)
-        principal = self._auth.principal(headers.get("authorization"))
+        authorization = headers.get("authorization")
+        principal = self._auth.principal(authorization)
+
+        def confirm(uow: UnitOfWork) -> None:
+            """The transaction's first statement: the key is still active (not revoked since
+            this process cached it), as of this very transaction."""
+            self._auth.confirm(authorization, active=uow.keys.active(principal.key_id))
+
         raw = await self._read_body(receive, headers) if method == "POST" else b""
         decoded = self._decode(method, raw, scope.get("query_string", b""), headers)
         params = self._check(route, decoded)
@@ -191,12 +206,21 @@ class ApiApp:
             if method in ("POST", "DELETE") and route.idempotent
             else None
         )
-        caller = partial(self._call, principal, request_id, key, headers.get("stripe-version"))
+        client = scope.get("client")
+        caller = partial(
+            self._call,
+            principal,
+            request_id,
+            key,
+            headers.get("stripe-version"),
+            (client[0] if client else None, headers.get("user-agent")),
+        )
+        prepared = await route.prepare(params) if route.prepare is not None else None
         if not route.transaction:
-            status, body = self._run_alone(route, caller, params, args)
+            status, body = self._run_alone(route, caller, params, args, confirm, prepared)
             return status, body, False
         if key is None:
-            status, body = self._run(route, caller, params, args)
+            status, body = self._run(route, caller, params, args, confirm, prepared)
             return status, body, False
         if not _IDEMPOTENCY_KEY.match(key):
             if route.service_checks:  # the body's own errors have always come first
@@ -206,7 +230,9 @@ class ApiApp:
                 code="idempotency_key_invalid",
             )
         fingerprint = _fingerprint(method, path, scope.get("query_string", b""), decoded, raw)
-        return self._run_idempotent(route, caller, params, args, key, fingerprint, method, path)
+        return self._run_idempotent(
+            route, caller, params, args, confirm, key, fingerprint, method, path, prepared
+        )
 
     def _route(self, method: str, path: str) -> tuple[Route, tuple[str, ...]]:
         parts = path.strip("/").split("/")
@@ -291,6 +317,7 @@ class ApiApp:
         request_id: str,
         key: str | None,
         api_version: str | None,
+        origin: tuple[str | None, str | None],
         uow: UnitOfWork | None,
     ) -> Call:
         """The request's ``Call``, made once its unit of work is open so that the caller's now
@@ -305,6 +332,8 @@ class ApiApp:
             request_id=request_id,
             idempotency_key=key,
             api_version=api_version,
+            client_ip=origin[0],
+            user_agent=origin[1],
         )
 
     def _now_alone(self, principal: KeyPrincipal) -> int:
@@ -312,18 +341,37 @@ class ApiApp:
             return self._now_ms(principal, uow)
 
     def _run(
-        self, route: Route, caller: _CallFor, params: dict[str, Any], args: tuple[str, ...]
+        self,
+        route: Route,
+        caller: _CallFor,
+        params: dict[str, Any],
+        args: tuple[str, ...],
+        confirm: _Confirm,
+        prepared: Any = None,
     ) -> tuple[int, bytes]:
-        with self._db_errors(), self._store.unit_of_work(write=route.write) as uow:
-            status, body = route.handler(Request(caller(uow), params, args, uow))
+        with (
+            self._db_errors(),
+            self._store.unit_of_work(write=route.write, on_begin=confirm) as uow,
+        ):
+            status, body = route.handler(Request(caller(uow), params, args, uow, prepared))
+            uow.begin()  # confirms the key even if the handler never touched the database
         return status, orjson.dumps(body)
 
     def _run_alone(
-        self, route: Route, caller: _CallFor, params: dict[str, Any], args: tuple[str, ...]
+        self,
+        route: Route,
+        caller: _CallFor,
+        params: dict[str, Any],
+        args: tuple[str, ...],
+        confirm: _Confirm,
+        prepared: Any = None,
     ) -> tuple[int, bytes]:
-        """A route that opens its own units of work."""
+        """A route that opens its own units of work: its key is confirmed in a short read
+        transaction first."""
         with self._db_errors():
-            status, body = route.handler(Request(caller(None), params, args, None))
+            with self._store.unit_of_work(write=False) as uow:
+                confirm(uow)
+            status, body = route.handler(Request(caller(None), params, args, None, prepared))
         return status, orjson.dumps(body)
 
     def _run_idempotent(
@@ -332,16 +380,19 @@ class ApiApp:
         caller: _CallFor,
         params: dict[str, Any],
         args: tuple[str, ...],
+        confirm: _Confirm,
         key: str,
         fingerprint: str,
         method: str,
         path: str,
+        prepared: Any = None,
     ) -> tuple[int, bytes, bool]:
         """Replay, refuse, or run once, in one transaction.
 
-        The stored response is looked up as the transaction's first statement (after the
-        caller's test clock, which dates the key's expiry), so a replay never runs the handler's
-        database work (a handler's pure work before that is wasted on a replay, which is rare).
+        The stored response is looked up as the transaction's first statement (after the key's
+        confirmation and the caller's test clock, which dates the key's expiry), so a replay
+        never runs the handler's database work (a handler's pure work before that is wasted on a
+        replay, which is rare).
         Otherwise the key is stored with the response in the same transaction. If a concurrent
         request with the key committed in between, storing the key fails on the primary key (on
         PostgreSQL after waiting for that transaction), this transaction rolls back whole, and
@@ -351,6 +402,7 @@ class ApiApp:
 
         def replay_if_stored(uow: UnitOfWork) -> None:  # ``call`` is bound by then, below
             nonlocal not_before
+            confirm(uow)  # a revoked key replays nothing either
             not_before = call.now_ms - self._idempotency_ttl_ms
             stored = uow.idempotency.find(call.principal, key, not_before_ms=not_before)
             if stored is not None:
@@ -362,7 +414,7 @@ class ApiApp:
                 self._store.unit_of_work(write=True, on_begin=replay_if_stored) as uow,
             ):
                 call = caller(uow)
-                status, body = route.handler(Request(call, params, args, uow))
+                status, body = route.handler(Request(call, params, args, uow, prepared))
                 encoded = orjson.dumps(body)
                 if status >= 400:
                     return status, encoded, False

@@ -1,18 +1,17 @@
-"""Secret-key authentication, with a short per-process cache so a retrieve costs one query."""
+"""Secret-key authentication: a per-process cache of who a secret is, and the per-request check,
+inside the request's own transaction, that its key is still active."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-import time
 from collections.abc import Callable
 
 from gangway.core.errors import AuthenticationFailed
-from gangway.core.keys import KeyPrincipal, digest, mode_of
+from gangway.core.keys import KeyPrincipal, digest, masked, mode_of
 
 __all__ = ["Authenticator", "bearer_secret"]
 
-_TTL_SECONDS = 30.0
 _MAX_CACHED = 10_000
 
 
@@ -41,23 +40,49 @@ def bearer_secret(authorization: str | None) -> str:
 
 
 class Authenticator:
-    def __init__(self, lookup: Callable[[str], KeyPrincipal | None]) -> None:
+    """Finds a secret's principal, caching it per process without a time limit.
+
+    The cache never decides whether a key is still good: every request confirms its key by id in
+    its own transaction (``confirm``, one primary-key lookup), so a key revoked anywhere (another
+    worker, another host on PostgreSQL) is refused by the next request to begin after the
+    revocation commits. What the cache saves is the SHA-256 and the lookup by digest in a
+    transaction of its own.
+    """
+
+    def __init__(self, lookup: Callable[[str], tuple[KeyPrincipal, bool] | None]) -> None:
         self._lookup = lookup
-        self._cache: dict[str, tuple[float, KeyPrincipal]] = {}
+        self._cache: dict[str, KeyPrincipal] = {}
 
     def principal(self, authorization: str | None) -> KeyPrincipal:
         secret = bearer_secret(authorization)
-        now = time.monotonic()
         # Keyed by the header value itself: this process holds the secret while it serves the
         # request anyway, and a hit then costs one dict lookup instead of a SHA-256.
         cached = self._cache.get(secret)
-        if cached is not None and cached[0] > now:
-            return cached[1]
+        if cached is not None:
+            return cached
         found = self._lookup(digest(secret)) if mode_of(secret) is not None else None
         if found is None:
-            hint = secret[:8] + "*" * 4 + secret[-4:] if len(secret) > 12 else "****"
-            raise AuthenticationFailed(f"Invalid API Key provided: {hint}", code=None)
+            raise AuthenticationFailed(f"Invalid API Key provided: {masked(secret)}", code=None)
+        principal, revoked = found
+        if revoked:
+            raise _expired(secret)
         if len(self._cache) >= _MAX_CACHED:
             self._cache.clear()
-        self._cache[secret] = (now + _TTL_SECONDS, found)
-        return found
+        self._cache[secret] = principal
+        return principal
+
+    def confirm(self, authorization: str | None, *, active: bool) -> None:
+        """Called inside the request's transaction with whether its key is still active there."""
+        if active:
+            return
+        secret = bearer_secret(authorization)
+        self._cache.pop(secret, None)
+        raise _expired(secret)
+
+
+def _expired(secret: str) -> AuthenticationFailed:
+    """Stripe's answer to a rolled or expired key: its code ``api_key_expired``, and the message
+    in the form of its invalid-key one."""
+    return AuthenticationFailed(
+        f"Expired API Key provided: {masked(secret)}", code="api_key_expired"
+    )

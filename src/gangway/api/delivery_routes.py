@@ -13,8 +13,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from gangway.api.app import Request, Route
 from gangway.api.handlers import list_body
 from gangway.core.clock import to_rfc3339
-from gangway.core.errors import InvalidRequest, NotFound
-from gangway.core.pagination import DEFAULT_LIMIT, PageRequest, decode_token
+from gangway.core.errors import NotFound
+from gangway.core.pagination import (
+    DEFAULT_LIMIT,
+    ListTokens,
+    PageRequest,
+    PageTokens,
+    invalid_page_token,
+)
 from gangway.services import destinations
 from gangway.store.repos.webhooks import Attempt, DeliveryRecord
 
@@ -31,17 +37,20 @@ class ResendParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-def delivery_routes() -> list[Route]:
+def delivery_routes(pages: PageTokens) -> list[Route]:
+    """A destination's deliveries and their resend; ``pages`` signs the list's page tokens."""
+
     def list_deliveries(request: Request) -> tuple[int, dict[str, Any]]:
         destination = destinations.retrieve(request.uow, request.call, request.args[0])
-        page = _page(request.params)
+        base = f"/_gangway/event_destinations/{quote(destination.id, safe='')}/deliveries"
+        tokens = pages.bound(base, request.call.principal)
+        page = _page(request.params, tokens)
         records, result = request.uow.webhooks.deliveries_page(
             destination.id, limit=page.limit, cursor=page.cursor
         )
         attempts = request.uow.webhooks.attempts_for([r.id for r in records])
         data = [render_delivery(r, attempts.get(r.id, [])) for r in records]
-        base = f"/_gangway/event_destinations/{quote(destination.id, safe='')}/deliveries"
-        return 200, list_body(data, result, base, page)
+        return 200, list_body(data, result, page, tokens)
 
     def resend(request: Request) -> tuple[int, dict[str, Any]]:
         """Due at once, whatever its state (a failed delivery gets one more attempt, a
@@ -64,17 +73,13 @@ def delivery_routes() -> list[Route]:
     ]
 
 
-def _page(params: dict[str, Any]) -> PageRequest:
+def _page(params: dict[str, Any], tokens: ListTokens) -> PageRequest:
     token = params.get("page")
     if not token:
         return PageRequest(limit=params.get("limit", DEFAULT_LIMIT))
-    page = decode_token(token)
+    page = tokens.decode(token)
     if page.filters:
-        raise InvalidRequest(
-            "The page token is not valid: use the next_page_url or previous_page_url as given.",
-            code="invalid_page_token",
-            param="page",
-        )
+        raise invalid_page_token()
     return page
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from functools import partial
 from typing import Any
 
 from gangway.api import shape
@@ -9,11 +11,18 @@ from gangway.api.app import Request, Route
 from gangway.api.handlers import list_body, page_request
 from gangway.core.clock import from_rfc3339, to_rfc3339
 from gangway.core.errors import InvalidRequest, NotFound
+from gangway.core.pagination import PageTokens
 from gangway.services import destinations
 from gangway.store.repos.events import EventRecord
 from gangway.store.repos.webhooks import DestinationRecord
+from gangway.webhooks.egress import EgressPolicy, IPAddress
+from gangway.webhooks.transport import system_resolver
 
 __all__ = ["event_routes", "render_destination", "render_event"]
+
+_LOOKUP_SECONDS = 5.0
+"""A destination host that has not resolved by then is taken as not resolving (accepted, and
+checked at every delivery)."""
 
 
 def render_event(event: EventRecord) -> dict[str, Any]:
@@ -68,9 +77,15 @@ def render_destination(record: DestinationRecord, include: set[str]) -> dict[str
     )
 
 
-def event_routes() -> list[Route]:
+def event_routes(pages: PageTokens, egress: EgressPolicy | None = None) -> list[Route]:
+    """``pages`` signs the lists' page tokens; ``egress`` is the policy destination URLs must
+    pass (by default, no allow-list)."""
+    policy = egress or EgressPolicy()
+
     def list_events(request: Request) -> tuple[int, dict[str, Any]]:
-        page = page_request(request.params, "EventListParams", ("object_id", "types", "created"))
+        tokens = pages.bound("/v2/core/events", request.call.principal)
+        filter_names = ("object_id", "types", "created")
+        page = page_request(request.params, "EventListParams", filter_names, tokens)
         filters = page.filters
         created = {op: _instant(value, op) for op, value in (filters.get("created") or {}).items()}
         records, result = request.uow.events.page(
@@ -81,7 +96,7 @@ def event_routes() -> list[Route]:
             limit=page.limit,
             cursor=page.cursor,
         )
-        return 200, list_body([render_event(e) for e in records], result, "/v2/core/events", page)
+        return 200, list_body([render_event(e) for e in records], result, page, tokens)
 
     def retrieve_event(request: Request) -> tuple[int, dict[str, Any]]:
         event = request.uow.events.get(request.call.principal, request.args[0])
@@ -93,7 +108,13 @@ def event_routes() -> list[Route]:
         return set(request.params.get("include") or ())
 
     def create_destination(request: Request) -> tuple[int, dict[str, Any]]:
-        record = destinations.create(request.uow, request.call, request.params)
+        record = destinations.create(
+            request.uow,
+            request.call,
+            request.params,
+            egress=policy,
+            lookup=request.prepared or destinations.system_lookup,
+        )
         return 200, render_destination(record, include(request))
 
     def retrieve_destination(request: Request) -> tuple[int, dict[str, Any]]:
@@ -101,14 +122,22 @@ def event_routes() -> list[Route]:
         return 200, render_destination(record, include(request))
 
     def update_destination(request: Request) -> tuple[int, dict[str, Any]]:
-        record = destinations.update(request.uow, request.call, request.args[0], request.params)
+        record = destinations.update(
+            request.uow,
+            request.call,
+            request.args[0],
+            request.params,
+            egress=policy,
+            lookup=request.prepared or destinations.system_lookup,
+        )
         return 200, render_destination(record, include(request))
 
     def list_destinations(request: Request) -> tuple[int, dict[str, Any]]:
-        page = page_request(request.params, "EventDestinationListParams", ())
+        tokens = pages.bound("/v2/core/event_destinations", request.call.principal)
+        page = page_request(request.params, "EventDestinationListParams", (), tokens)
         records, result = destinations.list_page(request.uow, request.call, page)
         data = [render_destination(r, include(request)) for r in records]
-        return 200, list_body(data, result, "/v2/core/event_destinations", page)
+        return 200, list_body(data, result, page, tokens)
 
     def delete_destination(request: Request) -> tuple[int, dict[str, Any]]:
         record = destinations.delete(request.uow, request.call, request.args[0])
@@ -136,6 +165,7 @@ def event_routes() -> list[Route]:
             "EventDestinationCreateParams",
             write=True,
             service_checks=True,
+            prepare=_look_up_destination_host,
         ),
         Route("GET", base, list_destinations, "EventDestinationListParams"),
         Route("GET", base + "/{id}", retrieve_destination, "EventDestinationRetrieveParams"),
@@ -146,12 +176,34 @@ def event_routes() -> list[Route]:
             "EventDestinationUpdateParams",
             write=True,
             service_checks=True,
+            prepare=_look_up_destination_host,
         ),
         Route("DELETE", base + "/{id}", delete_destination, None, write=True),
         Route("POST", base + "/{id}/enable", enable, "EventDestinationEnableParams", write=True),
         Route("POST", base + "/{id}/disable", disable, "EventDestinationDisableParams", write=True),
         Route("POST", base + "/{id}/ping", ping, "EventDestinationPingParams", write=True),
     ]
+
+
+async def _look_up_destination_host(params: Any) -> destinations.Lookup:
+    """The destination URL's host resolved off the loop's thread, before the transaction; the
+    service's egress check reads the answer through the returned lookup."""
+    endpoint = params.get("webhook_endpoint") if isinstance(params, dict) else None
+    host = destinations.host_to_look_up(endpoint.get("url") if isinstance(endpoint, dict) else None)
+    found: dict[str, list[IPAddress]] = {}
+    if host is not None:
+        try:
+            async with asyncio.timeout(_LOOKUP_SECONDS):
+                found[host] = await system_resolver(host, 443)
+        except (OSError, ValueError, TimeoutError):
+            found[host] = []
+    return partial(_answer, found)
+
+
+def _answer(found: dict[str, list[IPAddress]], host: str) -> list[IPAddress]:
+    if host in found:
+        return found[host]
+    return destinations.system_lookup(host)  # not foreseen: correct, if blocking
 
 
 def _instant(value: Any, op: str) -> int:

@@ -17,8 +17,9 @@ from gangway.core.clock import to_rfc3339
 from gangway.requirements import Evaluation
 from gangway.store.repos.accounts import AccountRecord, PersonRecord
 from gangway.store.repos.links import LinkRecord
+from gangway.store.repos.tokens import TokenRecord
 
-__all__ = ["NEEDS_EVALUATION", "account", "account_link", "person"]
+__all__ = ["NEEDS_EVALUATION", "account", "account_link", "person", "token"]
 
 INCLUDABLE = (
     "configuration.customer",
@@ -153,5 +154,23 @@ def account_link(link: LinkRecord, url: str) -> dict[str, Any]:
             "livemode": link.livemode,
             "url": url,
             "use_case": link.use_case,
+        },
+    )
+
+
+def token(record: TokenRecord) -> dict[str, Any]:
+    """An account or person token: what it is, never what it holds."""
+    name = "AccountToken" if record.kind == "account" else "AccountPersonToken"
+    return shape.render(
+        name,
+        {
+            "id": record.id,
+            "object": "v2.core.account_token"
+            if record.kind == "account"
+            else "v2.core.account_person_token",
+            "created": to_rfc3339(record.created_ms),
+            "expires_at": to_rfc3339(record.expires_ms),
+            "livemode": record.livemode,
+            "used": record.used_ms is not None,
         },
     )

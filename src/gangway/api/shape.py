@@ -6,7 +6,8 @@ Stored documents are sparse (only what was set) and may carry bookkeeping keys; 
 the gaps with ``None`` and drops the extras, recursively, following ``gangway/contract/shapes.json``
 (generated from stripe 16.1.0's classes by ``tools/gen_contract.py``).
 
-Rules: every field of the shape is present; a nested object is rendered recursively when present
+Rules: every field of the shape is present; a list or map the SDK types as non-``Optional`` is
+``[]`` or ``{}`` when nothing is stored (clients iterate it without a check); a nested object is rendered recursively when present
 (``None`` stays ``None``); a list of objects is rendered element-wise; lists of scalars and maps
 (``metadata``) are shallow-copied so the response never aliases the stored document;
 ``decimal_string`` fields (``percent_ownership``) are emitted as strings even when stored as
@@ -56,6 +57,17 @@ def _list_of(items: Renderer) -> Renderer:
     return render_list
 
 
+def _never_null(renderer: Renderer | None, empty: Callable[[], Any]) -> Renderer:
+    """A required list or map: ``None`` (nothing stored) becomes an empty one."""
+
+    def render_required(value: Any) -> Any:
+        if value is None:
+            return empty()
+        return value if renderer is None else renderer(value)
+
+    return render_required
+
+
 def _object(fields: Mapping[str, Any]) -> Renderer:
     """One object's renderer, generated as a single dict display (like ``dataclasses`` does).
 
@@ -98,9 +110,10 @@ def _compile(node: load.Node) -> Renderer | None:
         return _object(node["fields"])
     if kind == "list":
         items = _compile(node["items"])
-        return _copy_list if items is None else _list_of(items)
+        listed = _copy_list if items is None else _list_of(items)
+        return listed if node.get("nullable") else _never_null(listed, list)
     if kind == "map":
-        return _copy_map
+        return _copy_map if node.get("nullable") else _never_null(_copy_map, dict)
     raise ValueError(f"unknown shape node kind {kind!r}")
 
 

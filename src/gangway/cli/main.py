@@ -1,5 +1,5 @@
-"""``gangway serve | keys create | db upgrade | listen`` (and the test-mode commands from
-``cli.testing``): flags override ``GANGWAY_*`` environment settings."""
+"""``gangway serve | db upgrade | listen`` (with the operator's commands from ``cli.tenancy`` and
+the test-mode commands from ``cli.testing``): flags override ``GANGWAY_*`` environment settings."""
 
 from __future__ import annotations
 
@@ -7,10 +7,14 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from gangway.cli import listen
+from gangway.cli import listen, tenancy
 from gangway.cli.testing import add_commands
 from gangway.settings import Settings
+
+if TYPE_CHECKING:
+    from gangway.bootstrap import Prepared
 
 __all__ = ["main"]
 
@@ -43,13 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(run=_serve)
 
-    keys = commands.add_parser("keys", help="manage secret API keys")
-    key_commands = keys.add_subparsers(dest="keys_command", required=True)
-    create = key_commands.add_parser("create", help="create a key and print only its secret")
-    create.add_argument("--mode", choices=("test", "live"), default="test")
-    _storage_flags(create)
-    create.set_defaults(run=_keys_create)
-
+    tenancy.add_commands(commands)
     add_commands(commands)
     listen.add_command(commands)
 
@@ -94,41 +92,44 @@ def _serve(settings: Settings, _args: argparse.Namespace) -> int:
         )
         return 2
     prepared = prepare(settings)
-    origin = settings.resolved_public_url()
+    _warn(prepared.notices)
     print(f"Gangway listening on http://{settings.host}:{settings.port} ({_storage(settings)})")
-    if prepared.first_test_key:
+    _banner(prepared, settings.resolved_public_url())
+    sys.stdout.flush()
+    from gangway.serving import uvicorn_options
+
+    uvicorn.run("gangway.app:asgi_factory", factory=True, **uvicorn_options(settings))
+    return 0
+
+
+def _banner(prepared: Prepared, origin: str) -> None:
+    """The first start's key is printed once, that start; later starts say where it is kept."""
+    if prepared.created_first_key and prepared.first_test_key:
         key = prepared.first_test_key
-        print(f"Test secret key: {key}")
+        print(f"Test secret key (shown this once, kept in {prepared.key_file}): {key}")
         print("Try:")
         print(
             f"  curl -s {origin}/v2/core/accounts -H 'Authorization: Bearer {key}' "
             "-H 'Content-Type: application/json' -d '{\"display_name\": \"Dunder Mifflin\"}'"
         )
-    sys.stdout.flush()
-    uvicorn.run(
-        "gangway.app:asgi_factory",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        log_level=settings.log_level,
-        access_log=False,
-        server_header=False,
-    )
-    return 0
+    elif prepared.first_test_key:
+        print(
+            f"Test secret key: kept in {prepared.key_file} "
+            "(`gangway keys list` lists keys, `gangway keys create` makes another)"
+        )
+    else:
+        print("No key file here: `gangway keys create` makes a key, `gangway keys list` lists them")
 
 
-def _keys_create(settings: Settings, args: argparse.Namespace) -> int:
-    from gangway.bootstrap import create_key
-
-    print(create_key(settings, livemode=args.mode == "live"))
-    return 0
+def _warn(notices: Sequence[str]) -> None:
+    for notice in notices:
+        print(f"gangway: {notice}", file=sys.stderr)
 
 
 def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
     from gangway.bootstrap import prepare
 
-    prepare(settings)
+    _warn(prepare(settings).notices)
     print(f"database is up to date ({_storage(settings)})", file=sys.stderr)
     return 0
 

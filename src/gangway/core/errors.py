@@ -4,7 +4,10 @@ The tree::
 
     GangwayError                      status  type
     ├── InvalidRequest                400     invalid_request_error
-    │   └── PayloadTooLarge           413     invalid_request_error
+    │   ├── PayloadTooLarge           413     invalid_request_error
+    │   ├── RequestTimeout            408     invalid_request_error (the server layer's)
+    │   ├── UrlTooLong                414     invalid_request_error (the server layer's)
+    │   └── HeadersTooLarge           431     invalid_request_error (the server layer's)
     ├── AuthenticationFailed          401     invalid_request_error
     ├── NotFound                      404     invalid_request_error (code not_found)
     ├── MethodNotAllowed              405     invalid_request_error
@@ -27,6 +30,7 @@ __all__ = [
     "AuthenticationFailed",
     "FieldInvalid",
     "GangwayError",
+    "HeadersTooLarge",
     "IdempotencyConflict",
     "InternalError",
     "InvalidRequest",
@@ -34,6 +38,8 @@ __all__ = [
     "NotFound",
     "PayloadTooLarge",
     "RateLimited",
+    "RequestTimeout",
+    "UrlTooLong",
     "param_path",
 ]
 
@@ -77,6 +83,21 @@ class InvalidRequest(GangwayError):
 class PayloadTooLarge(InvalidRequest):
     status = 413
     default_code = "request_too_large"
+
+
+class RequestTimeout(InvalidRequest):
+    status = 408
+    default_code = "request_timeout"
+
+
+class UrlTooLong(InvalidRequest):
+    status = 414
+    default_code = "url_too_long"
+
+
+class HeadersTooLarge(InvalidRequest):
+    status = 431
+    default_code = "headers_too_large"
 
 
 class AuthenticationFailed(GangwayError):

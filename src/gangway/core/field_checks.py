@@ -13,7 +13,16 @@ from datetime import date
 from typing import Any
 
 from gangway.core.errors import FieldInvalid, PathPart
-from gangway.validation import addresses, business, contact, countries, dates, id_numbers, japanese
+from gangway.validation import (
+    addresses,
+    business,
+    contact,
+    countries,
+    dates,
+    id_numbers,
+    japanese,
+    urls,
+)
 
 __all__ = ["CheckContext", "check_account_params", "check_person_params", "max_lengths"]
 
@@ -37,7 +46,7 @@ def _phone(value: Any, ctx: CheckContext) -> Any:
 
 
 def _url(value: Any, _ctx: CheckContext) -> Any:
-    return contact.url(value)
+    return urls.web_url(value, use="business").text
 
 
 def _country(value: Any, _ctx: CheckContext) -> Any:

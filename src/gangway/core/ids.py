@@ -6,7 +6,7 @@ import itertools
 import os
 import string
 
-__all__ = ["new_id", "random_token", "sortable_id"]
+__all__ = ["idempotency_key", "new_id", "random_token", "sortable_id"]
 
 _ALPHABET = string.ascii_letters + string.digits
 # Bytes 0..247 map evenly onto the 62 characters (248 = 4 * 62); 248..255 are dropped, so every
@@ -21,6 +21,13 @@ def random_token(length: int) -> str:
     while len(token) < length:
         token += os.urandom(length + 8).translate(_TABLE, _DROP)
     return token[:length].decode()
+
+
+def idempotency_key() -> str:
+    """A key in the SDK's own format (``_api_requestor._generate_idempotency_key`` of stripe
+    16.1.0: 16 random bytes as 8-4-4-4-12 hex), for a request that came without one."""
+    b = os.urandom(16)
+    return f"{b[0:4].hex()}-{b[4:6].hex()}-{b[6:8].hex()}-{b[8:10].hex()}-{b[10:].hex()}"
 
 
 def new_id(prefix: str, *, livemode: bool | None = None, length: int = 24) -> str:

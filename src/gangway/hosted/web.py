@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.datastructures import UploadFile
@@ -23,6 +23,7 @@ from gangway.hosted.controls.model import FieldError
 from gangway.hosted.steps import Upload
 from gangway.hosted.wording import ERROR_MESSAGES, GENERIC_ERROR
 from gangway.services.onboarding import SessionState
+from gangway.validation import urls
 
 __all__ = ["FormTooLarge", "Renderer", "headers", "read_form", "redirect"]
 
@@ -43,11 +44,12 @@ class FormTooLarge(Exception):
 
 
 def headers(response: Response, state: SessionState | None) -> None:
-    """The security headers of every page; ``form-action`` admits the platform's URLs."""
+    """The security headers of every page; ``form-action`` admits the origins of the platform's
+    URLs, each parsed and serialised from its checked parts (``urls.origin_of``)."""
     targets = {"'self'"}
     if state is not None:
         for url in (state.return_url, state.refresh_url):
-            origin = _origin(url)
+            origin = urls.origin_of(url)
             if origin:
                 targets.add(origin)
     response.headers["content-security-policy"] = (
@@ -60,20 +62,6 @@ def headers(response: Response, state: SessionState | None) -> None:
     response.headers["cache-control"] = "no-store"
     response.headers["cross-origin-opener-policy"] = "same-origin"
     response.headers["permissions-policy"] = "camera=(), microphone=(), geolocation=()"
-
-
-def _origin(url: str | None) -> str | None:
-    """``scheme://host[:port]`` of a URL, only when it is made of the characters a host may
-    hold: nothing a CSP could read as another directive."""
-    if not url:
-        return None
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    allowed = host and all(c.isalnum() or c in "-._" for c in host) and host.isascii()
-    if parts.scheme not in ("http", "https") or not allowed:
-        return None
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{host}{port}"
 
 
 def redirect(url: str, state: SessionState | None = None) -> RedirectResponse:

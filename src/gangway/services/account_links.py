@@ -24,7 +24,7 @@ from gangway.store.repos.accounts import AccountRecord
 from gangway.store.repos.events import EventRecord
 from gangway.store.repos.links import LinkRecord
 from gangway.store.uow import UnitOfWork
-from gangway.validation import contact
+from gangway.validation import urls
 
 __all__ = ["Minted", "check_params", "create", "digest", "record_returned", "url_path"]
 
@@ -95,7 +95,7 @@ def create(
     for name in ("refresh_url", "return_url"):
         if name in branch:
             try:
-                contact.endpoint_url(branch[name], https_only=call.livemode)
+                urls.web_url(branch[name], use="link", https_only=call.livemode)
             except FieldInvalid as exc:
                 raise exc.at("use_case", kind, name) from None
 
@@ -159,9 +159,9 @@ def record_returned(
 
 def _configurations(value: Any, kind: str) -> list[str]:
     param = f"use_case[{kind}][configurations]"
-    if not isinstance(value, list) or not value:
+    if not isinstance(value, list):  # ``[]`` is well-typed (no minItems): compared as any list
         raise InvalidRequest(
-            f"{param} must be a non-empty array of configuration names.",
+            f"{param} must be an array of configuration names.",
             code="parameter_invalid_type",
             param=param,
         )

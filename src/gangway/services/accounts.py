@@ -18,7 +18,7 @@ from gangway.core.field_checks import CheckContext, check_account_params
 from gangway.core.ids import new_id, random_token
 from gangway.core.pagination import PageRequest
 from gangway.requirements import Evaluation, RuleBook
-from gangway.services import timeline, verifications
+from gangway.services import timeline, tokens, verifications
 from gangway.services.context import Call
 from gangway.services.events import record_account_events
 from gangway.store.repos.accounts import AccountRecord
@@ -101,7 +101,10 @@ def update(
     """Apply ``AccountUpdateParams`` (checked here; any subset, as the form sends one step's).
     ``holder``: the account holder acts through the hosted form (see ``check_account``)."""
     params = contract.check("AccountUpdateParams", params)
-    refuse_token(params, "account_token")
+    if params.get("account_token") is not None:  # its fields, checked as if sent directly
+        params = contract.check(
+            "AccountUpdateParams", tokens.spend_account_token(uow, call, params)
+        )
     record = _open_for_write(uow, call, account_id)
     country = ((params.get("identity") or {}).get("country")) or (
         (record.document.get("identity") or {}).get("country")
@@ -177,10 +180,11 @@ def evaluation(uow: UnitOfWork, record: AccountRecord, rules: RuleBook, now_ms: 
 
 
 def refuse_token(params: dict[str, Any], name: str) -> None:
-    """Account and person tokens are in the SDK's params but not implemented yet."""
-    if name in params:
+    """A token reaches the pure ``build`` only if no one spent it (``tokens.spend_*``, which
+    needs the database): the API's create does, before building."""
+    if params.get(name) is not None:
         raise InvalidRequest(
-            f"{name} is not supported by Gangway yet: pass the fields directly.",
+            f"{name} must be spent before the account is built.",
             code="unsupported_feature",
             param=name,
         )

@@ -1,13 +1,19 @@
 """Event destinations: where a platform's events are delivered, and the ping that tests one.
 
 Create and update check their params against the contract (``contract.params.check``) before
-their first repository access.
+their first repository access. A destination's URL must also pass the egress policy
+(``webhooks.egress``): a literal address it refuses, or a host name any of whose addresses it
+refuses, is a 400 here, so a platform learns at once. A name that does not resolve now is
+accepted: it may be published later, and every delivery checks again what it resolves to then.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import socket
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from gangway.contract import load
 from gangway.contract import params as contract
@@ -19,7 +25,8 @@ from gangway.store.repos.events import EventRecord
 from gangway.store.repos.paging import Page
 from gangway.store.repos.webhooks import DestinationRecord
 from gangway.store.uow import UnitOfWork
-from gangway.validation import contact
+from gangway.validation import urls
+from gangway.webhooks.egress import EgressPolicy, IPAddress
 
 __all__ = [
     "EVENT_TYPES",
@@ -38,8 +45,45 @@ EVENT_TYPES = frozenset(
 )
 _SOURCES = ("@self", "@accounts")
 
+Lookup = Callable[[str], list[IPAddress]]
+"""A host name to its addresses; raises ``OSError`` when it does not resolve. The API passes
+one that answers from a lookup awaited before the request's handler (``event_routes``): a
+blocking lookup would stall the event loop."""
 
-def create(uow: UnitOfWork, call: Call, params: dict[str, Any]) -> DestinationRecord:
+
+def system_lookup(host: str) -> list[IPAddress]:
+    """Blocking: for callers off the event loop (the CLI, tests)."""
+    found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(ipaddress.ip_address(info[4][0]) for info in found))
+
+
+def host_to_look_up(url: object) -> str | None:
+    """The host name a destination URL needs resolved, or None: a malformed URL (refused
+    anyway, and never looked up) or a literal address (judged as it is)."""
+    if not isinstance(url, str):
+        return None
+    try:
+        host = urls.web_url(url, use="destination").host.strip("[]")
+    except FieldInvalid:
+        return None
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return host or None
+    return None
+
+
+_NO_ALLOW_LIST = EgressPolicy()
+
+
+def create(
+    uow: UnitOfWork,
+    call: Call,
+    params: dict[str, Any],
+    *,
+    egress: EgressPolicy = _NO_ALLOW_LIST,
+    lookup: Lookup = system_lookup,
+) -> DestinationRecord:
     params = contract.check("EventDestinationCreateParams", params)
     kind = params["type"]
     if kind != "webhook_endpoint":
@@ -62,7 +106,8 @@ def create(uow: UnitOfWork, call: Call, params: dict[str, Any]) -> DestinationRe
             code="parameter_missing",
             param="webhook_endpoint[url]",
         )
-    _check_url(endpoint["url"], livemode=call.livemode)
+    url = endpoint["url"]
+    _check_url(url, livemode=call.livemode, egress=egress, addresses=_addresses(url, lookup))
     _check_types(params["enabled_events"])
     sources = params.get("events_from")
     if sources is not None:
@@ -107,9 +152,18 @@ def retrieve(
 
 
 def update(
-    uow: UnitOfWork, call: Call, destination_id: str, params: dict[str, Any]
+    uow: UnitOfWork,
+    call: Call,
+    destination_id: str,
+    params: dict[str, Any],
+    *,
+    egress: EgressPolicy = _NO_ALLOW_LIST,
+    lookup: Lookup = system_lookup,
 ) -> DestinationRecord:
     params = contract.check("EventDestinationUpdateParams", params)
+    endpoint = params.get("webhook_endpoint")
+    # looked up before the transaction begins: a slow resolver must not hold the write lock
+    addresses = _addresses(endpoint["url"], lookup) if endpoint else []
     record = retrieve(uow, call, destination_id, for_update=True)
     if "enabled_events" in params:
         _check_types(params["enabled_events"])
@@ -125,11 +179,11 @@ def update(
             else:
                 metadata[key] = value
         record.document["metadata"] = metadata
-    if "webhook_endpoint" in params:
-        _check_url(params["webhook_endpoint"]["url"], livemode=call.livemode)
-        if params["webhook_endpoint"]["url"] != record.document.get("url"):
+    if endpoint:
+        _check_url(endpoint["url"], livemode=call.livemode, egress=egress, addresses=addresses)
+        if endpoint["url"] != record.document.get("url"):
             uow.webhooks.reset_circuit(record.id)  # a new URL owes nothing to the old failures
-        record.document["url"] = params["webhook_endpoint"]["url"]
+        record.document["url"] = endpoint["url"]
     record.updated_ms = call.now_ms
     uow.webhooks.save_destination(record)
     return record
@@ -225,8 +279,35 @@ def _check_types(types: list[str]) -> None:
             )
 
 
-def _check_url(value: str, *, livemode: bool) -> None:
+def _addresses(url: str, lookup: Lookup) -> list[IPAddress]:
+    """The addresses of the URL's host: itself if it is one; none if it does not resolve now
+    (each delivery checks again) or the URL is malformed (``_check_url`` says so, in its turn)."""
+    name = host_to_look_up(url)
+    if name is None:
+        try:
+            return [ipaddress.ip_address(urlsplit(url).hostname or "")]
+        except ValueError:
+            return []
     try:
-        contact.endpoint_url(value, https_only=livemode)
+        return lookup(name)
+    except (OSError, ValueError):  # ValueError: a name the resolver cannot even encode
+        return []
+
+
+def _check_url(
+    value: str, *, livemode: bool, egress: EgressPolicy, addresses: list[IPAddress]
+) -> None:
+    try:
+        urls.web_url(value, use="destination", https_only=livemode)
     except FieldInvalid as exc:
         raise exc.at("webhook_endpoint", "url") from None
+    host = urlsplit(value).hostname or ""
+    for address in addresses:
+        reason = egress.refusal(address, livemode=livemode, host=host)
+        if reason is not None:
+            raise InvalidRequest(
+                f"Gangway does not deliver there: {reason[:300]}. Event destinations must be "
+                "at public addresses (the operator can allow others).",
+                code="url_invalid",
+                param="webhook_endpoint[url]",
+            )

@@ -17,7 +17,7 @@ from gangway.core.field_checks import CheckContext, check_person_params
 from gangway.core.ids import new_id
 from gangway.core.pagination import PageRequest
 from gangway.requirements import RuleBook
-from gangway.services import accounts, timeline
+from gangway.services import accounts, timeline, tokens
 from gangway.services.context import Call
 from gangway.services.events import record_person_event
 from gangway.store.repos.accounts import AccountRecord, PersonRecord
@@ -34,7 +34,9 @@ def create(
 ) -> PersonRecord:
     """Add a person from ``PersonCreateParams`` (checked here)."""
     params = contract.check("PersonCreateParams", params)
-    accounts.refuse_token(params, "person_token")
+    if params.get("person_token") is not None:  # its fields, checked as if sent directly
+        spent = tokens.spend_person_token(uow, call, account_id, params)
+        params = contract.check("PersonCreateParams", spent)
     account = _writable_account(uow, call, account_id)
     check_person_params(params, _context(call, account))
     document = {k: copy.deepcopy(v) for k, v in params.items() if k not in _REQUEST_ONLY}
@@ -69,7 +71,9 @@ def update(
 ) -> PersonRecord:
     """Apply ``PersonUpdateParams`` (checked here; any subset)."""
     params = contract.check("PersonUpdateParams", params)
-    accounts.refuse_token(params, "person_token")
+    if params.get("person_token") is not None:
+        spent = tokens.spend_person_token(uow, call, account_id, params)
+        params = contract.check("PersonUpdateParams", spent)
     account = _writable_account(uow, call, account_id)
     person = retrieve(uow, call, account.id, person_id)
     check_person_params(params, _context(call, account))

@@ -23,6 +23,7 @@ from sqlalchemy import (
 __all__ = [
     "account_links",
     "accounts",
+    "admin_tokens",
     "api_keys",
     "clocks",
     "deliveries",
@@ -35,6 +36,7 @@ __all__ = [
     "metadata",
     "persons",
     "platforms",
+    "tokens",
     "verification_decisions",
     "verifications",
 ]
@@ -63,6 +65,16 @@ api_keys = Table(
     Column("platform_id", String(64), ForeignKey("platforms.id"), nullable=False),
     Column("livemode", Boolean, nullable=False),
     Column("key_hash", String(64), nullable=False, unique=True),
+    Column("hint", String(16), nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("revoked_ms", BigInteger, nullable=True),
+)
+
+admin_tokens = Table(
+    "admin_tokens",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
     Column("hint", String(16), nullable=False),
     Column("created_ms", BigInteger, nullable=False),
     Column("revoked_ms", BigInteger, nullable=True),
@@ -279,3 +291,21 @@ delivery_attempts = Table(
 )
 """Every attempt: when, the receiver's status code or the transport error, how long it took, and
 the start of the response body."""
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("platform_id", String(64), ForeignKey("platforms.id"), nullable=False),
+    Column("livemode", Boolean, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("account_id", String(64), ForeignKey("accounts.id"), nullable=True),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("expires_ms", BigInteger, nullable=False),
+    Column("used_ms", BigInteger, nullable=True),
+    Column("sealed", LargeBinary, nullable=False),
+    Index("ix_tokens_platform", "platform_id", "livemode", "created_ms"),
+)
+"""Account and person tokens: the identity params they carry, sealed, until their single use
+(``used_ms``, set in one conditional update) empties them. ``kind`` is ``account`` or ``person``;
+a person token belongs to the account it was created under (``account_id``)."""

@@ -24,11 +24,13 @@ from sqlalchemy import Connection
 from gangway.core.lazy import lazy
 from gangway.store.database import Database
 from gangway.store.repos.accounts import AccountRepository
+from gangway.store.repos.admin_tokens import AdminTokenRepository
 from gangway.store.repos.clocks import ClockRepository
 from gangway.store.repos.events import EventRepository
 from gangway.store.repos.idempotency import IdempotencyRepository
 from gangway.store.repos.keys import KeyRepository
 from gangway.store.repos.links import LinkRepository
+from gangway.store.repos.tokens import TokenRepository
 from gangway.store.repos.verifications import VerificationRepository
 from gangway.store.repos.webhooks import WebhookRepository
 from gangway.store.sealing import Sealer
@@ -57,6 +59,11 @@ class UnitOfWork:
         self._on_begin = on_begin
         self._conn: Connection | None = None
 
+    def begin(self) -> None:
+        """Begin the transaction now if nothing has yet (running ``on_begin``): a handler that
+        never touched the database still has its ``on_begin`` check made."""
+        _ = self.conn
+
     @property
     def conn(self) -> Connection:
         """The transaction, begun on first use."""
@@ -73,6 +80,10 @@ class UnitOfWork:
     @lazy
     def keys(self) -> KeyRepository:
         return KeyRepository(self.conn)
+
+    @lazy
+    def admin_tokens(self) -> AdminTokenRepository:
+        return AdminTokenRepository(self.conn)
 
     @lazy
     def idempotency(self) -> IdempotencyRepository:
@@ -114,6 +125,10 @@ class UnitOfWork:
     @lazy
     def links(self) -> LinkRepository:
         return LinkRepository(self.conn, self._sealer)
+
+    @lazy
+    def tokens(self) -> TokenRepository:
+        return TokenRepository(self.conn, self._sealer)
 
     @lazy
     def verifications(self) -> VerificationRepository:

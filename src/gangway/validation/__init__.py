@@ -1,7 +1,7 @@
 """Pure field validators shared by the API and the hosted onboarding form.
 
 One module per kind of value: ``countries`` (country, currency, locale), ``contact`` (email,
-phone, URL), ``dates`` (date of birth, registration date), ``id_numbers``, ``addresses``,
+phone), ``urls`` (every web address, for its use), ``dates`` (date of birth, registration date), ``id_numbers``, ``addresses``,
 ``prefectures`` (Japan's, in kanji, kana and romaji), ``japanese`` (kana and kanji names and
 addresses), ``business`` (MCC, statement descriptor, ownership, product description) and
 ``banks``.

@@ -10,22 +10,69 @@ keep-alive connections: about 4,000 POSTs a second from one process on uvloop.
 
 It does what delivering a webhook needs and no more: one request body in memory, the start of
 the answer kept (the rest is read and dropped, so the connection stays reusable), TLS with
-httpx's default certificate store, no proxies, no HTTP/2, no redirects, no cookies. The total
-time of an exchange is bounded by the caller (``asyncio.timeout``); a cancelled exchange closes
-its connection.
+httpx's default certificate store, no proxies, no HTTP/2, no cookies, and no redirects: a 3xx
+is an answer like any other, so a receiver cannot send Gangway on to an address the egress policy
+refuses. The total time of an exchange is bounded by the caller (``asyncio.timeout``); a
+cancelled exchange closes its connection.
+
+With an ``egress`` policy (the delivery worker always passes one) it resolves the host itself,
+refuses the whole host if any of its addresses is refused (the system would pick among them),
+and connects to an address it has checked, keeping the name for TLS (SNI and the certificate
+check): nothing between the check and the connection can resolve the name again. Connection
+failures read the same whatever their cause (refused, unreachable, timed out), so the errors
+listed with a delivery tell nothing about which ports are open where.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import socket
 import ssl
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 import httptools
 import httpx
 
-__all__ = ["KeepAliveTransport"]
+from gangway.webhooks.egress import EgressPolicy, IPAddress
+
+__all__ = [
+    "CONNECTED",
+    "COULD_NOT_CONNECT",
+    "LIVEMODE",
+    "EgressRefused",
+    "KeepAliveTransport",
+    "Resolver",
+    "system_resolver",
+]
+
+LIVEMODE = "gangway.livemode"
+"""The request extension naming whose egress rules apply (a bool); without it, live mode's."""
+CONNECTED = "gangway.connected"
+"""Set to True in a request's extensions once it has a connection: a timeout before then is a
+connection failure, not a slow receiver."""
+COULD_NOT_CONNECT = "could not connect"
+_UNRESOLVED = "could not connect: the host name does not resolve"
+
+Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]
+"""``(host, port)`` to the host's addresses, in the order to try them."""
+
+
+class EgressRefused(httpx.ConnectError):
+    """The egress policy refused every way to reach the host; nothing was sent."""
+
+
+async def system_resolver(host: str, port: int) -> list[IPAddress]:
+    """The system resolver's addresses for ``host``; a literal address is just itself."""
+    try:
+        return [ipaddress.ip_address(host)]
+    except ValueError:
+        pass
+    found = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(ipaddress.ip_address(info[4][0]) for info in found))
+
 
 _IDLE_SECONDS = 30.0
 """An idle connection older than this is closed rather than reused (servers drop them)."""
@@ -133,6 +180,10 @@ class _Connection(asyncio.Protocol):
             self._transport.close()
 
 
+_Origin = tuple[str, str, int, bool]
+"""Scheme, host, port, and the mode whose egress rules let the connection be made."""
+
+
 class KeepAliveTransport(httpx.AsyncBaseTransport):
     def __init__(
         self,
@@ -140,12 +191,18 @@ class KeepAliveTransport(httpx.AsyncBaseTransport):
         keep_bytes: int = 4096,
         max_idle_per_origin: int = 64,
         ssl_context: ssl.SSLContext | None = None,
+        egress: EgressPolicy | None = None,
+        resolver: Resolver = system_resolver,
     ) -> None:
-        """``ssl_context`` defaults to httpx's (certifi's certificates, hostname checked)."""
+        """``ssl_context`` defaults to httpx's (certifi's certificates, hostname checked).
+        Without ``egress`` any address is reached (a client of Gangway's own API, as in the
+        bench)."""
         self._keep_bytes = keep_bytes
         self._max_idle = max_idle_per_origin
-        self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
+        self._idle: dict[_Origin, list[_Connection]] = {}
         self._ssl = ssl_context
+        self._egress = egress
+        self._resolve = resolver
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
@@ -153,10 +210,12 @@ class KeepAliveTransport(httpx.AsyncBaseTransport):
         if scheme not in ("http", "https"):
             raise httpx.UnsupportedProtocol(f"unsupported URL scheme {scheme!r}")
         port = url.port or (443 if scheme == "https" else 80)
-        origin = (scheme, url.host, port)
+        # a connection checked under one mode's rules is never lent to the other mode
+        origin = (scheme, url.host, port, bool(request.extensions.get(LIVEMODE, True)))
         payload = _encode(request, await request.aread())
         connection = self._checkout(origin)
         if connection is not None:
+            request.extensions[CONNECTED] = True
             try:
                 return self._answer(request, origin, connection, await connection.exchange(payload))
             except _NoAnswer:
@@ -164,7 +223,9 @@ class KeepAliveTransport(httpx.AsyncBaseTransport):
             except BaseException:
                 connection.close()
                 raise
+        request.extensions[CONNECTED] = False  # a reused one may have failed: connecting anew
         connection = await self._connect(origin)
+        request.extensions[CONNECTED] = True
         try:
             return self._answer(request, origin, connection, await connection.exchange(payload))
         except _NoAnswer:
@@ -177,7 +238,7 @@ class KeepAliveTransport(httpx.AsyncBaseTransport):
     def _answer(
         self,
         request: httpx.Request,
-        origin: tuple[str, str, int],
+        origin: _Origin,
         connection: _Connection,
         answer: tuple[int, list[tuple[bytes, bytes]], bytes, bool],
     ) -> httpx.Response:
@@ -194,7 +255,7 @@ class KeepAliveTransport(httpx.AsyncBaseTransport):
         ]
         return httpx.Response(status, headers=kept, content=body, request=request)
 
-    def _checkout(self, origin: tuple[str, str, int]) -> _Connection | None:
+    def _checkout(self, origin: _Origin) -> _Connection | None:
         idle = self._idle.get(origin)
         now = time.monotonic()
         while idle:
@@ -204,7 +265,7 @@ class KeepAliveTransport(httpx.AsyncBaseTransport):
             connection.close()
         return None
 
-    def _checkin(self, origin: tuple[str, str, int], connection: _Connection) -> None:
+    def _checkin(self, origin: _Origin, connection: _Connection) -> None:
         idle = self._idle.setdefault(origin, [])
         if len(idle) >= self._max_idle:
             connection.close()
@@ -212,25 +273,47 @@ class KeepAliveTransport(httpx.AsyncBaseTransport):
         connection.idle_since = time.monotonic()
         idle.append(connection)
 
-    async def _connect(self, origin: tuple[str, str, int]) -> _Connection:
-        scheme, host, port = origin
+    async def _connect(self, origin: _Origin) -> _Connection:
+        scheme, host, port, livemode = origin
         loop = asyncio.get_running_loop()
         context = None
         if scheme == "https":
             if self._ssl is None:
                 self._ssl = httpx.create_ssl_context()
             context = self._ssl
+        addresses = await self._addresses(host, port, livemode)
+        failure: OSError | None = None
+        for address in addresses:
+            try:
+                _, protocol = await loop.create_connection(
+                    lambda: _Connection(loop, self._keep_bytes),
+                    str(address),
+                    port,
+                    ssl=context,
+                    server_hostname=host if context is not None else None,
+                )
+            except ssl.SSLError as exc:  # the port answered: certificates are worth naming
+                raise httpx.ConnectError(f"TLS handshake failed: {exc}") from exc
+            except OSError as exc:  # refused, unreachable, reset: all alike to the caller
+                failure = exc
+                continue
+            return protocol
+        raise httpx.ConnectError(COULD_NOT_CONNECT) from failure
+
+    async def _addresses(self, host: str, port: int, livemode: bool) -> list[IPAddress]:
+        """The addresses to try, every one allowed by the policy, or an error."""
         try:
-            _, protocol = await loop.create_connection(
-                lambda: _Connection(loop, self._keep_bytes),
-                host,
-                port,
-                ssl=context,
-                server_hostname=host if context is not None else None,
-            )
-        except (OSError, ssl.SSLError) as exc:
-            raise httpx.ConnectError(str(exc) or type(exc).__name__) from exc
-        return protocol
+            addresses = await self._resolve(host, port)
+        except (OSError, ValueError) as exc:  # ValueError: a name it cannot even encode
+            raise httpx.ConnectError(_UNRESOLVED) from exc
+        if not addresses:
+            raise httpx.ConnectError(_UNRESOLVED)
+        if self._egress is not None:
+            for address in addresses:
+                reason = self._egress.refusal(address, livemode=livemode, host=host)
+                if reason is not None:
+                    raise EgressRefused(reason)
+        return addresses
 
     async def aclose(self) -> None:
         for idle in self._idle.values():

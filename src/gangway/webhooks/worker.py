@@ -46,6 +46,7 @@ from gangway.settings import Settings
 from gangway.store.repos.webhooks import Attempt, Claimed
 from gangway.store.uow import Store
 from gangway.webhooks.circuit import CircuitPolicy
+from gangway.webhooks.egress import EgressPolicy
 from gangway.webhooks.schedule import (
     LIVE,
     RetrySchedule,
@@ -53,7 +54,13 @@ from gangway.webhooks.schedule import (
     schedule_for_test_mode,
 )
 from gangway.webhooks.signing import signature_header
-from gangway.webhooks.transport import KeepAliveTransport
+from gangway.webhooks.transport import (
+    CONNECTED,
+    COULD_NOT_CONNECT,
+    LIVEMODE,
+    EgressRefused,
+    KeepAliveTransport,
+)
 
 __all__ = ["DeliveryWorker"]
 
@@ -95,8 +102,11 @@ class DeliveryWorker:
         circuit: CircuitPolicy | None = None,
         now_ms: Callable[[], int] = _wall_ms,
         jitter: Callable[[], float] = random.random,
+        egress: EgressPolicy | None = None,
     ) -> None:
+        """``egress`` defaults to the policy without an allow-list."""
         self._store = store
+        self._egress = egress or EgressPolicy()
         self._timeout = timeout_seconds
         self._concurrency = concurrency
         self._poll = poll_seconds
@@ -149,6 +159,7 @@ class DeliveryWorker:
             skip_locked=not store.database.is_sqlite,
             per_destination=settings.delivery_destination_concurrency,
             circuit=settings.circuit_policy(),
+            egress=settings.egress_policy(),
         )
 
     def wake(self) -> None:
@@ -178,7 +189,7 @@ class DeliveryWorker:
 
     async def _run_pipeline(self) -> None:
         async with KeepAliveTransport(
-            keep_bytes=4 * _BODY_CHARS, max_idle_per_origin=self._concurrency
+            keep_bytes=4 * _BODY_CHARS, max_idle_per_origin=self._concurrency, egress=self._egress
         ) as client:
             self._closing = False
             recorder = asyncio.create_task(self._record_forever())
@@ -290,6 +301,7 @@ class DeliveryWorker:
         status_code: int | None = None
         error: str | None = None
         text: str | None = None
+        request: httpx.Request | None = None
         try:
             request = httpx.Request(
                 "POST",
@@ -302,14 +314,25 @@ class DeliveryWorker:
                     ),
                 ],
                 content=claimed.body,
+                extensions={LIVEMODE: claimed.livemode},
             )
             async with asyncio.timeout(self._timeout):  # the whole exchange, not each read
                 response = await client.handle_async_request(request)
             status_code = response.status_code
             text = response.content.decode("utf-8", errors="replace")[:_BODY_CHARS]
+        except EgressRefused as exc:  # nothing was sent: no status, no answer to keep
+            error = f"refused by the egress policy: {exc}"[:_ERROR_CHARS]
         except (TimeoutError, httpx.TimeoutException):
-            error = f"timeout: no complete answer within {self._timeout:g} s"
-        except Exception as exc:  # refused, reset, TLS, a bad URL: a failed attempt
+            connected = request is not None and request.extensions.get(CONNECTED, False)
+            # a connect that hangs (a dropped SYN) reads like one refused: no port states
+            error = (
+                f"timeout: no complete answer within {self._timeout:g} s"
+                if connected
+                else COULD_NOT_CONNECT
+            )
+        except httpx.ConnectError as exc:  # the transport's words: the same for every cause
+            error = str(exc)[:_ERROR_CHARS]
+        except Exception as exc:  # reset, a malformed answer, a bad URL: a failed attempt
             error = (f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)[
                 :_ERROR_CHARS
             ]

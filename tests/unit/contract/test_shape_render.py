@@ -36,7 +36,10 @@ def test_missing_fields_become_none_and_unknown_are_dropped() -> None:
     assert tuple(out) == ACCOUNT_TOP
     assert out["id"] == "acct_1"
     assert out["object"] == "v2.core.account"  # the shape's constant fills a missing object
-    assert all(out[k] is None for k in ACCOUNT_TOP if k not in ("id", "object"))
+    assert out["applied_configurations"] == []  # a required list is never null
+    assert all(
+        out[k] is None for k in ACCOUNT_TOP if k not in ("id", "object", "applied_configurations")
+    )
 
 
 def test_nested_objects_are_rendered_recursively() -> None:
@@ -71,7 +74,8 @@ def test_lists_of_objects_are_rendered_element_wise() -> None:
     fields = shape_fields("Account", "requirements.entries")
     assert tuple(entries[0]) == fields
     assert entries[0]["description"] == "identity.individual.email"
-    assert entries[0]["errors"] is None
+    assert entries[0]["errors"] == []  # required lists are empty, not null
+    assert entries[0]["requested_reasons"] == []
     assert "junk" not in entries[0]
     assert entries[1]["errors"] == [{"code": "x", "description": None}]
     assert entries[2] is None

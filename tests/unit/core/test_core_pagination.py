@@ -1,4 +1,5 @@
-"""Opaque v2 page tokens: what a list hands out comes back unchanged; anything else is refused."""
+"""Signed v2 page tokens: what a list hands out comes back unchanged to the same list, platform
+and mode; anything else (edited, truncated, unsigned, foreign) is refused."""
 
 from __future__ import annotations
 
@@ -9,14 +10,20 @@ import orjson
 import pytest
 
 from gangway.core.errors import InvalidRequest
+from gangway.core.keys import KeyPrincipal
 from gangway.core.pagination import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     Cursor,
     PageRequest,
-    decode_token,
-    encode_token,
+    PageTokens,
 )
+
+KEY = bytes(range(32))
+PLATFORM = KeyPrincipal("plat_1", livemode=False, key_id="key_1")
+TOKENS = PageTokens(KEY).bound("/v2/core/accounts", PLATFORM)
+encode_token = TOKENS.encode
+decode_token = TOKENS.decode
 
 ROUND_TRIPS = [
     (Cursor(1_700_000_000_123, "acct_61abcDEF", "next"), 10, {}),
@@ -60,10 +67,16 @@ def _raw(data: Any) -> str:
 
 
 _GOOD = {"c": 1, "i": "acct_1", "d": "next", "l": 10, "f": {}}
+#: the format before tokens were signed: every field right, and no HMAC
+_UNSIGNED = _raw(_GOOD)
 _VALID_TOKEN = encode_token(Cursor(1_700_000_000_123, "acct_61abc", "next"), 10, {"closed": False})
 
 GARBAGE = {
     "empty": "",
+    "an unsigned token of the old format": _UNSIGNED,
+    "padded": _VALID_TOKEN + "==",
+    "with a character outside the alphabet": _VALID_TOKEN[:5] + "!" + _VALID_TOKEN[5:],
+    "the signature alone": _VALID_TOKEN[:43],
     "not base64 at all": "!!!!",
     "base64 of text that is not JSON": base64.urlsafe_b64encode(b"hello world").decode(),
     "non-ascii characters": "ééé",
@@ -108,13 +121,79 @@ def test_garbage_and_tampered_tokens_are_refused_as_invalid_page_token(token: st
 @pytest.mark.parametrize("limit", [0, -1, -100, MAX_LIMIT + 1, 1_000_000])
 def test_a_token_with_a_limit_no_list_can_hand_out_is_refused(limit: int) -> None:
     # encode_token is only called with a limit the list accepted (1 to MAX_LIMIT); a token that
-    # says otherwise was edited by hand, to get empty pages or to get round the ceiling.
-    with pytest.raises(InvalidRequest) as info:
-        decode_token(_raw({**_GOOD, "l": limit}))
-    assert (info.value.code, info.value.param) == ("invalid_page_token", "page")
+    # says otherwise was edited by hand, to get empty pages or to get round the ceiling. Edited,
+    # its signature fails; signed (a bug elsewhere), its limit still does.
+    for token in (
+        _raw({**_GOOD, "l": limit}),
+        encode_token(Cursor(1, "acct_1", "next"), limit, {}),
+    ):
+        with pytest.raises(InvalidRequest) as info:
+            decode_token(token)
+        assert (info.value.code, info.value.param) == ("invalid_page_token", "page")
 
 
 @pytest.mark.parametrize("limit", [1, DEFAULT_LIMIT, MAX_LIMIT])
 def test_every_limit_a_list_accepts_survives_the_token(limit: int) -> None:
     cursor = Cursor(1, "acct_1", "next")
     assert decode_token(encode_token(cursor, limit, {})).limit == limit
+
+
+def test_changing_any_one_character_of_a_token_is_refused() -> None:
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    for index, char in enumerate(_VALID_TOKEN):
+        other = alphabet[(alphabet.index(char) + 1) % len(alphabet)]
+        with pytest.raises(InvalidRequest):
+            decode_token(_VALID_TOKEN[:index] + other + _VALID_TOKEN[index + 1 :])
+
+
+def test_a_payload_edited_and_re_encoded_without_the_key_is_refused() -> None:
+    raw = base64.urlsafe_b64decode(_VALID_TOKEN + "=" * (-len(_VALID_TOKEN) % 4))
+    mac, payload = raw[:32], raw[32:]
+    edited = payload.replace(b'"l":10', b'"l":99').replace(b'"closed":false', b'"closed":true ')
+    assert edited != payload
+    forged = base64.urlsafe_b64encode(mac + edited).decode().rstrip("=")
+    with pytest.raises(InvalidRequest) as info:
+        decode_token(forged)
+    assert info.value.code == "invalid_page_token"
+
+
+@pytest.mark.parametrize(
+    "foreign",
+    [
+        PageTokens(KEY).bound("/v2/core/events", PLATFORM),
+        PageTokens(KEY).bound("/v2/core/accounts/acct_1/persons", PLATFORM),
+        PageTokens(KEY).bound("/v2/core/accounts", KeyPrincipal("plat_2", False, "key_2")),
+        PageTokens(KEY).bound("/v2/core/accounts", KeyPrincipal("plat_1", True, "key_3")),
+        PageTokens(bytes(32)).bound("/v2/core/accounts", PLATFORM),
+    ],
+    ids=[
+        "another list",
+        "another list's path",
+        "another platform",
+        "the other mode",
+        "another key",
+    ],
+)
+def test_a_token_is_refused_by_any_other_list_platform_mode_or_key(foreign: Any) -> None:
+    token = foreign.encode(Cursor(1, "acct_1", "next"), 10, {})
+    with pytest.raises(InvalidRequest) as info:
+        decode_token(token)
+    assert info.value.code == "invalid_page_token"
+    assert foreign.decode(token).limit == 10
+
+
+def test_another_key_of_the_same_platform_and_mode_reads_the_token() -> None:
+    same = PageTokens(KEY).bound("/v2/core/accounts", KeyPrincipal("plat_1", False, "key_9"))
+    assert same.decode(encode_token(Cursor(1, "acct_1", "next"), 10, {})).limit == 10
+
+
+def test_the_next_page_url_is_the_list_s_path_with_the_token() -> None:
+    url = TOKENS.url(Cursor(1, "acct_1", "next"), 10, {})
+    path, _, token = url.partition("?page=")
+    assert path == "/v2/core/accounts"
+    assert decode_token(token).cursor == Cursor(1, "acct_1", "next")
+
+
+def test_a_short_key_is_refused() -> None:
+    with pytest.raises(ValueError):
+        PageTokens(b"short")

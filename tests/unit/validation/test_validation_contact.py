@@ -1,11 +1,11 @@
-"""Email addresses, phone numbers and URLs."""
+"""Email addresses and phone numbers (URLs: test_validation_urls.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from gangway.core.errors import FieldInvalid
-from gangway.validation.contact import URL_MAX_LENGTH, email, endpoint_url, phone, url
+from gangway.validation.contact import email, phone
 
 
 @pytest.mark.parametrize(
@@ -76,72 +76,3 @@ def test_phone_test_value_is_refused_in_live_mode() -> None:
     with pytest.raises(FieldInvalid) as info:
         phone("0000000000", "us", test_values=False)
     assert info.value.code == "phone_invalid"
-
-
-@pytest.mark.parametrize(
-    "raw",
-    [
-        "https://example.com",
-        "http://example.com/shop?x=1#top",
-        "https://accessible.stripe.com",  # Stripe test-mode URLs
-        "https://disallowed.stripe.com",
-        "http://localhost:8000/return",
-        "https://127.0.0.1/path",
-        "https://bücher.de",
-        "HTTPS://EXAMPLE.COM",
-    ],
-)
-def test_url_accepts_http_and_https(raw: str) -> None:
-    assert url(raw) == raw
-
-
-def test_url_strips_surrounding_space() -> None:
-    assert url("  https://example.com  ") == "https://example.com"
-
-
-@pytest.mark.parametrize(
-    "raw",
-    [
-        "",
-        "example.com",
-        "ftp://example.com",
-        "javascript:alert(1)",
-        "https://intranet/",
-        "https://exa mple.com",
-        "https://example.com:99999/",
-        "https://-bad-.com",
-        "https://example..com",
-        "https://example.com/\x00",
-        "https://" + "a" * URL_MAX_LENGTH + ".com",
-    ],
-)
-def test_url_refuses_invalid_urls(raw: str) -> None:
-    with pytest.raises(FieldInvalid) as info:
-        url(raw)
-    assert info.value.code == "url_invalid"
-
-
-@pytest.mark.parametrize(
-    ("raw", "https_only"),
-    [("http://receiver:8000/hooks", False), ("https://platform.example/return", True)],
-)
-def test_endpoint_url_takes_any_host_over_the_allowed_scheme(raw: str, https_only: bool) -> None:
-    assert endpoint_url(raw, https_only=https_only) == raw
-
-
-@pytest.mark.parametrize(
-    ("raw", "https_only"),
-    [
-        ("javascript:alert(1)", False),
-        ("ftp://files.example/x", False),
-        ("http://[::1", False),
-        ("/relative/path", False),
-        ("http://platform.example/return", True),
-    ],
-)
-def test_endpoint_url_refuses_other_schemes_and_plain_http_in_live_mode(
-    raw: str, https_only: bool
-) -> None:
-    with pytest.raises(FieldInvalid) as info:
-        endpoint_url(raw, https_only=https_only)
-    assert info.value.code == "url_invalid"

@@ -20,6 +20,7 @@ from gangway.store.tables import (
     files,
     hosted_sessions,
     persons,
+    tokens,
     verification_decisions,
     verifications,
 )
@@ -180,6 +181,9 @@ class AccountRepository:
         self._conn.execute(delete(hosted_sessions).where(hosted_sessions.c.account_id.in_(owned)))
         self._conn.execute(delete(account_links).where(account_links.c.account_id.in_(owned)))
         self._conn.execute(delete(files).where(files.c.account_id.in_(owned)))
+        self._conn.execute(
+            delete(tokens).where(tokens.c.platform_id == platform_id, tokens.c.livemode == livemode)
+        )
         result = self._conn.execute(
             delete(accounts).where(
                 accounts.c.platform_id == platform_id, accounts.c.livemode == livemode
