@@ -16,16 +16,32 @@ and answers 200, verifying nothing. Then:
   ``v2.core.account.created``; p50, p99 and max.
 
     .venv/bin/python -m bench.webhook_delivery [--changes 1000] [--destinations 4] [--seconds 10]
+
+With ``--fairness`` it measures instead, in alternating rounds, one healthy destination alone,
+then a fresh one beside a dead destination (a loopback port whose handshakes complete and that
+never answers, so every attempt runs into the 10 s timeout) owed ``--dead-backlog`` deliveries
+of its own (account updates, which only it wants, as another platform's would be). The server
+does not deliver (``GANGWAY_DELIVERIES=false``): ``--changes`` account creations are committed
+first, then a ``gangway worker`` is started, and its deliveries per second to the healthy
+receiver are timed from its first attempt anywhere (a receipt, or a connection to the dead
+endpoint) to the healthy receiver's last receipt, so the commits' pace (noisy on a shared
+machine) is not what is measured. Prints each round and the ratio of the medians.
+
+    .venv/bin/python -m bench.webhook_delivery --fairness [--changes 1000] [--dead-backlog 2000]
+        [--rounds 3]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
+import socket
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -38,6 +54,7 @@ import uvloop
 from bench.api_throughput import _free_port, _start, _stop, _wait
 from gangway.webhooks.transport import KeepAliveTransport
 
+CREATED, UPDATED = "v2.core.account.created", "v2.core.account.updated"
 EVENT_TYPES = [
     "v2.core.account.created",
     "v2.core.account.updated",
@@ -92,6 +109,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10, help="of the latency phase")
     parser.add_argument("--rate", type=float, default=100, help="changes per second (latency)")
     parser.add_argument("--workers", type=int, default=1, help="gangway serve processes")
+    parser.add_argument(
+        "--fairness", action="store_true", help="a healthy receiver alone, then beside a dead one"
+    )
+    parser.add_argument(
+        "--dead-backlog", type=int, default=2000, help="deliveries owed to the dead one first"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="of the fairness scenario")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="gangway-bench-") as tmp:
         workdir = Path(tmp)
@@ -104,24 +128,38 @@ def main() -> int:
             ],
             workdir / "receiver.log",
         )
+        env = {**os.environ, "GANGWAY_DATA_DIR": str(workdir / "data")}
+        if args.fairness:  # a `gangway worker` delivers, started once the backlog is committed
+            env["GANGWAY_DELIVERIES"] = "false"
         server = _start(
             [
                 *(sys.executable, "-m", "gangway.cli.main", "serve", "--port", str(port)),
                 *("--workers", str(args.workers)),
             ],
             workdir / "gangway.log",
-            env={**os.environ, "GANGWAY_DATA_DIR": str(workdir / "data")},
+            env=env,
         )
         try:
             hook_url, base = f"http://127.0.0.1:{hook_port}", f"http://127.0.0.1:{port}"
             _wait(f"{hook_url}/arrivals")
             _wait(f"{base}/_gangway/health")
             key = (workdir / "data" / "test_secret_key").read_text().strip()
-            results = uvloop.run(_measure(base, key, hook_url, args))
+            if args.fairness:
+                dead = _DeadEndpoint()
+                try:
+                    worker = _Worker(workdir, env)
+                    fair = uvloop.run(_measure_fairness(base, key, hook_url, dead, worker, args))
+                finally:
+                    dead.close()
+            else:
+                results = uvloop.run(_measure(base, key, hook_url, args))
         finally:
             _stop(server)
             _stop(hook)
-    _report(results, args)
+    if args.fairness:
+        _report_fairness(fair, args)
+    else:
+        _report(results, args)
     return 0
 
 
@@ -182,6 +220,184 @@ async def _measure(base: str, key: str, hook_url: str, args: argparse.Namespace)
     return results
 
 
+class _DeadEndpoint:
+    """Accepts connections and never answers: every attempt runs into the timeout. Notes when
+    each connection came (``time.monotonic``, as the receiver does), so a drain is timed from
+    the worker's first attempt, wherever it went."""
+
+    def __init__(self) -> None:
+        self._sock = socket.create_server(("127.0.0.1", 0), backlog=4096)
+        self._sock.settimeout(0.1)
+        self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}/dead"
+        self.accepted: list[float] = []
+        self._held: list[socket.socket] = []
+        self._closing = False
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._closing:
+            with contextlib.suppress(TimeoutError, OSError):
+                conn, _ = self._sock.accept()
+                self.accepted.append(time.monotonic())
+                self._held.append(conn)
+
+    def hang_up(self) -> None:
+        """Between measurements: drop the connections of the worker that was stopped."""
+        held, self._held = self._held, []
+        for conn in held:
+            conn.close()
+
+    def close(self) -> None:
+        self._closing = True
+        self._thread.join()
+        self.hang_up()
+        self._sock.close()
+
+
+class _Worker:
+    """``gangway worker`` processes, one per measurement: started once the backlog is
+    committed, so what is timed is the worker draining it, not the commits."""
+
+    def __init__(self, workdir: Path, env: dict[str, str]) -> None:
+        self._workdir, self._env = workdir, {**env, "GANGWAY_SCHEDULER": "false"}
+        self._process: Any = None
+        self._runs = 0
+
+    def start(self) -> None:
+        self._runs += 1
+        self._process = _start(
+            [sys.executable, "-m", "gangway.cli.main", "worker"],
+            self._workdir / f"worker-{self._runs}.log",
+            env=self._env,
+        )
+
+    def stop(self) -> None:
+        if self._process is not None:
+            _stop(self._process)
+            self._process = None
+
+
+async def _measure_fairness(
+    base: str,
+    key: str,
+    hook_url: str,
+    dead_end: _DeadEndpoint,
+    worker: _Worker,
+    args: argparse.Namespace,
+) -> dict[str, Any]:
+    """Rounds of: a healthy destination alone, and a fresh one beside a dead destination (in
+    turn first).
+    The dead one stands for another platform's: it is owed a backlog of its own (account
+    updates, which only it wants) and none of the healthy one's (account creations)."""
+    headers = {"Authorization": f"Bearer {key}"}
+    async with (
+        httpx.AsyncClient(
+            base_url=base,
+            headers=headers,
+            timeout=30,
+            transport=KeepAliveTransport(keep_bytes=1 << 24),
+        ) as api,
+        httpx.AsyncClient(timeout=30, transport=KeepAliveTransport(keep_bytes=1 << 24)) as plain,
+    ):
+        accounts = await _create(api, 20)
+        await _burst(api, 500, concurrency=16)  # warm up: first requests load caches
+        results: dict[str, Any] = {"alone": [], "beside_dead": [], "dead": []}
+        for round_ in range(args.rounds):
+            for beside in (False, True) if round_ % 2 == 0 else (True, False):  # either order
+                dead = None
+                if beside:
+                    dead = await _destination(api, hook_url, [UPDATED], url=dead_end.url)
+                    await _updates(api, accounts, args.dead_backlog)
+                healthy = await _destination(api, hook_url, [CREATED])
+                results["beside_dead" if beside else "alone"].append(
+                    await _drain(api, plain, hook_url, worker, dead_end, args.changes, dead)
+                )
+                for destination in (healthy, dead):
+                    if destination:
+                        await _disable(api, destination)
+    return results
+
+
+async def _drain(
+    api: httpx.AsyncClient,
+    plain: httpx.AsyncClient,
+    hook_url: str,
+    worker: _Worker,
+    dead_end: _DeadEndpoint,
+    changes: int,
+    dead: str | None,
+) -> dict[str, Any]:
+    """Commit ``changes`` creations (nothing delivers yet), start a worker, and time its
+    deliveries to the healthy receiver from its first attempt anywhere (a receipt, or a
+    connection to the dead endpoint) to the healthy receiver's last receipt."""
+    await _burst(api, changes, concurrency=16)
+    since, dead_since = await _arrival_count(plain, hook_url), len(dead_end.accepted)
+    worker.start()
+    try:
+        arrivals = await _await_arrivals(plain, hook_url, since, changes, within=120)
+        row: dict[str, Any] = {"deliveries": len(arrivals), "expected": changes}
+        if dead is not None:  # while the worker still runs: what became of the dead one's
+            listed = await api.get(
+                f"/_gangway/event_destinations/{dead}/deliveries", params={"limit": 100}
+            )
+            page = listed.raise_for_status().json()["data"]
+            row["dead_pending"] = sum(1 for d in page if d["status"] == "pending")
+            row["dead_connections"] = len(dead_end.accepted) - dead_since
+    finally:
+        worker.stop()
+        dead_end.hang_up()
+    times = sorted(a[0] for a in arrivals)
+    first = min([*times[:1], *dead_end.accepted[dead_since:]], default=float("nan"))
+    # what never arrived within the wait counts as arriving at its end
+    last = times[-1] if len(times) >= changes else time.monotonic()
+    row["seconds"] = last - first
+    row["per_second"] = len(times) / row["seconds"] if times else 0.0
+    return row
+
+
+async def _disable(api: httpx.AsyncClient, destination: str) -> None:
+    (await api.post(f"/v2/core/event_destinations/{destination}/disable")).raise_for_status()
+
+
+async def _updates(api: httpx.AsyncClient, accounts: list[str], count: int) -> None:
+    gate = asyncio.Semaphore(16)
+
+    async def one(i: int) -> None:
+        async with gate:
+            account = accounts[i % len(accounts)]
+            response = await api.post(
+                f"/v2/core/accounts/{account}", json={"display_name": f"Bench Shop {i}"}
+            )
+            response.raise_for_status()
+
+    await asyncio.gather(*(one(i) for i in range(count)))
+
+
+def _report_fairness(results: dict[str, Any], args: argparse.Namespace) -> None:
+    print(
+        f"\nGangway webhook delivery, fairness: SQLite, one `gangway worker` draining "
+        f"{args.changes} deliveries to a healthy receiver, {os.cpu_count()} CPUs, loopback, "
+        f"{args.rounds} round(s)\n"
+    )
+    for n, (alone, beside) in enumerate(zip(results["alone"], results["beside_dead"], strict=True)):
+        print(
+            f"round {n + 1}: alone {alone['deliveries']}/{alone['expected']} in "
+            f"{alone['seconds']:.2f} s, {alone['per_second']:,.0f}/s; beside the dead one "
+            f"{beside['deliveries']}/{beside['expected']} in {beside['seconds']:.2f} s, "
+            f"{beside['per_second']:,.0f}/s (ratio {beside['per_second'] / alone['per_second']:.2f}"
+            f"); the dead one meanwhile: {beside['dead_connections']} connections, its 100 "
+            f"newest deliveries {beside['dead_pending']} pending"
+        )
+    alone_rate = statistics.median(r["per_second"] for r in results["alone"])
+    beside_rate = statistics.median(r["per_second"] for r in results["beside_dead"])
+    print(
+        f"median: healthy receiver alone {alone_rate:,.0f} deliveries/s, beside a dead "
+        f"destination owed {args.dead_backlog} {beside_rate:,.0f} deliveries/s, "
+        f"ratio {beside_rate / alone_rate:.2f}"
+    )
+
+
 async def _ceiling(client: httpx.AsyncClient, url: str, count: int) -> float:
     body = orjson.dumps({"id": "evt_test_" + "x" * 28, "object": "v2.core.event", "pad": "y" * 300})
     gate = asyncio.Semaphore(64)
@@ -198,7 +414,9 @@ async def _ceiling(client: httpx.AsyncClient, url: str, count: int) -> float:
     return count / (time.monotonic() - started)
 
 
-async def _destination(api: httpx.AsyncClient, hook_url: str, types: list[str]) -> str:
+async def _destination(
+    api: httpx.AsyncClient, hook_url: str, types: list[str], *, url: str | None = None
+) -> str:
     response = await api.post(
         "/v2/core/event_destinations",
         json={
@@ -206,7 +424,7 @@ async def _destination(api: httpx.AsyncClient, hook_url: str, types: list[str]) 
             "type": "webhook_endpoint",
             "event_payload": "thin",
             "enabled_events": types,
-            "webhook_endpoint": {"url": f"{hook_url}/hook"},
+            "webhook_endpoint": {"url": url or f"{hook_url}/hook"},
         },
     )
     return str(response.raise_for_status().json()["id"])

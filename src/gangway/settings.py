@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from gangway.webhooks.circuit import CircuitPolicy
 from gangway.webhooks.egress import EgressPolicy
 
 __all__ = ["Settings"]
@@ -73,6 +74,29 @@ class Settings(BaseSettings):
     """Test mode's first retry comes within this; each later one within three times more."""
     delivery_test_retry_cap_seconds: float = Field(default=7200.0, gt=0, le=86_400)
     """Test mode's longest wait between two attempts."""
+    delivery_destination_concurrency: int = Field(default=32, ge=1, le=1024)
+    """Attempts in flight to one destination at once, per process: a slow or dead destination
+    holds at most this many of the ``delivery_concurrency`` slots."""
+    delivery_circuit_failures: int = Field(default=5, ge=1, le=10_000)
+    """Consecutive failed attempts that pause a destination (its circuit opens)."""
+    delivery_circuit_pause_seconds: float = Field(default=30.0, gt=0, le=86_400)
+    """The first pause; each failed probe after it doubles the pause."""
+    delivery_circuit_pause_cap_seconds: float = Field(default=3600.0, gt=0, le=86_400)
+    """The longest pause between two probes of a failing destination."""
+    delivery_live_disable_after_seconds: float = Field(default=432_000.0, gt=0)
+    """A live destination that has failed every attempt for this long (5 days) is disabled."""
+    delivery_test_disable_after_seconds: float = Field(default=86_400.0, gt=0)
+    """The same in test mode (1 day)."""
+
+    def circuit_policy(self) -> CircuitPolicy:
+        return CircuitPolicy(
+            failures_to_open=self.delivery_circuit_failures,
+            first_pause_ms=max(1, int(self.delivery_circuit_pause_seconds * 1000)),
+            longest_pause_ms=max(1, int(self.delivery_circuit_pause_cap_seconds * 1000)),
+            test_disable_after_ms=int(self.delivery_test_disable_after_seconds * 1000),
+            live_disable_after_ms=int(self.delivery_live_disable_after_seconds * 1000),
+        )
+
     egress_allowed_hosts: str = ""
     """Comma-separated host names, addresses and networks (``hooks.internal,10.1.0.0/16``) that
     deliveries may reach in either mode although the egress policy refuses them (cloud metadata

@@ -3,8 +3,8 @@ and the official SDK verifies and parses them (``parse_event_notification``) and
 back (``fetch_related_object``, ``fetch_event``). Then the faults: a receiver that fails, is
 down, a destination disabled or deleted, a manual resend, a stale signature.
 
-The servers here run test mode's retry schedule in milliseconds (``FAST``) so retries happen
-within the test; the schedule itself is unit-tested in ``tests/unit/webhooks``.
+The servers here run test mode's retry schedule and the circuit's pauses in milliseconds
+(``FAST``) so retries happen within the test; both are unit-tested in ``tests/unit/webhooks``.
 """
 
 from __future__ import annotations
@@ -33,6 +33,9 @@ FAST = {
     "GANGWAY_DELIVERY_TEST_RETRY_CAP_SECONDS": "0.2",
     "GANGWAY_DELIVERY_POLL_SECONDS": "0.05",
     "GANGWAY_DELIVERY_TIMEOUT_SECONDS": "2",
+    # a failing destination pauses for 0.1 s, not 30 s (tests/store/test_fair_delivery.py)
+    "GANGWAY_DELIVERY_CIRCUIT_PAUSE_SECONDS": "0.1",
+    "GANGWAY_DELIVERY_CIRCUIT_PAUSE_CAP_SECONDS": "0.2",
 }
 PING = "v2.core.event_destination.ping"
 CREATED = "v2.core.account.created"

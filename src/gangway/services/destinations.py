@@ -181,6 +181,8 @@ def update(
         record.document["metadata"] = metadata
     if endpoint:
         _check_url(endpoint["url"], livemode=call.livemode, egress=egress, addresses=addresses)
+        if endpoint["url"] != record.document.get("url"):
+            uow.webhooks.reset_circuit(record.id)  # a new URL owes nothing to the old failures
         record.document["url"] = endpoint["url"]
     record.updated_ms = call.now_ms
     uow.webhooks.save_destination(record)
@@ -191,10 +193,13 @@ def set_status(
     uow: UnitOfWork, call: Call, destination_id: str, *, enabled: bool
 ) -> DestinationRecord:
     """Disabled: nothing new is owed to it and its pending deliveries wait; enabled again:
-    they resume."""
+    they resume, and its circuit starts closed (the worker may have disabled it for failing)."""
     record = retrieve(uow, call, destination_id, for_update=True)
     record.status = "enabled" if enabled else "disabled"
     record.document["status_details"] = None if enabled else {"disabled": {"reason": "user"}}
+    if enabled:
+        record.document.pop("disabled_for_failures", None)
+        uow.webhooks.reset_circuit(record.id)
     record.updated_ms = call.now_ms
     uow.webhooks.save_destination(record)
     return record

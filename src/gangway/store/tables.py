@@ -242,11 +242,17 @@ event_destinations = Table(
     Column("deleted_ms", BigInteger, nullable=True),
     Column("routing", String(20000), nullable=False),
     Column("sealed", LargeBinary, nullable=False),
+    # the delivery circuit (``webhooks.circuit``), shared by every worker process; NULL is 0
+    Column("circuit_failures", Integer, nullable=True),
+    Column("circuit_failing_since_ms", BigInteger, nullable=True),
+    Column("circuit_pauses", Integer, nullable=True),
+    Column("circuit_paused_until_ms", BigInteger, nullable=True),
+    Column("circuit_probe_id", String(80), nullable=True),
     Index("ix_event_destinations_listing", "platform_id", "livemode", "created_ms", "id"),
 )
 """Where a platform's events go. ``routing`` (plain JSON: enabled event types and events_from)
 is what fan-out reads in every writing transaction; the URL, the signing secret and the rest are
-sealed."""
+sealed. The ``circuit_*`` columns are the worker's: a failing destination's streak and pause."""
 
 deliveries = Table(
     "deliveries",
@@ -263,11 +269,13 @@ deliveries = Table(
     Column("updated_ms", BigInteger, nullable=False),
     Index("ix_deliveries_due", "status", "next_attempt_ms"),
     Index("ix_deliveries_destination", "destination_id", "created_ms", "id"),
+    Index("ix_deliveries_queue", "destination_id", "status", "next_attempt_ms"),
 )
 """One event owed to one destination, written in the transaction that recorded the event, so a
 committed change can never lose its delivery. ``pending`` until a 2xx (``succeeded``) or until
 the retry schedule runs out (``failed``); a worker leases a claimed row by pushing
-``next_attempt_ms`` forward, so a crashed worker's deliveries are retried, never dropped."""
+``next_attempt_ms`` forward, so a crashed worker's deliveries are retried, never dropped. Each
+destination's pending rows are its own queue (``ix_deliveries_queue``), claimed in turn."""
 
 delivery_attempts = Table(
     "delivery_attempts",

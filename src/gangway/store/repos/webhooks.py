@@ -3,6 +3,12 @@
 Fan-out happens in the transaction that records an event (``EventRepository.add`` calls
 ``fan_out``): a delivery row per enabled destination that wants the event's type. The worker
 then claims due rows with a lease, posts outside any transaction, and records the outcome.
+
+Each destination's pending deliveries are its own queue: a claim takes the destinations whose
+oldest due delivery waited longest, and from each at most its quota (what the worker's
+per-destination limit leaves), so one destination's backlog never fills a claim. Recording an
+outcome moves the destination's circuit (``webhooks.circuit``), stored on its row so every
+worker process sees the same pause.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, update
 
 from gangway.core.clock import to_rfc3339
 from gangway.core.ids import sortable_id
@@ -23,8 +29,17 @@ from gangway.store.fastpath import DriverStatement
 from gangway.store.repos.paging import Page, keyset_page
 from gangway.store.sealing import Sealer
 from gangway.store.tables import deliveries, delivery_attempts, event_destinations, events
+from gangway.webhooks.circuit import (
+    Circuit,
+    CircuitPolicy,
+    failed,
+    probing,
+    should_disable,
+    succeeded,
+)
 
 __all__ = [
+    "DISABLED_FOR_FAILURES",
     "Attempt",
     "Claimed",
     "DeliveryRecord",
@@ -71,11 +86,18 @@ class DeliveryRecord:
     updated_ms: int
 
 
+DISABLED_FOR_FAILURES = "failing"
+"""``status_details.disabled.reason`` of a destination the worker disabled. stripe-python 16.1.0
+lists ``user`` and two cloud-provider reasons and accepts any other string; it has no event type
+for a disabled destination, so the reason is recorded on the destination alone."""
+
+
 @dataclass(frozen=True)
 class Claimed:
     """A delivery leased to a worker, with what it needs to post it."""
 
     delivery_id: str
+    destination_id: str
     attempts: int
     livemode: bool
     url: str
@@ -260,84 +282,127 @@ class WebhookRepository:
             self.fanned_out += len(owed)
 
     # the worker ----------------------------------------------------------------------------
-    def claim(self, now_ms: int, *, lease_ms: int, limit: int, skip_locked: bool) -> list[Claimed]:
-        """Lease up to ``limit`` due deliveries of enabled destinations: their next attempt moves
-        to ``now + lease``, so if this worker dies they are due again after the lease."""
-        query = (
-            select(
-                deliveries.c.id,
-                deliveries.c.attempts,
-                deliveries.c.event_id,
-                deliveries.c.livemode,
-                event_destinations.c.id.label("destination_id"),
-                event_destinations.c.sealed.label("destination_sealed"),
-                events.c.sealed.label("event_sealed"),
-                events.c.type,
-                events.c.created_ms.label("event_created_ms"),
-            )
-            .select_from(
-                deliveries.join(
-                    event_destinations, deliveries.c.destination_id == event_destinations.c.id
-                ).join(events, deliveries.c.event_id == events.c.id)
-            )
-            .where(
-                and_(
-                    deliveries.c.status == "pending",
-                    deliveries.c.next_attempt_ms <= now_ms,
-                    event_destinations.c.status == "enabled",
-                    event_destinations.c.deleted_ms.is_(None),
+    def claim(
+        self,
+        now_ms: int,
+        *,
+        lease_ms: int,
+        limit: int,
+        skip_locked: bool,
+        per_destination: int | None = None,
+        busy: dict[str, int] | None = None,
+    ) -> list[Claimed]:
+        """Lease up to ``limit`` due deliveries of enabled destinations whose circuit lets them
+        through: their next attempt moves to ``now + lease``, so if this worker dies they are
+        due again after the lease. Each destination gives at most ``per_destination`` less what
+        this worker already has in flight to it (``busy``); a half-open circuit gives one probe.
+        """
+        busy = busy or {}
+        cap = per_destination or limit
+        full = [destination for destination, count in busy.items() if count >= cap]
+        queues = self._conn.execute(_due_queues(now_ms, limit, full)).all()
+        claimed: list[Claimed] = []
+        leased: list[str] = []
+        for queue in queues:
+            room = min(cap - busy.get(queue.id, 0), limit - len(claimed))
+            if room <= 0:
+                continue
+            circuit = _circuit(queue)
+            probe = circuit.half_open(now_ms)
+            if probe:
+                if not self._lock_for_probe(queue.id, now_ms, skip_locked):
+                    continue  # another worker is choosing this destination's probe
+                room = 1
+            rows = self._conn.execute(
+                _QUEUE_HEAD[skip_locked],
+                {"destination_id": queue.id, "now_ms": now_ms, "room": room},
+            ).all()
+            if not rows:
+                continue
+            if probe:
+                self._save_circuit(queue.id, probing(circuit, rows[0].id, now_ms + lease_ms))
+            destination = orjson.loads(self._sealer.open(queue.sealed, queue.id))
+            for row in rows:
+                leased.append(row.id)
+                payload = orjson.loads(self._sealer.open(row.event_sealed, row.event_id))
+                claimed.append(
+                    Claimed(
+                        delivery_id=row.id,
+                        destination_id=queue.id,
+                        attempts=row.attempts,
+                        livemode=row.livemode,
+                        url=str(destination["url"]),
+                        secret=str(destination["signing_secret"]),
+                        body=thin_event(
+                            row.event_id, row.type, row.event_created_ms, row.livemode, payload
+                        ),
+                    )
                 )
-            )
-            .order_by(deliveries.c.next_attempt_ms)
-            .limit(limit)
-        )
-        if skip_locked:
-            query = query.with_for_update(skip_locked=True, of=deliveries)
-        rows = self._conn.execute(query).all()
-        if not rows:
-            return []
-        self._conn.execute(
-            update(deliveries)
-            .where(deliveries.c.id.in_([row.id for row in rows]))
-            .values(next_attempt_ms=now_ms + lease_ms, updated_ms=now_ms)
-        )
-        claimed = []
-        destinations: dict[str, dict[str, Any]] = {}
-        for row in rows:
-            destination = destinations.get(row.destination_id)
-            if destination is None:
-                destination = orjson.loads(
-                    self._sealer.open(row.destination_sealed, row.destination_id)
-                )
-                destinations[row.destination_id] = destination
-            payload = orjson.loads(self._sealer.open(row.event_sealed, row.event_id))
-            claimed.append(
-                Claimed(
-                    delivery_id=row.id,
-                    attempts=row.attempts,
-                    livemode=row.livemode,
-                    url=str(destination["url"]),
-                    secret=str(destination["signing_secret"]),
-                    body=thin_event(
-                        row.event_id, row.type, row.event_created_ms, row.livemode, payload
-                    ),
-                )
+            if len(claimed) >= limit:
+                break
+        if leased:
+            self._conn.execute(
+                update(deliveries)
+                .where(deliveries.c.id.in_(leased))
+                .values(next_attempt_ms=now_ms + lease_ms, updated_ms=now_ms)
             )
         return claimed
 
+    def _lock_for_probe(self, destination_id: str, now_ms: int, skip_locked: bool) -> bool:
+        """The destination row, if its pause is still over once locked (PostgreSQL re-reads a
+        row it waited for, so of two workers only the first sends a probe)."""
+        query = select(event_destinations.c.id).where(
+            event_destinations.c.id == destination_id,
+            or_(
+                event_destinations.c.circuit_paused_until_ms.is_(None),
+                event_destinations.c.circuit_paused_until_ms <= now_ms,
+            ),
+        )
+        if skip_locked:  # NO KEY UPDATE: fan-out's foreign-key checks (KEY SHARE) go on
+            query = query.with_for_update(skip_locked=True, key_share=True)
+        return self._conn.execute(query).first() is not None
+
+    def _save_circuit(self, destination_id: str, circuit: Circuit) -> None:
+        self._conn.execute(
+            update(event_destinations)
+            .where(event_destinations.c.id == destination_id)
+            .values(
+                circuit_failures=circuit.failures or None,
+                circuit_failing_since_ms=circuit.failing_since_ms,
+                circuit_pauses=circuit.pauses or None,
+                circuit_paused_until_ms=circuit.paused_until_ms,
+                circuit_probe_id=circuit.probe_id,
+            )
+        )
+
+    def reset_circuit(self, destination_id: str) -> None:
+        """Enabled again, or given a new URL: the streak starts afresh."""
+        self._save_circuit(destination_id, Circuit())
+
+    def circuit(self, destination_id: str) -> Circuit:
+        row = self._conn.execute(
+            select(*_CIRCUIT_COLUMNS).where(event_destinations.c.id == destination_id)
+        ).first()
+        return _circuit(row) if row is not None else Circuit()
+
     def record_attempts(
-        self, results: Sequence[tuple[Attempt, str, int | None]], now_ms: int
-    ) -> None:
-        """``(attempt, new status, next attempt time)`` per delivery tried, in three statements.
-        A delivery deleted meanwhile (its event expired, the sandbox was reset) is skipped: one
-        vanished row must not fail the batch, or every delivery in it would be sent again."""
+        self,
+        results: Sequence[tuple[Attempt, str, int | None]],
+        now_ms: int,
+        circuit: CircuitPolicy | None = None,
+    ) -> list[str]:
+        """``(attempt, new status, next attempt time)`` per delivery tried, in three statements,
+        then each destination's circuit moved by its outcomes (with ``circuit``). A delivery
+        deleted meanwhile (its event expired, the sandbox was reset) is skipped: one vanished row
+        must not fail the batch, or every delivery in it would be sent again. Returns the
+        destinations this disabled."""
         if not results:
-            return
+            return []
         ids = [attempt.delivery_id for attempt, _, _ in results]
         present = {
-            row.id
+            row.id: row.destination_id
             for row in self._conn.execute(
-                select(deliveries.c.id)
+                select(deliveries.c.id, deliveries.c.destination_id)
                 .where(deliveries.c.id.in_(ids))
                 .order_by(deliveries.c.id)  # one lock order for every writer: no deadlocks
                 .with_for_update()
@@ -345,7 +410,7 @@ class WebhookRepository:
         }
         kept = [result for result in results if result[0].delivery_id in present]
         if not kept:
-            return
+            return []
         self._conn.execute(
             insert(delivery_attempts),
             [
@@ -373,6 +438,75 @@ class WebhookRepository:
                 for attempt, status, next_ms in kept
             ],
         )
+        if circuit is None:
+            return []
+        outcomes: dict[str, list[Attempt]] = {}
+        for attempt, _, _ in sorted(kept, key=lambda result: result[0].attempted_ms):
+            outcomes.setdefault(present[attempt.delivery_id], []).append(attempt)
+        return self._move_circuits(outcomes, now_ms, circuit)
+
+    def _move_circuits(
+        self, outcomes: dict[str, list[Attempt]], now_ms: int, policy: CircuitPolicy
+    ) -> list[str]:
+        """Each destination's circuit after its outcomes, oldest attempt first. A destination
+        that only succeeded is closed by one conditional statement that changes nothing for a
+        healthy one; only destinations with a failure are read (and locked) and moved."""
+        failing = {
+            destination
+            for destination, attempts in outcomes.items()
+            if any(not _succeeded(attempt) for attempt in attempts)
+        }
+        healthy = sorted(set(outcomes) - failing)
+        if healthy:
+            self._conn.execute(_CLOSE_CIRCUITS, {"ids": healthy})
+        if not failing:
+            return []
+        rows = self._conn.execute(
+            select(*_CIRCUIT_COLUMNS, event_destinations.c.livemode, event_destinations.c.status)
+            .where(event_destinations.c.id.in_(sorted(failing)))
+            .order_by(event_destinations.c.id)
+            # NO KEY UPDATE: a transaction owing this destination a delivery (its foreign key
+            # holds KEY SHARE until commit) must not hold up recording, nor wait for it
+            .with_for_update(key_share=True)
+        ).all()
+        disabled: list[str] = []
+        for row in rows:
+            before = circuit = _circuit(row)
+            for attempt in outcomes[row.id]:
+                if _succeeded(attempt):
+                    circuit = succeeded(circuit)
+                else:
+                    circuit = failed(
+                        policy, circuit, attempt.delivery_id, attempt.attempted_ms, now_ms
+                    )
+            if circuit == before:
+                continue
+            self._save_circuit(row.id, circuit)
+            if row.status == "enabled" and should_disable(policy, circuit, now_ms, row.livemode):
+                self._disable_for_failures(row.id, circuit, outcomes[row.id][-1], now_ms)
+                disabled.append(row.id)
+        return disabled
+
+    def _disable_for_failures(
+        self, destination_id: str, circuit: Circuit, last: Attempt, now_ms: int
+    ) -> None:
+        """As Stripe does after days of failures: nothing new is owed to it and its pending
+        deliveries wait until it is enabled again. Why is kept with the destination."""
+        row = self._conn.execute(
+            select(event_destinations).where(event_destinations.c.id == destination_id)
+        ).one()
+        record = self._record(row)
+        record.status = "disabled"
+        record.updated_ms = now_ms
+        record.document["status_details"] = {"disabled": {"reason": DISABLED_FOR_FAILURES}}
+        record.document["disabled_for_failures"] = {
+            "at_ms": now_ms,
+            "failures": circuit.failures,
+            "failing_since_ms": circuit.failing_since_ms,
+            "last_status_code": last.status_code,
+            "last_error": last.error,
+        }
+        self.save_destination(record)
 
     # outside the Stripe namespace: a destination's deliveries -------------------------------
     def deliveries_page(
@@ -444,6 +578,111 @@ class WebhookRepository:
             )
         )
 
+
+_CIRCUIT_COLUMNS = (
+    event_destinations.c.id,
+    event_destinations.c.circuit_failures,
+    event_destinations.c.circuit_failing_since_ms,
+    event_destinations.c.circuit_pauses,
+    event_destinations.c.circuit_paused_until_ms,
+    event_destinations.c.circuit_probe_id,
+)
+
+
+_CLOSE_CIRCUITS = (
+    update(event_destinations)
+    .where(
+        event_destinations.c.id.in_(bindparam("ids", expanding=True)),
+        or_(
+            event_destinations.c.circuit_failures.is_not(None),
+            event_destinations.c.circuit_pauses.is_not(None),
+            event_destinations.c.circuit_paused_until_ms.is_not(None),
+            event_destinations.c.circuit_probe_id.is_not(None),
+        ),
+    )
+    .values(
+        circuit_failures=None,
+        circuit_failing_since_ms=None,
+        circuit_pauses=None,
+        circuit_paused_until_ms=None,
+        circuit_probe_id=None,
+    )
+)
+"""Any success closes a circuit (``circuit.succeeded``); a closed one is not written."""
+
+
+def _succeeded(attempt: Attempt) -> bool:
+    return attempt.status_code is not None and 200 <= attempt.status_code < 300
+
+
+def _circuit(row: Any) -> Circuit:
+    return Circuit(
+        failures=row.circuit_failures or 0,
+        failing_since_ms=row.circuit_failing_since_ms,
+        pauses=row.circuit_pauses or 0,
+        paused_until_ms=row.circuit_paused_until_ms,
+        probe_id=row.circuit_probe_id,
+    )
+
+
+def _due_queues(now_ms: int, limit: int, full: list[str]) -> Any:
+    """Claimable destinations with a due delivery, the longest-waiting first: one index seek
+    per enabled destination (``ix_deliveries_queue``), however long any queue is."""
+    head = (
+        select(func.min(deliveries.c.next_attempt_ms))
+        .where(
+            deliveries.c.destination_id == event_destinations.c.id,
+            deliveries.c.status == "pending",
+        )
+        .correlate(event_destinations)
+        .scalar_subquery()
+    )
+    conditions = [
+        event_destinations.c.status == "enabled",
+        event_destinations.c.deleted_ms.is_(None),
+        or_(
+            event_destinations.c.circuit_paused_until_ms.is_(None),
+            event_destinations.c.circuit_paused_until_ms <= now_ms,
+        ),
+    ]
+    if full:
+        conditions.append(event_destinations.c.id.not_in(full))
+    queues = (
+        select(*_CIRCUIT_COLUMNS, event_destinations.c.sealed, head.label("head"))
+        .where(*conditions)
+        .subquery()
+    )
+    return select(queues).where(queues.c.head <= now_ms).order_by(queues.c.head).limit(limit)
+
+
+def _queue_head(skip_locked: bool) -> Any:
+    """A destination's due deliveries, oldest first, at most ``room`` of them."""
+    query = (
+        select(
+            deliveries.c.id,
+            deliveries.c.attempts,
+            deliveries.c.event_id,
+            deliveries.c.livemode,
+            events.c.sealed.label("event_sealed"),
+            events.c.type,
+            events.c.created_ms.label("event_created_ms"),
+        )
+        .select_from(deliveries.join(events, deliveries.c.event_id == events.c.id))
+        .where(
+            deliveries.c.destination_id == bindparam("destination_id"),
+            deliveries.c.status == "pending",
+            deliveries.c.next_attempt_ms <= bindparam("now_ms"),
+        )
+        .order_by(deliveries.c.next_attempt_ms)
+        .limit(bindparam("room"))
+    )
+    if skip_locked:
+        query = query.with_for_update(skip_locked=True, of=deliveries)
+    return query
+
+
+_QUEUE_HEAD = {False: _queue_head(False), True: _queue_head(True)}
+"""Built once: a claim runs one per destination it serves."""
 
 _RECORD = (
     update(deliveries)
