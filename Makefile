@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: install install-dev run test lint typecheck check bench clean demo
+.PHONY: install install-dev node-deps run test lint typecheck check bench clean demo
 
 install: $(VENV)/.installed
 
@@ -20,10 +20,24 @@ $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml constraints.txt
 	$(PIP) install -c constraints.txt -e '.[dev]'
 	@touch $@
 
+# The Node tier's stripe-node (tests/node), from the npm registry; skipped (the tier then says how
+# to get Node) when npm is missing. The stamp lives in node_modules, so `npm ci` reruns only
+# when the lock file changes or node_modules is removed.
+NODE_DIR   := tests/node
+NODE_STAMP := $(NODE_DIR)/node_modules/.installed
+
+node-deps:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(NODE_STAMP); \
+	else echo "npm not found: the Node tier (tests/node) will be skipped; Debian: apt-get install nodejs npm"; fi
+
+$(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
+	npm ci --prefix $(NODE_DIR) --no-audit --no-fund
+	@touch $@
+
 run: install
 	$(BIN)/gangway serve --data-dir .gangway
 
-test: install-dev
+test: install-dev node-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
@@ -42,4 +56,4 @@ demo: install-dev
 	$(BIN)/python -m examples.platform.demo
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(NODE_DIR)/node_modules

@@ -1,0 +1,106 @@
+// Event destinations through stripe-node, and a webhook delivery to a Node http server on
+// 127.0.0.1, verified and parsed by stripe-node's own parseEventNotification (a tampered
+// signature or body is refused). Delivery is asynchronous: the test waits for it, up to a bound.
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import { after, before, test } from 'node:test';
+import Stripe from 'stripe';
+
+import { client } from './gangway.mjs';
+
+const stripe = client();
+const PING = 'v2.core.event_destination.ping';
+const CREATED = 'v2.core.account.created';
+const deliveries = [];
+let receiver;
+let receiverUrl;
+
+before(async () => {
+  receiver = createServer((request, response) => {
+    const chunks = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', () => {
+      deliveries.push({ body: Buffer.concat(chunks), headers: request.headers });
+      response.writeHead(200).end();
+    });
+  });
+  receiver.listen(0, '127.0.0.1');
+  await once(receiver, 'listening');
+  receiverUrl = `http://127.0.0.1:${receiver.address().port}/hooks`;
+});
+
+after(() => receiver.close());
+
+/** Resolves with the first delivery that satisfies `match`, or rejects after `ms`. */
+async function delivered(match, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const found = deliveries.find(match);
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`no matching delivery within ${ms} ms; got ${deliveries.length}`);
+}
+
+const eventOf = (delivery) => JSON.parse(delivery.body.toString('utf8'));
+
+test('event destinations are created, listed and pinged; deliveries verify', async () => {
+  const destination = await stripe.v2.core.eventDestinations.create({
+    name: 'Node receiver',
+    type: 'webhook_endpoint',
+    event_payload: 'thin',
+    enabled_events: [PING, CREATED],
+    webhook_endpoint: { url: receiverUrl },
+    include: ['webhook_endpoint.signing_secret', 'webhook_endpoint.url'],
+  });
+  assert.equal(destination.object, 'v2.core.event_destination');
+  assert.equal(destination.webhook_endpoint.url, receiverUrl);
+  const secret = destination.webhook_endpoint.signing_secret;
+  assert.match(secret, /^whsec_/);
+
+  const listed = await stripe.v2.core.eventDestinations.list({ limit: 100 });
+  assert.ok(listed.data.some((d) => d.id === destination.id), 'the destination is listed');
+
+  const ping = await stripe.v2.core.eventDestinations.ping(destination.id);
+  assert.equal(ping.type, PING);
+  const pinged = await delivered((d) => eventOf(d).id === ping.id);
+  const signature = pinged.headers['stripe-signature'];
+  const notification = stripe.parseEventNotification(pinged.body, signature, secret);
+  assert.equal(notification.id, ping.id);
+  assert.equal(notification.type, PING);
+  assert.equal(notification.related_object.id, destination.id);
+
+  const account = await stripe.v2.core.accounts.create({ display_name: 'Hooked' });
+  const created = await delivered((d) => eventOf(d).type === CREATED && eventOf(d).related_object?.id === account.id);
+  const event = stripe.parseEventNotification(created.body, created.headers['stripe-signature'], secret);
+  const related = await event.fetchRelatedObject();
+  assert.equal(related.id, account.id);
+  assert.equal(related.display_name, 'Hooked');
+  const full = await event.fetchEvent();
+  assert.equal(full.id, event.id);
+});
+
+test('a tampered signature or body is refused by parseEventNotification', async () => {
+  const destination = await stripe.v2.core.eventDestinations.create({
+    name: 'Node receiver (tamper)',
+    type: 'webhook_endpoint',
+    event_payload: 'thin',
+    enabled_events: [PING],
+    webhook_endpoint: { url: receiverUrl },
+    include: ['webhook_endpoint.signing_secret'],
+  });
+  const secret = destination.webhook_endpoint.signing_secret;
+  const ping = await stripe.v2.core.eventDestinations.ping(destination.id);
+  const { body, headers } = await delivered((d) => eventOf(d).id === ping.id);
+  const signature = headers['stripe-signature'];
+  assert.equal(stripe.parseEventNotification(body, signature, secret).id, ping.id);
+
+  const refused = (error) => error instanceof Stripe.errors.StripeSignatureVerificationError;
+  const flipped = signature.replace(/v1=([0-9a-f])/, (_, c) => `v1=${c === '0' ? '1' : '0'}`);
+  assert.notEqual(flipped, signature);
+  assert.throws(() => stripe.parseEventNotification(body, flipped, secret), refused);
+  const altered = Buffer.from(body.toString('utf8').replace(ping.id, `${ping.id.slice(0, -1)}X`));
+  assert.throws(() => stripe.parseEventNotification(altered, signature, secret), refused);
+  assert.throws(() => stripe.parseEventNotification(body, signature, 'whsec_wrong'), refused);
+});
