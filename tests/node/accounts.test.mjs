@@ -121,3 +121,67 @@ test('an unknown account is a 404 StripeInvalidRequestError', async () => {
     return true;
   });
 });
+
+test('a person is retrieved, updated and deleted', async () => {
+  const account = await stripe.v2.core.accounts.create({
+    identity: { country: 'us', entity_type: 'company' },
+    contact_email: 'ops@example.com',
+  });
+  const person = await stripe.v2.core.accounts.persons.create(account.id, {
+    given_name: 'Ann',
+    relationship: { representative: true },
+  });
+  const updated = await stripe.v2.core.accounts.persons.update(account.id, person.id, {
+    surname: 'Lee',
+  });
+  assert.equal(updated.surname, 'Lee');
+  const fetched = await stripe.v2.core.accounts.persons.retrieve(account.id, person.id);
+  assert.deepEqual([fetched.given_name, fetched.surname], ['Ann', 'Lee']);
+  const deleted = await stripe.v2.core.accounts.persons.del(account.id, person.id);
+  assert.equal(deleted.id, person.id);
+  assert.equal(deleted.deleted, true);
+  const persons = await stripe.v2.core.accounts.persons.list(account.id);
+  assert.deepEqual(persons.data, []);
+});
+
+test('an account is closed, and a closed account refuses updates', async () => {
+  const account = await stripe.v2.core.accounts.create({
+    contact_email: 'c@example.com',
+    configuration: { customer: {} },
+  });
+  const closed = await stripe.v2.core.accounts.close(account.id, {
+    applied_configurations: ['customer'],
+  });
+  assert.equal(closed.closed, true);
+  await assert.rejects(
+    stripe.v2.core.accounts.update(account.id, { display_name: 'x' }),
+    (error) => error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'account_closed',
+  );
+});
+
+test('an unknown parameter is parameter_unknown, naming it', async () => {
+  await assert.rejects(stripe.v2.core.accounts.create({ display_nam: 'typo' }), (error) => {
+    assert.ok(error instanceof Stripe.errors.StripeInvalidRequestError, error.constructor.name);
+    assert.equal(error.code, 'parameter_unknown');
+    assert.equal(error.param, 'display_nam');
+    return true;
+  });
+});
+
+test('a wrong key is a StripeAuthenticationError', async () => {
+  await assert.rejects(
+    client('sk_test_not_a_real_key').v2.core.accounts.list(),
+    (error) => error instanceof Stripe.errors.StripeAuthenticationError && error.statusCode === 401,
+  );
+});
+
+test("an account's events are listed and retrieved as v2 events", async () => {
+  const account = await stripe.v2.core.accounts.create({ display_name: 'Evented' });
+  const events = await stripe.v2.core.events.list({ object_id: account.id });
+  const created = events.data.find((event) => event.type === 'v2.core.account.created');
+  assert.ok(created, JSON.stringify(events.data.map((event) => event.type)));
+  assert.equal(created.related_object.id, account.id);
+  const again = await stripe.v2.core.events.retrieve(created.id);
+  assert.equal(again.id, created.id);
+  assert.equal(again.object, 'v2.core.event');
+});

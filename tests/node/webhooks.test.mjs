@@ -104,3 +104,62 @@ test('a tampered signature or body is refused by parseEventNotification', async 
   assert.throws(() => stripe.parseEventNotification(altered, signature, secret), refused);
   assert.throws(() => stripe.parseEventNotification(body, signature, 'whsec_wrong'), refused);
 });
+
+test('an event destination is retrieved, updated, disabled, enabled and deleted', async () => {
+  const destination = await stripe.v2.core.eventDestinations.create({
+    name: 'Lifecycle',
+    type: 'webhook_endpoint',
+    event_payload: 'thin',
+    enabled_events: [PING],
+    webhook_endpoint: { url: receiverUrl },
+  });
+  assert.equal(destination.status, 'enabled');
+  const fetched = await stripe.v2.core.eventDestinations.retrieve(destination.id);
+  assert.equal(fetched.name, 'Lifecycle');
+  const renamed = await stripe.v2.core.eventDestinations.update(destination.id, {
+    description: 'renamed',
+    enabled_events: [PING, CREATED],
+  });
+  assert.equal(renamed.description, 'renamed');
+  assert.deepEqual([...renamed.enabled_events].sort(), [CREATED, PING]);
+  assert.equal((await stripe.v2.core.eventDestinations.disable(destination.id)).status, 'disabled');
+  assert.equal((await stripe.v2.core.eventDestinations.enable(destination.id)).status, 'enabled');
+  const deleted = await stripe.v2.core.eventDestinations.del(destination.id);
+  assert.equal(deleted.id, destination.id);
+  await assert.rejects(
+    stripe.v2.core.eventDestinations.retrieve(destination.id),
+    (error) => error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404,
+  );
+});
+
+test("stripe-node's notificationHandler routes a delivery to its type's callback", async () => {
+  const destination = await stripe.v2.core.eventDestinations.create({
+    name: 'Node handler',
+    type: 'webhook_endpoint',
+    event_payload: 'thin',
+    enabled_events: ['v2.core.account.updated'],
+    webhook_endpoint: { url: receiverUrl },
+    include: ['webhook_endpoint.signing_secret'],
+  });
+  const seen = [];
+  const handler = stripe
+    .notificationHandler(destination.webhook_endpoint.signing_secret, async (event) => {
+      seen.push(['fallback', event.type]);
+    })
+    .on('v2.core.account.updated', async (event, eventClient) => {
+      const account = await event.fetchRelatedObject();
+      const again = await eventClient.v2.core.accounts.retrieve(account.id);
+      seen.push([event.type, account.id, again.display_name]);
+    });
+  const account = await stripe.v2.core.accounts.create({ display_name: 'Before' });
+  await stripe.v2.core.accounts.update(account.id, { display_name: 'After' });
+  const update = await delivered(
+    (d) => eventOf(d).type === 'v2.core.account.updated' && eventOf(d).related_object?.id === account.id,
+  );
+  await handler.handle(update.body, update.headers['stripe-signature']);
+  assert.deepEqual(seen, [['v2.core.account.updated', account.id, 'After']]);
+  await assert.rejects(
+    handler.handle(update.body, 'v1=0,t=1'),
+    (error) => error instanceof Stripe.errors.StripeSignatureVerificationError,
+  );
+});
