@@ -48,7 +48,7 @@ from gangway.core.keys import KeyPrincipal
 from gangway.services.context import Call
 from gangway.store.repos.idempotency import StoredResponse
 from gangway.store.uow import Store, UnitOfWork
-from gangway.v1.wire import decode_form, is_v1_path, v1_error_body
+from gangway.v1.wire import decode_form, is_v1_path, v1_error
 
 __all__ = ["ApiApp", "Request", "Route"]
 
@@ -163,8 +163,8 @@ class ApiApp:
         try:
             status, body, replayed = await self._handle(scope, receive, headers, request_id)
         except GangwayError as exc:
-            envelope = v1_error_body(exc) if is_v1_path(scope["path"]) else exc.body()
-            status, body = exc.status, orjson.dumps(envelope)
+            status, envelope = _envelope(exc, scope["path"])
+            body = orjson.dumps(envelope)
         except Exception:
             log.exception(
                 "unhandled error in %s %s (%s)", scope["method"], scope["path"], request_id
@@ -172,8 +172,8 @@ class ApiApp:
             internal = InternalError(
                 "An unexpected error occurred; the request was not carried out."
             )
-            envelope = v1_error_body(internal) if is_v1_path(scope["path"]) else internal.body()
-            status, body = internal.status, orjson.dumps(envelope)
+            status, envelope = _envelope(internal, scope["path"])
+            body = orjson.dumps(envelope)
         response_headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
@@ -483,6 +483,11 @@ def _validated(model: type[BaseModel], decoded: Any) -> dict[str, Any]:
             code=code,
             param=param_path(location) or None,
         ) from None
+
+
+def _envelope(exc: GangwayError, path: str) -> tuple[int, dict[str, Any]]:
+    """The error's status and body in the envelope of the API version the path belongs to."""
+    return v1_error(exc) if is_v1_path(path) else (exc.status, exc.body())
 
 
 def _replay(stored: StoredResponse, fingerprint: str) -> tuple[int, bytes, bool]:

@@ -393,6 +393,8 @@ def _controller(checked: Mapping[str, Any], v2: dict[str, Any]) -> None:
             "parameter_invalid",
             ("controller",),
         )
+    fees: str
+    losses: str
     if not controller:
         dashboard, fees, losses = _TYPES[checked.get("type") or "standard"]
     else:
@@ -409,6 +411,18 @@ def _controller(checked: Mapping[str, Any], v2: dict[str, Any]) -> None:
         "fees_collector": fees,
         "losses_collector": losses,
     }
+    if not v2.get("configuration"):  # v2 keeps responsibilities on configurations only
+        if fees != "stripe" or losses != "stripe":
+            raise _invalid(
+                "An account whose platform carries fees or losses (custom, express, or such a "
+                "controller) needs a capability: capabilities[card_payments][requested]=true or "
+                "capabilities[transfers][requested]=true.",
+                "parameter_missing",
+                ("capabilities",),
+            )
+        del v2["defaults"]["responsibilities"]
+        if not v2["defaults"]:
+            del v2["defaults"]
     asked = (controller or {}).get("requirement_collection")
     if asked and asked != requirements_collector(v2):
         raise _invalid(
@@ -429,10 +443,10 @@ def to_create_params(params: Mapping[str, Any]) -> tuple[dict[str, Any], list[st
     checked = _check(CREATE, dict(params), ())
     check_expand(checked.get("expand"))
     v2: dict[str, Any] = {}
-    _controller(checked, v2)
     if checked.get("country"):
         v2.setdefault("identity", {})["country"] = checked["country"].lower()
     _common(checked, v2, creating=True, current={})
+    _controller(checked, v2)
     return v2, list(checked.get("expand") or [])
 
 

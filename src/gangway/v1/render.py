@@ -31,8 +31,8 @@ _CAPABILITIES: Final = (
 def account_type(document: Mapping[str, Any]) -> str:
     """The v1 ``type`` the account's controller amounts to, ``none`` for any other mix."""
     responsibilities = (document.get("defaults") or {}).get("responsibilities") or {}
-    fees = responsibilities.get("fees_collector")
-    losses = responsibilities.get("losses_collector")
+    fees = responsibilities.get("fees_collector") or "stripe"
+    losses = responsibilities.get("losses_collector") or "stripe"
     dashboard = document.get("dashboard") or "none"
     if dashboard == "full" and fees == "stripe" and losses == "stripe":
         return "standard"

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any, Final
 
 from gangway.api.query import parse_query
-from gangway.core.errors import GangwayError, InvalidRequest, NotFound
+from gangway.core.errors import GangwayError, IdempotencyConflict, InvalidRequest, NotFound
 
-__all__ = ["DOC_CODES", "decode_form", "is_v1_path", "v1_error_body"]
+__all__ = ["DOC_CODES", "decode_form", "is_v1_path", "v1_error"]
 
 _FORM: Final = "application/x-www-form-urlencoded"
 
@@ -50,9 +50,11 @@ def decode_form(raw: bytes, content_type: str | None) -> dict[str, Any]:
     return parse_query(raw) if raw.strip() else {}
 
 
-def v1_error_body(exc: GangwayError) -> dict[str, Any]:
-    """Stripe's v1 envelope: ``type``, ``code``, ``param`` (``a[b]``), ``message``, and
-    ``doc_url`` where Stripe documents the code. v1 calls a missing object ``resource_missing``."""
+def v1_error(exc: GangwayError) -> tuple[int, dict[str, Any]]:
+    """Stripe's v1 status and envelope: ``type``, ``code``, ``param`` (``a[b]``), ``message``,
+    and ``doc_url`` where Stripe documents the code. v1 calls a missing object
+    ``resource_missing`` and answers a reused idempotency key with a 400 (v2: 409), which is
+    what the v1 SDKs turn into their ``IdempotencyError``."""
     code = exc.code
     if isinstance(exc, NotFound) and code == "not_found":
         code = "resource_missing"
@@ -63,4 +65,5 @@ def v1_error_body(exc: GangwayError) -> dict[str, Any]:
             error["doc_url"] = f"https://docs.stripe.com/error-codes/{code.replace('_', '-')}"
     if exc.param:
         error["param"] = exc.param
-    return {"error": error}
+    status = 400 if isinstance(exc, IdempotencyConflict) else exc.status
+    return status, {"error": error}
