@@ -164,6 +164,9 @@ def test_list_pages_with_starting_after_and_ending_before(client: stripe.StripeC
     assert len(every) == len(set(every))
     last = client.v1.accounts.list({"limit": 100, "starting_after": every[-1]})
     assert last.data == [] and last.has_more is False
+    with pytest.raises(stripe.InvalidRequestError) as excinfo:
+        client.v1.accounts.list({"starting_after": "acct_doesnotexist"})
+    assert excinfo.value.param == "starting_after"
 
 
 def test_delete_removes_the_account_from_v1_and_closes_it_in_v2(

@@ -253,8 +253,8 @@ class ApiApp:
         if other_method:
             raise MethodNotAllowed(f"{method} is not allowed on {path}.")
         raise NotFound(
-            f"Unrecognized request URL ({method}: {path}). Gangway's README lists the v2 Core "
-            "endpoints it serves.",
+            f"Unrecognized request URL ({method}: {path}). Gangway's README lists the "
+            "endpoints it serves (v2 Core, and the first slice of v1 Connect).",
             code="unrecognized_request_url",
         )
 

@@ -38,7 +38,7 @@ def _open(request: Request, account_id: str) -> AccountRecord:
     """A v1 account that exists: v1 deletes, so a closed (v2) account is gone from this view."""
     record = accounts.retrieve(request.uow, request.call, account_id)
     if record.closed:
-        raise NotFound(f"No such account: '{account_id}'", code="resource_missing", param="id")
+        raise NotFound(f"No such account: '{account_id}'", param="account")
     return record
 
 
@@ -77,7 +77,11 @@ def v1_account_routes(rules: RuleBook) -> list[Route]:
         cursor = None
         for name, direction in (("starting_after", "next"), ("ending_before", "prev")):
             if params.get(name):
-                anchor = accounts.retrieve(request.uow, request.call, params[name])
+                try:
+                    anchor = accounts.retrieve(request.uow, request.call, params[name])
+                except NotFound as exc:
+                    exc.param = name
+                    raise
                 cursor = Cursor(anchor.created_ms, anchor.id, direction)  # type: ignore[arg-type]
         records, page = request.uow.accounts.page(
             request.call.principal, closed=False, configurations=[], limit=limit, cursor=cursor
