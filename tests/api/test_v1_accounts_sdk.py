@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -308,6 +309,9 @@ KEYS = st.sampled_from(
         "x]",
         "[]",
         "metadata[k][0]",
+        "limit",
+        "starting_after",
+        "ending_before",
     ]
 )
 VALUES = st.one_of(
@@ -330,19 +334,25 @@ def test_generated_bad_v1_bodies_never_get_a_5xx(fuzz_target: tuple[RunningServe
     ) as http:
 
         @settings(
-            max_examples=120,
+            max_examples=150,
             deadline=None,
             database=None,
             suppress_health_check=[HealthCheck.function_scoped_fixture],
         )
-        @given(form=BAD_FORMS, update=st.booleans())
-        def check(form: list[tuple[str, str]], update: bool) -> None:
-            path = f"/v1/accounts/{account_id}" if update else "/v1/accounts"
-            response = http.post(
-                path,
-                content="&".join(f"{k}={v}" for k, v in form).encode(),
-                headers={"Content-Type": "application/x-www-form-urlencoded"},
-            )
+        @given(form=BAD_FORMS, target=st.sampled_from(["create", "update", "list", "retrieve"]))
+        def check(form: list[tuple[str, str]], target: str) -> None:
+            encoded = "&".join(f"{k}={v}" for k, v in form)
+            one = f"/v1/accounts/{account_id}"
+            if target in ("list", "retrieve"):
+                path = "/v1/accounts" if target == "list" else one
+                query = "&".join(f"{quote(k, safe='[]')}={quote(v, safe='%')}" for k, v in form)
+                response = http.get(f"{path}?{query}")
+            else:
+                response = http.post(
+                    one if target == "update" else "/v1/accounts",
+                    content=encoded.encode(),
+                    headers={"Content-Type": "application/x-www-form-urlencoded"},
+                )
             assert response.status_code < 500, response.text
             if response.status_code >= 400:
                 error = response.json()["error"]
