@@ -359,3 +359,56 @@ def test_generated_bad_v1_bodies_never_get_a_5xx(fuzz_target: tuple[RunningServe
                 assert error["type"] and error["message"]
 
         check()
+
+
+def test_individual_and_person_requirements_use_v1_names(client: stripe.StripeClient) -> None:
+    """Requirements of a v2 account's individual and of its persons, read in v1."""
+    individual = client.v2.core.accounts.create(
+        {
+            "contact_email": "i@example.com",
+            "dashboard": "none",
+            "identity": {
+                "country": "us",
+                "entity_type": "individual",
+                "individual": {"given_name": "Jenny"},
+            },
+            "configuration": {"merchant": {"capabilities": {"card_payments": {"requested": True}}}},
+            "defaults": {
+                "responsibilities": {
+                    "fees_collector": "application",
+                    "losses_collector": "application",
+                }
+            },
+        }
+    )
+    due = client.v1.accounts.retrieve(individual.id).requirements
+    assert due is not None and due.currently_due is not None
+    assert "individual.dob.day" in due.currently_due
+    assert "individual.last_name" in due.currently_due
+    assert "individual.first_name" not in due.currently_due
+
+    company = client.v2.core.accounts.create(
+        {
+            "contact_email": "c@example.com",
+            "dashboard": "none",
+            "identity": {"country": "us", "entity_type": "company"},
+            "configuration": {"merchant": {"capabilities": {"card_payments": {"requested": True}}}},
+            "defaults": {
+                "responsibilities": {
+                    "fees_collector": "application",
+                    "losses_collector": "application",
+                }
+            },
+        }
+    )
+    person = client.v2.core.accounts.persons.create(
+        company.id, {"given_name": "Pat", "relationship": {"representative": True}}
+    )
+    v1_due = client.v1.accounts.retrieve(company.id).requirements
+    assert v1_due is not None and v1_due.currently_due is not None
+    prefixed = [name for name in v1_due.currently_due if name.startswith(person.id + ".")]
+    assert f"{person.id}.dob.day" in prefixed
+    assert f"{person.id}.ssn_last_4" in prefixed
+    assert f"{person.id}.relationship.title" in prefixed
+    assert f"{person.id}.first_name" not in prefixed
+    assert "company.name" in v1_due.currently_due

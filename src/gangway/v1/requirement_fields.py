@@ -7,7 +7,8 @@ v1 -> v2 mapping) read backwards; where several v1 fields map to one v2 field (`
 ``company.registration_number`` and ``company.pan`` are all ``business_details.id_numbers``),
 the KNOWN row wins. Two document rows of the same ``documents.*`` family are added. Entries about
 a Person (``reference.type == "person"``) carry descriptions relative to the Person, named in v1
-as ``<person id>.<field>`` through the ``identity.individual`` rows (``person_x.dob.day``).
+as ``<person id>.<field>`` through the ``identity.individual`` rows (``person_x.dob.day``),
+the engine's role prefix (``representative.``, as in section 6.5) dropped.
 """
 
 from __future__ import annotations
@@ -94,6 +95,9 @@ V2_TO_V1: Final[Mapping[str, str]] = {
 }
 
 _INDIVIDUAL: Final = "identity.individual."
+_RELATIONSHIPS: Final = frozenset(
+    {"representative", "owners", "directors", "executives", "owner", "director", "executive"}
+)
 _PERSON: Final[Mapping[str, str]] = {
     v2.removeprefix(_INDIVIDUAL): v1.removeprefix("individual.")
     for v2, v1 in V2_TO_V1.items()
@@ -117,6 +121,9 @@ def v1_field(description: str, person_id: str | None = None) -> str:
     does not know, the v2 description itself (a requirement is never dropped from v1)."""
     if person_id:
         relative = description.removeprefix(_INDIVIDUAL)
+        head, _, rest = relative.partition(".")
+        if head in _RELATIONSHIPS and rest:  # "representative.date_of_birth.day": the role is
+            relative = rest  # why the person is asked; v1 names the person, not the role
         return f"{person_id}." + (_lookup(_PERSON, relative) or relative)
     return _lookup(V2_TO_V1, description) or description
 

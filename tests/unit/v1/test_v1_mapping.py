@@ -51,6 +51,8 @@ def test_person_entries_are_prefixed_with_the_person_id() -> None:
     assert v1_field("documents.primary_verification", "person_abc") == (
         "person_abc.verification.document"
     )
+    assert v1_field("representative.date_of_birth.day", "person_abc") == "person_abc.dob.day"
+    assert v1_field("representative.id_numbers.us_ssn_last_4", "p") == "p.ssn_last_4"
     assert v1_field_of_entry(entry("given_name", "currently_due", person="person_x")) == (
         "person_x.first_name"
     )
