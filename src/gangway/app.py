@@ -28,6 +28,7 @@ from gangway.services.scheduler import sweep_all
 from gangway.settings import Settings
 from gangway.store.database import Database
 from gangway.store.uow import Store
+from gangway.v1.routes import v1_account_routes
 from gangway.webhooks.worker import DeliveryWorker
 
 __all__ = ["Gangway", "asgi_factory", "create_app"]
@@ -62,6 +63,7 @@ class Gangway:
                 *test_helper_routes(self.rules, self.store, self.clocks),
                 *review_routes(self.rules),
                 *delivery_routes(pages),
+                *v1_account_routes(self.rules),
             ],
             store=self.store,
             authenticator=Authenticator(self._principal),

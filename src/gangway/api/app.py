@@ -48,6 +48,7 @@ from gangway.core.keys import KeyPrincipal
 from gangway.services.context import Call
 from gangway.store.repos.idempotency import StoredResponse
 from gangway.store.uow import Store, UnitOfWork
+from gangway.v1.wire import decode_form, is_v1_path, v1_error
 
 __all__ = ["ApiApp", "Request", "Route"]
 
@@ -107,6 +108,9 @@ class Route:
     prepare: Callable[[Any], Awaitable[Any]] | None = None
     """Slow work a handler needs, awaited before the transaction with the decoded params (a
     destination URL's DNS lookup): handlers run on the loop's thread and must not block it."""
+    form: bool = False
+    """A v1 route: the body is ``application/x-www-form-urlencoded`` with brackets, decoded by
+    the same parser as query strings (``gangway.api.query``)."""
     segments: tuple[str | None, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -159,7 +163,8 @@ class ApiApp:
         try:
             status, body, replayed = await self._handle(scope, receive, headers, request_id)
         except GangwayError as exc:
-            status, body = exc.status, orjson.dumps(exc.body())
+            status, envelope = _envelope(exc, scope["path"])
+            body = orjson.dumps(envelope)
         except Exception:
             log.exception(
                 "unhandled error in %s %s (%s)", scope["method"], scope["path"], request_id
@@ -167,7 +172,8 @@ class ApiApp:
             internal = InternalError(
                 "An unexpected error occurred; the request was not carried out."
             )
-            status, body = internal.status, orjson.dumps(internal.body())
+            status, envelope = _envelope(internal, scope["path"])
+            body = orjson.dumps(envelope)
         response_headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
@@ -199,7 +205,7 @@ class ApiApp:
             self._auth.confirm(authorization, active=uow.keys.active(principal.key_id))
 
         raw = await self._read_body(receive, headers) if method == "POST" else b""
-        decoded = self._decode(method, raw, scope.get("query_string", b""), headers)
+        decoded = self._decode(method, raw, scope.get("query_string", b""), headers, route.form)
         params = self._check(route, decoded)
         key = (
             headers.get("idempotency-key")
@@ -247,8 +253,8 @@ class ApiApp:
         if other_method:
             raise MethodNotAllowed(f"{method} is not allowed on {path}.")
         raise NotFound(
-            f"Unrecognized request URL ({method}: {path}). Gangway's README lists the v2 Core "
-            "endpoints it serves.",
+            f"Unrecognized request URL ({method}: {path}). Gangway's README lists the "
+            "endpoints it serves (v2 Core, and the first slice of v1 Connect).",
             code="unrecognized_request_url",
         )
 
@@ -272,9 +278,13 @@ class ApiApp:
         return PayloadTooLarge(f"The request body is larger than the {self._max_body} byte limit.")
 
     @staticmethod
-    def _decode(method: str, raw: bytes, query: bytes, headers: dict[str, str]) -> Any:
+    def _decode(
+        method: str, raw: bytes, query: bytes, headers: dict[str, str], form: bool = False
+    ) -> Any:
         if method != "POST":
             return parse_query(query) if query else {}
+        if form:
+            return decode_form(raw, headers.get("content-type"))
         if not raw.strip():
             return {}
         content_type = headers.get("content-type", "application/json").split(";")[0].strip().lower()
@@ -473,6 +483,11 @@ def _validated(model: type[BaseModel], decoded: Any) -> dict[str, Any]:
             code=code,
             param=param_path(location) or None,
         ) from None
+
+
+def _envelope(exc: GangwayError, path: str) -> tuple[int, dict[str, Any]]:
+    """The error's status and body in the envelope of the API version the path belongs to."""
+    return v1_error(exc) if is_v1_path(path) else (exc.status, exc.body())
 
 
 def _replay(stored: StoredResponse, fingerprint: str) -> tuple[int, bytes, bool]:

@@ -1,0 +1,116 @@
+"""The v1 Accounts routes: translate the params, call the same service as v2, render v1.
+
+Thin on purpose: ``accounts_params`` translates, ``services.accounts`` decides (the one
+boundary), ``render`` writes the v1 object. Errors a service raises name v2 params; they leave
+here renamed to the v1 params the caller sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from gangway.api.app import Request, Route
+from gangway.core.errors import GangwayError, NotFound
+from gangway.core.pagination import DEFAULT_LIMIT, Cursor
+from gangway.requirements import RuleBook
+from gangway.services import accounts
+from gangway.store.repos.accounts import AccountRecord
+from gangway.v1 import accounts_params, render
+
+__all__ = ["v1_account_routes"]
+
+Handler = Callable[[Request], tuple[int, dict[str, Any]]]
+
+
+@contextmanager
+def _v1_params() -> Iterator[None]:
+    """A service's error, with its v2 ``param`` renamed to the v1 one."""
+    try:
+        yield
+    except GangwayError as exc:
+        exc.param = accounts_params.v1_param(exc.param)
+        raise
+
+
+def _open(request: Request, account_id: str) -> AccountRecord:
+    """A v1 account that exists: v1 deletes, so a closed (v2) account is gone from this view."""
+    record = accounts.retrieve(request.uow, request.call, account_id)
+    if record.closed:
+        raise NotFound(f"No such account: '{account_id}'", param="account")
+    return record
+
+
+def v1_account_routes(rules: RuleBook) -> list[Route]:
+    def respond(request: Request, record: AccountRecord) -> tuple[int, dict[str, Any]]:
+        evaluation = accounts.evaluation(request.uow, record, rules, request.call.now_ms)
+        return 200, render.account(record, evaluation)
+
+    def create(request: Request) -> tuple[int, dict[str, Any]]:
+        params, _expand = accounts_params.to_create_params(request.params)
+        with _v1_params():
+            record, evaluation = accounts.build(request.call, params, rules)
+            verified = accounts.add(request.uow, request.call, record, rules)
+        return 200, render.account(record, verified or evaluation)
+
+    def retrieve(request: Request) -> tuple[int, dict[str, Any]]:
+        accounts_params.check_retrieve(request.params)
+        return respond(request, _open(request, request.args[0]))
+
+    def update(request: Request) -> tuple[int, dict[str, Any]]:
+        current = _open(request, request.args[0])
+        params, _expand = accounts_params.to_update_params(request.params, current.document)
+        with _v1_params():
+            record = accounts.update(request.uow, request.call, current.id, params, rules)
+        return respond(request, record)
+
+    def delete(request: Request) -> tuple[int, dict[str, Any]]:
+        account_id = request.args[0]
+        _open(request, account_id)
+        accounts.close(request.uow, request.call, account_id, {}, rules)
+        return 200, render.deleted(account_id)
+
+    def list_all(request: Request) -> tuple[int, dict[str, Any]]:
+        params = accounts_params.check_list(request.params)
+        limit = params.get("limit") or DEFAULT_LIMIT
+        cursor = None
+        for name, direction in (("starting_after", "next"), ("ending_before", "prev")):
+            if params.get(name):
+                try:
+                    anchor = accounts.retrieve(request.uow, request.call, params[name])
+                except NotFound as exc:
+                    exc.param = name
+                    raise
+                cursor = Cursor(anchor.created_ms, anchor.id, direction)  # type: ignore[arg-type]
+        records, page = request.uow.accounts.page(
+            request.call.principal, closed=False, configurations=[], limit=limit, cursor=cursor
+        )
+        backwards = cursor is not None and cursor.direction == "prev"
+        more = (page.prev_cursor if backwards else page.next_cursor) is not None
+        return 200, {
+            "object": "list",
+            "data": [
+                render.account(r, accounts.evaluation(request.uow, r, rules, request.call.now_ms))
+                for r in records
+            ],
+            "has_more": more,
+            "url": "/v1/accounts",
+        }
+
+    def form(method: str, pattern: str, handler: Handler, *, write: bool) -> Route:
+        return Route(method, pattern, handler, _as_is, write=write, form=True)
+
+    return [
+        form("POST", "/v1/accounts", create, write=True),
+        form("GET", "/v1/accounts", list_all, write=False),
+        form("GET", "/v1/accounts/{id}", retrieve, write=False),
+        form("POST", "/v1/accounts/{id}", update, write=True),
+        form("DELETE", "/v1/accounts/{id}", delete, write=True),
+    ]
+
+
+def _as_is(decoded: Any) -> dict[str, Any]:
+    """The edge's check of a v1 body: a decoded form is always a hash; the v1 translators
+    check its fields (``accounts_params``)."""
+    return dict(decoded) if isinstance(decoded, dict) else {}
