@@ -5,7 +5,6 @@ through when the pause ends, and closes on a success."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import socket
 import threading
@@ -22,8 +21,8 @@ from gangway.store.repos.keys import KeyRepository
 from gangway.store.uow import Store
 from gangway.webhooks.circuit import CircuitPolicy
 from gangway.webhooks.schedule import RetrySchedule
-from gangway.webhooks.worker import DeliveryWorker
 from tests.api.receiver import Receiver, receiving
+from tests.store.test_delivery_worker import run as run_worker
 
 PLATFORM_A = KeyPrincipal(platform_id="plat_1", livemode=False, key_id="key_1")
 PLATFORM_B = KeyPrincipal(platform_id="plat_2", livemode=False, key_id="key_2")
@@ -138,32 +137,12 @@ def run(
     now_ms: Callable[[], int] | None = None,
     **options: Any,
 ) -> bool:
-    settings: dict[str, Any] = {
-        "timeout_seconds": 5.0,
-        "concurrency": 8,
-        "poll_seconds": 0.02,
-        "lease_seconds": 1.0,
-        "test_schedule": QUICK,
-        "skip_locked": False,
-        **options,
-    }
+    """``test_delivery_worker.run`` with a longer attempt timeout, a schedule that does not run
+    out, and an optional clock."""
     if now_ms is not None:
-        settings["now_ms"] = now_ms
-
-    async def main() -> bool:
-        worker = DeliveryWorker(store, **settings)
-        store.on_deliveries = worker.wake
-        task = asyncio.create_task(worker.run())
-        deadline = time.monotonic() + within
-        while not until() and time.monotonic() < deadline:
-            await asyncio.sleep(0.02)
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        store.on_deliveries = None
-        return until()
-
-    return asyncio.run(main())
+        options["now_ms"] = now_ms
+    defaults: dict[str, Any] = {"timeout_seconds": 5.0, "test_schedule": QUICK}
+    return run_worker(store, until, within=within, **{**defaults, **options})
 
 
 def test_a_dead_destination_delays_only_itself(two_platforms: Store, blackhole: Blackhole) -> None:

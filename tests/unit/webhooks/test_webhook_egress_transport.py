@@ -8,11 +8,10 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
-from tests.unit.webhooks.test_webhook_transport import OK, Script, _read_request, serve
+from tests.unit.webhooks.test_webhook_transport import OK, _read_request, serve, serve_async
 
 from gangway.webhooks.egress import EgressPolicy, IPAddress
 from gangway.webhooks.transport import (
@@ -133,7 +132,7 @@ def test_a_redirect_is_returned_not_followed() -> None:
             assert response.headers["location"] == target
             assert len(connections) == 1
 
-        await _serve_async(redirect, check)
+        await serve_async(redirect, check)
         assert target_connections == []  # the place it pointed to was never asked
 
     serve(answer_ok, test)
@@ -158,22 +157,3 @@ def test_refused_and_unresolvable_read_alike_and_say_nothing_of_the_cause() -> N
             assert str(unresolved.value).startswith(COULD_NOT_CONNECT)
 
     asyncio.run(main())
-
-
-async def _serve_async(script: Script, test: Callable[[str, list[int]], Awaitable[None]]) -> None:
-    """``serve`` inside an already running loop (a second server beside the first)."""
-    connections: list[int] = []
-
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        connections.append(1)
-        try:
-            await script(reader, writer)
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            writer.close()
-
-    server = await asyncio.start_server(handle, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    async with server:
-        await test(f"http://127.0.0.1:{port}/hook?x=1", connections)

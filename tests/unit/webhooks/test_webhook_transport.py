@@ -36,24 +36,26 @@ async def _read_request(reader: asyncio.StreamReader) -> bytes:
 
 def serve(script: Script, test: Callable[[str, list[int]], Awaitable[None]]) -> None:
     """Run ``test(url, connections)`` against a server that runs ``script`` per connection."""
+    asyncio.run(serve_async(script, test))
+
+
+async def serve_async(script: Script, test: Callable[[str, list[int]], Awaitable[None]]) -> None:
+    """``serve`` inside a running loop (for a second server beside a first)."""
     connections: list[int] = []
 
-    async def main() -> None:
-        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            connections.append(1)
-            try:
-                await script(reader, writer)
-            except (asyncio.IncompleteReadError, ConnectionError):
-                pass
-            finally:
-                writer.close()
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(1)
+        try:
+            await script(reader, writer)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
 
-        server = await asyncio.start_server(handle, "127.0.0.1", 0)
-        port = server.sockets[0].getsockname()[1]
-        async with server:
-            await test(f"http://127.0.0.1:{port}/hook?x=1", connections)
-
-    asyncio.run(main())
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        await test(f"http://127.0.0.1:{port}/hook?x=1", connections)
 
 
 async def post(transport: KeepAliveTransport, url: str) -> httpx.Response:
