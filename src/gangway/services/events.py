@@ -12,7 +12,7 @@ from gangway.store.repos.accounts import AccountRecord
 from gangway.store.repos.events import EventRecord
 from gangway.store.uow import UnitOfWork
 
-__all__ = ["record_account_events", "record_person_event"]
+__all__ = ["record_account_events", "record_person_event", "record_v1_event"]
 
 
 def record_account_events(
@@ -74,6 +74,48 @@ def record_person_event(
             },
             "reason": reason,
             "data": {"account_id": account.id},
+        },
+    )
+    uow.events.add(event)
+    return event
+
+
+def record_v1_event(
+    uow: UnitOfWork,
+    account: AccountRecord,
+    type_: str,
+    obj: dict[str, Any],
+    *,
+    previous_attributes: dict[str, Any] | None = None,
+    at_ms: int,
+    reason: dict[str, Any] | None,
+) -> EventRecord:
+    """A v1 snapshot event (``account.updated``, ``person.created``...) about ``account`` or an
+    object it owns: ``obj`` is the v1 object as it is after the change, ``previous_attributes``
+    the changed fields' values before it (``*.updated`` only). The v1 view records these beside
+    the v2 thin events of the same change; ``is_v1_type`` tells the two apart.
+
+    Payload: ``{"context": account id, "data": {"object", "previous_attributes"?},
+    "request": {"id", "idempotency_key"}}``, where ``request`` holds nulls when the clock or a
+    reviewer caused the change, as Stripe's automatic events do."""
+    data: dict[str, Any] = {"object": obj}
+    if previous_attributes is not None:
+        data["previous_attributes"] = previous_attributes
+    request = (reason or {}).get("request") or {}
+    event = EventRecord(
+        id=sortable_id("evt", livemode=account.livemode, at_ms=at_ms),
+        platform_id=account.platform_id,
+        livemode=account.livemode,
+        type=type_,
+        created_ms=at_ms,
+        object_id=str(obj.get("id")) if obj.get("id") else account.id,
+        payload={
+            "context": account.id,
+            "data": data,
+            "request": {
+                "id": request.get("id"),
+                "idempotency_key": request.get("idempotency_key"),
+            },
         },
     )
     uow.events.add(event)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from sqlalchemy import Connection, bindparam, delete, insert, select
@@ -21,21 +21,36 @@ from gangway.store.repos.paging import Page, keyset_page
 from gangway.store.sealing import Sealer
 from gangway.store.tables import deliveries, delivery_attempts, events
 
-__all__ = ["EventRecord", "EventRepository", "FanOut"]
+__all__ = ["EventRecord", "EventRepository", "FanOut", "is_v1_type"]
 
-FanOut = Callable[[str, str, bool, str, "str | None", int], None]
-"""``(event id, platform, livemode, type, context, created_ms)``: owe the event's deliveries."""
+Api = Literal["v1", "v2"]
+"""Which view an event belongs to: v2 thin events (``v2.`` types) or v1 snapshot events (every
+other type, ``account.updated``...). One table holds both; each API lists only its own."""
 
-_FOR_OBJECT = (
-    select(events)
+
+def is_v1_type(type_: str) -> bool:
+    return not type_.startswith("v2.")
+
+
+def _of_api(api: Api) -> Any:
+    v2 = events.c.type.startswith("v2.", autoescape=True)
+    return v2 if api == "v2" else ~v2
+
+
+_FOR_OBJECT = {
+    api: select(events)
     .where(
         events.c.platform_id == bindparam("platform_id"),
         events.c.livemode == bindparam("livemode"),
         events.c.object_id == bindparam("object_id"),
+        _of_api(api),
     )
     .order_by(events.c.created_ms, events.c.id)
-)
+    for api in ("v1", "v2")
+}
 
+FanOut = Callable[[str, str, bool, str, "str | None", int], None]
+"""``(event id, platform, livemode, type, context, created_ms)``: owe the event's deliveries."""
 
 # built once: building an insert per event cost 5x running it (measured in the sweep)
 _INSERT = DriverStatement(insert(events))
@@ -82,9 +97,12 @@ class EventRepository:
                 event.created_ms,
             )
 
-    def for_object(self, principal: KeyPrincipal, object_id: str) -> list[EventRecord]:
+    def for_object(
+        self, principal: KeyPrincipal, object_id: str, *, api: Api = "v2"
+    ) -> list[EventRecord]:
+        """One view's events of one object, oldest first."""
         rows = self._conn.execute(
-            _FOR_OBJECT,
+            _FOR_OBJECT[api],
             {
                 "platform_id": principal.platform_id,
                 "livemode": principal.livemode,
@@ -98,12 +116,13 @@ class EventRepository:
             delete(events).where(events.c.platform_id == platform_id, events.c.livemode == livemode)
         )
 
-    def get(self, principal: KeyPrincipal, event_id: str) -> EventRecord | None:
+    def get(self, principal: KeyPrincipal, event_id: str, *, api: Api = "v2") -> EventRecord | None:
         row = self._conn.execute(
             select(events).where(
                 events.c.id == event_id,
                 events.c.platform_id == principal.platform_id,
                 events.c.livemode == principal.livemode,
+                _of_api(api),
             )
         ).first()
         return self._record(row) if row is not None else None
@@ -117,11 +136,13 @@ class EventRepository:
         created: dict[str, int],
         limit: int,
         cursor: Cursor | None,
+        api: Api = "v2",
     ) -> tuple[list[EventRecord], Page]:
         """Newest first; ``created`` bounds are ``{"gt"|"gte"|"lt"|"lte": ms}``."""
         where = [
             events.c.platform_id == principal.platform_id,
             events.c.livemode == principal.livemode,
+            _of_api(api),
         ]
         if object_id:
             where.append(events.c.object_id == object_id)
