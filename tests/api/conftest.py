@@ -33,3 +33,15 @@ def sdk(server: RunningServer, key: str | None = None) -> stripe.StripeClient:
 @pytest.fixture()
 def client(server: RunningServer) -> stripe.StripeClient:
     return sdk(server)
+
+
+@pytest.fixture()
+def legacy_stripe(server: RunningServer) -> Iterator[None]:
+    """The module-level configuration the resource classes (``stripe.Account.create``) use,
+    pointed at the server for one test and restored after it."""
+    saved = (stripe.api_key, stripe.api_base)
+    stripe.api_key, stripe.api_base = server.test_key, server.url
+    try:
+        yield
+    finally:
+        stripe.api_key, stripe.api_base = saved

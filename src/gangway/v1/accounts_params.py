@@ -460,3 +460,7 @@ def to_update_params(
     v2: dict[str, Any] = {}
     _common(checked, v2, creating=False, current=current)
     return v2, list(checked.get("expand") or [])
+
+
+check_shape = _check
+"""The v1 shape check, for the other v1 translators (account links)."""
