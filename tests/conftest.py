@@ -35,16 +35,22 @@ class RunningServer:
     process: subprocess.Popen[bytes]
 
     def new_key(self, mode: str) -> str:
-        args = [sys.executable, "-m", "gangway.cli.main", "keys", "create", "--mode", mode]
+        return self._cli("keys", "create", "--mode", mode).strip()
+
+    def new_platform_key(self) -> str:
+        """The test secret key of a new platform (``gangway platforms create``)."""
+        printed = self._cli("platforms", "create", "--name", "Another platform")
+        return printed.rsplit("(shown once): ", 1)[1].strip()
+
+    def _cli(self, *command: str) -> str:
+        args = [sys.executable, "-m", "gangway.cli.main", *command]
         args += (
             ["--database-url", self.database_url]
             if self.database_url
             else ["--data-dir", str(self.data_dir)]
         )
         env = {**os.environ, "GANGWAY_DATA_DIR": str(self.data_dir)}
-        return subprocess.run(
-            args, check=True, capture_output=True, text=True, env=env
-        ).stdout.strip()
+        return subprocess.run(args, check=True, capture_output=True, text=True, env=env).stdout
 
 
 def free_port() -> int:

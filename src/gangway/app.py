@@ -29,6 +29,7 @@ from gangway.settings import Settings
 from gangway.store.database import Database
 from gangway.store.uow import Store
 from gangway.v1.account_links import v1_account_link_routes
+from gangway.v1.acting import guarded
 from gangway.v1.routes import v1_account_routes
 from gangway.webhooks.worker import DeliveryWorker
 
@@ -64,10 +65,14 @@ class Gangway:
                 *test_helper_routes(self.rules, self.store, self.clocks),
                 *review_routes(self.rules),
                 *delivery_routes(pages),
-                *v1_account_routes(self.rules),
-                *v1_account_link_routes(
-                    public_url=settings.resolved_public_url(),
-                    lifetime_ms=settings.link_lifetime_seconds * 1000,
+                *guarded(
+                    [
+                        *v1_account_routes(self.rules),
+                        *v1_account_link_routes(
+                            public_url=settings.resolved_public_url(),
+                            lifetime_ms=settings.link_lifetime_seconds * 1000,
+                        ),
+                    ]
                 ),
             ],
             store=self.store,

@@ -220,6 +220,7 @@ class ApiApp:
             key,
             headers.get("stripe-version"),
             (client[0] if client else None, headers.get("user-agent")),
+            headers.get("stripe-account") if route.form else None,
         )
         prepared = await route.prepare(params) if route.prepare is not None else None
         if not route.transaction:
@@ -235,7 +236,10 @@ class ApiApp:
                 "The Idempotency-Key header must be 1 to 255 printable ASCII characters.",
                 code="idempotency_key_invalid",
             )
-        fingerprint = _fingerprint(method, path, scope.get("query_string", b""), decoded, raw)
+        acting = headers.get("stripe-account", "") if route.form else ""
+        fingerprint = _fingerprint(
+            method, path, scope.get("query_string", b""), decoded, raw, acting
+        )
         return self._run_idempotent(
             route, caller, params, args, confirm, key, fingerprint, method, path, prepared
         )
@@ -328,6 +332,7 @@ class ApiApp:
         key: str | None,
         api_version: str | None,
         origin: tuple[str | None, str | None],
+        stripe_account: str | None,
         uow: UnitOfWork | None,
     ) -> Call:
         """The request's ``Call``, made once its unit of work is open so that the caller's now
@@ -344,6 +349,7 @@ class ApiApp:
             api_version=api_version,
             client_ip=origin[0],
             user_agent=origin[1],
+            stripe_account=stripe_account or None,
         )
 
     def _now_alone(self, principal: KeyPrincipal) -> int:
@@ -499,16 +505,20 @@ def _replay(stored: StoredResponse, fingerprint: str) -> tuple[int, bytes, bool]
     return stored.status, stored.body, True
 
 
-def _fingerprint(method: str, path: str, query: bytes, decoded: Any, raw: bytes) -> str:
-    """What a replay with the same key must match: the params, whatever their key order. A
-    body orjson cannot write back (nested past 254 levels: the service refuses it next) is
-    fingerprinted by its bytes."""
+def _fingerprint(
+    method: str, path: str, query: bytes, decoded: Any, raw: bytes, acting: str = ""
+) -> str:
+    """What a replay with the same key must match: the params, whatever their key order, and
+    the v1 ``Stripe-Account`` acted as (the same key sent as another account is a conflict,
+    never another account's answer). A body orjson cannot write back (nested past 254 levels:
+    the service refuses it next) is fingerprinted by its bytes."""
     try:
         canonical = orjson.dumps(decoded, option=orjson.OPT_SORT_KEYS)
     except orjson.JSONEncodeError:
         canonical = b"raw\x00" + raw
     digest = hashlib.sha256()
-    for part in (method.encode(), path.encode(), query, canonical):
+    parts = (method.encode(), path.encode(), query, canonical)
+    for part in (*parts, acting.encode()) if acting else parts:
         digest.update(part)
         digest.update(b"\x00")
     return digest.hexdigest()

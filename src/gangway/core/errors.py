@@ -110,6 +110,13 @@ class NotFound(GangwayError):
     default_code = "not_found"
 
 
+class PermissionDenied(GangwayError):
+    """The key is valid but may not reach this object (a ``Stripe-Account`` it does not own)."""
+
+    status = 403
+    default_code = "account_invalid"
+
+
 class MethodNotAllowed(GangwayError):
     status = 405
     default_code = "method_not_allowed"

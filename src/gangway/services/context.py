@@ -28,6 +28,9 @@ class Call:
     """The caller's address and ``User-Agent``: what an attestation made through a token
     records, as Stripe expands them from the token's request."""
     user_agent: str | None = None
+    stripe_account: str | None = None
+    """v1's ``Stripe-Account`` header: the connected account the platform acts as
+    (``gangway.v1.acting``); v2 ignores it."""
 
     @lazy
     def now_ms(self) -> int:

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from gangway.api.app import Request, Route
-from gangway.core.errors import GangwayError, NotFound
+from gangway.core.errors import GangwayError, InvalidRequest, NotFound
 from gangway.core.pagination import DEFAULT_LIMIT, Cursor
 from gangway.requirements import RuleBook
 from gangway.services import accounts
@@ -57,6 +57,19 @@ def v1_account_routes(rules: RuleBook) -> list[Route]:
     def retrieve(request: Request) -> tuple[int, dict[str, Any]]:
         accounts_params.check_retrieve(request.params)
         return respond(request, _open(request, request.args[0]))
+
+    def retrieve_acting(request: Request) -> tuple[int, dict[str, Any]]:
+        """``GET /v1/account``: the account a ``Stripe-Account`` header names (``v1.acting``
+        checked it). Gangway keeps no account object for the platform itself."""
+        accounts_params.check_retrieve(request.params)
+        acting = request.call.stripe_account
+        if acting is None:
+            raise InvalidRequest(
+                "GET /v1/account returns the connected account named by the Stripe-Account "
+                "header; Gangway has no account object for the platform itself.",
+                code="parameter_missing",
+            )
+        return respond(request, _open(request, acting))
 
     def update(request: Request) -> tuple[int, dict[str, Any]]:
         current = _open(request, request.args[0])
@@ -104,6 +117,7 @@ def v1_account_routes(rules: RuleBook) -> list[Route]:
     return [
         form("POST", "/v1/accounts", create, write=True),
         form("GET", "/v1/accounts", list_all, write=False),
+        form("GET", "/v1/account", retrieve_acting, write=False),
         form("GET", "/v1/accounts/{id}", retrieve, write=False),
         form("POST", "/v1/accounts/{id}", update, write=True),
         form("DELETE", "/v1/accounts/{id}", delete, write=True),
