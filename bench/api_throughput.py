@@ -2,8 +2,9 @@
 
 Starts ``gangway serve`` (SQLite, 2 workers) and a raw ASGI hello world on the same uvicorn
 settings, drives each with wrk (32 connections, fixed duration) in alternating rounds, and prints
-the median req/s, p50 and p99 and each operation's ratio to the ceiling. Needs ``wrk`` (Debian:
-``apt-get install wrk``).
+the median req/s, p50 and p99 and each operation's ratio to the ceiling: retrieve and create
+through v2 (JSON) and through v1 (form-encoded, the same accounts and the same engine), and each
+v1 operation's ratio to its v2 twin. Needs ``wrk`` (Debian: ``apt-get install wrk``).
 
     .venv/bin/python bench/api_throughput.py [--seconds 10] [--rounds 3] [--connections 32] [--workers 2]
 """
@@ -43,6 +44,21 @@ CREATE_BODY = {
         "responsibilities": {"fees_collector": "application", "losses_collector": "application"}
     },
 }
+
+V1_CREATE_BODY = (
+    "type=custom&country=US&email=bench%40example.com&business_profile[name]=Bench+Shop"
+    "&business_type=individual&individual[first_name]=Jenny&individual[last_name]=Rosen"
+    "&capabilities[card_payments][requested]=true"
+)
+"""``CREATE_BODY`` in v1's words: a custom account is dashboard none with the application
+collecting fees and bearing losses."""
+TWINS = (
+    ("v1 retrieve account", "retrieve account"),
+    ("v1 retrieve account", "retrieve, include requirements"),
+    ("v1 create account", "create account"),
+)
+"""Each v1 operation beside its v2 twin. A v1 Account always carries its requirements, so its
+retrieve does the work of a v2 retrieve that includes them; both ratios are printed."""
 
 
 @dataclass
@@ -93,22 +109,28 @@ def main() -> int:
             _wait(ceiling_url)
             _wait(f"{base}/_gangway/health")
             key = (workdir / "data" / "test_secret_key").read_text().strip()
-            retrieve = _retrieve_script(key, _seed(base, key, args.accounts), workdir)
-            create = _create_script(key, workdir)
-            # Rounds alternate the three loads, so a noisy minute hits all of them alike.
-            rounds: list[list[Result]] = []
-            for _ in range(args.rounds):
-                rounds.append(
-                    [
-                        _wrk(CEILING, ceiling_url, None, args, workdir),
-                        _wrk("retrieve account", base, retrieve, args, workdir),
-                        _wrk("create account", base, create, args, workdir),
-                    ]
-                )
+            ids = _seed(base, key, args.accounts)
+            loads = [
+                (CEILING, ceiling_url, None),
+                ("retrieve account", base, _retrieve_script(key, ids, workdir, "/v2/core")),
+                (
+                    "retrieve, include requirements",
+                    base,
+                    _retrieve_script(key, ids, workdir, "/v2/core", "?include[0]=requirements"),
+                ),
+                ("create account", base, _create_script(key, workdir)),
+                ("v1 retrieve account", base, _retrieve_script(key, ids, workdir, "/v1")),
+                ("v1 create account", base, _create_script(key, workdir, v1=True)),
+            ]
+            # Rounds alternate the loads, so a noisy minute hits all of them alike.
+            rounds = [
+                [_wrk(name, url, script, args, workdir) for name, url, script in loads]
+                for _ in range(args.rounds)
+            ]
         finally:
             _stop(server)
             _stop(ceiling)
-    results = [_median([r[i] for r in rounds]) for i in range(3)]
+    results = [_median([r[i] for r in rounds]) for i in range(len(rounds[0]))]
     ceiling_rps = results[0].requests_per_second
     for result in results[1:]:
         result.ratio_to_ceiling = result.requests_per_second / ceiling_rps
@@ -139,21 +161,24 @@ def _seed(base: str, key: str, count: int) -> list[str]:
         ]
 
 
-def _retrieve_script(key: str, ids: list[str], workdir: Path) -> Path:
-    script = workdir / "retrieve.lua"
+def _retrieve_script(key: str, ids: list[str], workdir: Path, prefix: str, query: str = "") -> Path:
+    script = workdir / f"retrieve{prefix.replace('/', '_')}{'_include' if query else ''}.lua"
     id_list = ",".join(f'"{i}"' for i in ids)
     script.write_text(
         f"local ids = {{{id_list}}}\nlocal n = 0\n"
         f'wrk.headers["Authorization"] = "Bearer {key}"\n'
         "request = function()\n  n = n + 1\n"
-        '  return wrk.format("GET", "/v2/core/accounts/" .. ids[(n % #ids) + 1])\nend\n'
+        f'  return wrk.format("GET", "{prefix}/accounts/" .. ids[(n % #ids) + 1] .. "{query}")\nend\n'
     )
     return script
 
 
-def _create_script(key: str, workdir: Path) -> Path:
-    script = workdir / "create.lua"
-    body = json.dumps(CREATE_BODY).replace("\\", "\\\\").replace('"', '\\"')
+def _create_script(key: str, workdir: Path, *, v1: bool = False) -> Path:
+    script = workdir / ("v1_create.lua" if v1 else "create.lua")
+    raw = V1_CREATE_BODY if v1 else json.dumps(CREATE_BODY)
+    body = raw.replace("\\", "\\\\").replace('"', '\\"')
+    content_type = "application/x-www-form-urlencoded" if v1 else "application/json"
+    path = "/v1/accounts" if v1 else "/v2/core/accounts"
     script.write_text(
         # one key per request: each wrk thread gets its own id in setup()
         "local threads = 0\nfunction setup(thread)\n  threads = threads + 1\n"
@@ -161,9 +186,9 @@ def _create_script(key: str, workdir: Path) -> Path:
         "local n = 0\n"
         "request = function()\n  n = n + 1\n"
         # wrk.format replaces wrk.headers when given a table, so every header goes here
-        f'  local headers = {{["Authorization"] = "Bearer {key}", ["Content-Type"] = "application/json",'
-        ' ["Idempotency-Key"] = "bench-" .. tid .. "-" .. n}\n'
-        f'  return wrk.format("POST", "/v2/core/accounts", headers, "{body}")\nend\n'
+        f'  local headers = {{["Authorization"] = "Bearer {key}", ["Content-Type"] = "{content_type}",'
+        f' ["Idempotency-Key"] = "bench-{"v1-" if v1 else ""}" .. tid .. "-" .. n}}\n'
+        f'  return wrk.format("POST", "{path}", headers, "{body}")\nend\n'
     )
     return script
 
@@ -183,7 +208,7 @@ def _wrk(
     if script is not None:
         command += ["-s", str(script)]
     output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
-    (workdir / f"{name.split()[0]}.wrk.txt").write_text(output)
+    (workdir / f"{name.replace(' ', '_')}.wrk.txt").write_text(output)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     return Result(
@@ -217,6 +242,11 @@ def _report(results: list[Result], args: argparse.Namespace, ceiling_spread: lis
         print(
             f"{r.name:34} {r.requests_per_second:>10.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {r.non_2xx:>8} {ratio:>10}"
         )
+    by_name = {r.name: r for r in results}
+    for v1, v2 in TWINS:
+        if v1 in by_name and v2 in by_name:
+            ratio = by_name[v1].requests_per_second / by_name[v2].requests_per_second
+            print(f"{v1} / {v2}: {ratio:.0%}")
     low, high = ceiling_spread[0], ceiling_spread[-1]
     print(f"\nceiling across rounds: {low:.0f} to {high:.0f} req/s (the machine's noise)")
     out = ROOT / "bench" / "results"
