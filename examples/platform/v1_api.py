@@ -21,6 +21,7 @@ from stripe.params import AccountCreateParams, AccountLinkCreateParams
 from examples.platform import v1_webhooks
 from examples.platform.integration import DEADLINES, IssuedLink, requirement_row
 from examples.platform.state import AccountRecord, State
+from examples.platform.v1_webhooks import plain
 
 __all__ = ["CAPABILITIES", "V1Api", "account_params"]
 
@@ -74,17 +75,18 @@ class V1Api:
         """v1's nested lists split by deadline (each field once, under its most urgent list),
         what awaits Stripe's verification, and the account-level switches."""
         account = self.client.v1.accounts.retrieve(record.id)
-        requirements: Any = account.requirements or {}
+        requirements = plain(account.requirements)
         errors: dict[str, list[str]] = {}
         for error in requirements.get("errors") or []:
-            errors.setdefault(error.requirement, []).append(f"{error.code}: {error.reason}")
+            errors.setdefault(error["requirement"], []).append(
+                f"{error['code']}: {error['reason']}"
+            )
         due, seen = {}, set()
         for status in DEADLINES:  # most urgent first
             fields = [name for name in requirements.get(status) or [] if name not in seen]
             seen.update(fields)
             due[status] = _rows(fields, errors)
-        future: Any = account.future_requirements or {}
-        capabilities: Any = account.capabilities or {}
+        future = plain(account.future_requirements)
         deadline = requirements.get("current_deadline")
         return {
             "country": (account.country or record.country).upper(),
@@ -101,7 +103,7 @@ class V1Api:
             "future": _rows(future.get("eventually_due") or [], {}),
             "capabilities": [
                 {"name": name, "status": status, "details": []}
-                for name, status in sorted(capabilities.items())
+                for name, status in sorted(plain(account.capabilities).items())
             ],
         }
 
@@ -110,7 +112,7 @@ class V1Api:
             account = self.client.v1.accounts.retrieve(record.id)
         except stripe.StripeError:
             return None
-        return v1_webhooks.requirement_counts(account.requirements)
+        return v1_webhooks.requirement_counts(plain(account.requirements))
 
     def verify(self, raw: bytes, signature: str | None, secret: str) -> Any:
         return v1_webhooks.verify(raw, signature, secret)

@@ -12,6 +12,7 @@ secret only when it creates the endpoint.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -22,7 +23,15 @@ from stripe.params import WebhookEndpointCreateParams
 from examples.platform.integration import DEADLINES, InvalidWebhook
 from examples.platform.state import State, write_private
 
-__all__ = ["ACCOUNT_UPDATED", "ENABLED_EVENTS", "ensure_endpoint", "handle", "verify"]
+__all__ = [
+    "ACCOUNT_UPDATED",
+    "ENABLED_EVENTS",
+    "ensure_endpoint",
+    "handle",
+    "plain",
+    "requirement_counts",
+    "verify",
+]
 
 ACCOUNT_UPDATED = "account.updated"
 ENABLED_EVENTS = [ACCOUNT_UPDATED]
@@ -73,12 +82,12 @@ def handle(state: State, event: stripe.Event) -> str:
     """Act on one verified event, at most once per event id; says what was done."""
     if state.handled(event.id):
         return "duplicate"
-    account: Any = event.data.object
-    if event.type != ACCOUNT_UPDATED or state.get(account.get("id")) is None:
+    account = plain(event.data.object)
+    if event.type != ACCOUNT_UPDATED or state.get(account.get("id") or "") is None:
         state.record_event(event.id)  # acknowledged; the return page retrieves the account
         return "ignored"
     summary = {
-        "counts": requirement_counts(account.get("requirements")),
+        "counts": requirement_counts(account.get("requirements") or {}),
         "event_id": event.id,
         "updated": datetime.fromtimestamp(event.created, UTC).isoformat(),
         "received": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -87,12 +96,17 @@ def handle(state: State, event: stripe.Event) -> str:
     return "cached" if recorded else "duplicate"
 
 
-def requirement_counts(requirements: Any) -> dict[str, int]:
+def requirement_counts(requirements: Mapping[str, Any]) -> dict[str, int]:
     """v1's lists nest (``past_due`` within ``currently_due`` within ``eventually_due``), so
     the counts by deadline are the differences."""
-    lists = {name: set((requirements or {}).get(name) or []) for name in DEADLINES}
+    lists = {name: set(requirements.get(name) or []) for name in DEADLINES}
     counts = dict.fromkeys(DEADLINES, 0)
     counts["past_due"] = len(lists["past_due"])
     counts["currently_due"] = len(lists["currently_due"] - lists["past_due"])
     counts["eventually_due"] = len(lists["eventually_due"] - lists["currently_due"])
     return counts
+
+
+def plain(value: Any) -> dict[str, Any]:
+    """An SDK object (or None) as the plain dict of its JSON: v1 lists are read by name."""
+    return dict(value.to_dict()) if value is not None else {}
