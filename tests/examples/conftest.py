@@ -47,9 +47,16 @@ class Platform:
 WEBHOOK_SECRET = "whsec_example_platform_test"
 
 
-@pytest.fixture(scope="module")
-def gangway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    server = start_server(tmp_path_factory.mktemp("gangway"))
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def gangway(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningServer]:
+    """Once per storage backend for the session; the PostgreSQL one skips without
+    GANGWAY_TEST_POSTGRES_URL."""
+    database_url = (
+        request.getfixturevalue("postgres_database") if request.param == "postgres" else None
+    )
+    server = start_server(tmp_path_factory.mktemp(f"gangway-{request.param}"), database_url)
     try:
         yield server
     finally:
@@ -81,10 +88,11 @@ def v1_platform(
 
 
 @pytest.fixture(params=["v2", "v1"])
-def platform(request: pytest.FixtureRequest) -> Platform:
+def platform(
+    request: pytest.FixtureRequest, v2_platform: Platform, v1_platform: Platform
+) -> Platform:
     """The platform in each API mode, for behaviour both modes share."""
-    result: Platform = request.getfixturevalue(f"{request.param}_platform")
-    return result
+    return v2_platform if request.param == "v2" else v1_platform
 
 
 @contextlib.contextmanager
