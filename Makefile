@@ -53,7 +53,7 @@ bench: install-dev
 	$(BIN)/python bench/api_throughput.py
 
 demo: install-dev
-	$(BIN)/python -m examples.platform.demo
+	$(if $(API),DEMO_API=$(API)) $(BIN)/python -m examples.platform.demo
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(NODE_DIR)/node_modules

@@ -11,8 +11,8 @@ from pathlib import Path
 import stripe
 import uvicorn
 
-from examples.platform.app import Settings, create_app
-from examples.platform.webhooks import ENABLED_EVENTS, ensure_destination
+from examples.platform import v1_webhooks, v2_webhooks
+from examples.platform.app import APIS, Settings, create_app
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -31,6 +31,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--api-key-file",
         type=Path,
         help="a file holding the key, such as <gangway data dir>/test_secret_key",
+    )
+    parser.add_argument(
+        "--api",
+        choices=sorted(APIS),
+        default="v2",
+        help="integrate through Accounts v2 (default) or Connect v1 (Custom accounts)",
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
@@ -55,8 +61,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     hooks.add_argument(
         "--create-destination",
         action="store_true",
-        help="create (or reuse) an event destination for PUBLIC_URL/webhooks, for "
-        + ", ".join(ENABLED_EVENTS),
+        help="create (or reuse) a webhook endpoint for PUBLIC_URL/webhooks: with --api v2 an "
+        f"event destination for {', '.join(v2_webhooks.ENABLED_EVENTS)}; with --api v1 a "
+        f"/v1/webhook_endpoints endpoint for {', '.join(v1_webhooks.ENABLED_EVENTS)}",
     )
     parser.add_argument("--log-level", default="info", help="uvicorn's log level")
     return parser.parse_args(argv)
@@ -83,19 +90,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     state_dir = args.state_dir or default_state
     webhook_secret = args.webhook_secret or None
     if args.create_destination:
-        client = stripe.StripeClient(api_key, base_addresses={"api": gangway_url})
+        api = APIS[args.api](stripe.StripeClient(api_key, base_addresses={"api": gangway_url}))
         try:
-            webhook_secret = ensure_destination(client, public_url, state_dir)
+            webhook_secret = api.ensure_destination(public_url, state_dir)
         except stripe.StripeError as exc:
-            print(f"cannot create the event destination: {exc}", file=sys.stderr)
+            print(f"cannot create the webhook endpoint: {exc}", file=sys.stderr)
             return 2
-        print(f"Events for {public_url}/webhooks come from an event destination.", flush=True)
+        print(
+            f"Events for {public_url}/webhooks come from a {args.api} webhook endpoint.", flush=True
+        )
     settings = Settings(
         gangway_url=gangway_url,
         api_key=api_key,
         public_url=public_url,
         state_dir=state_dir,
         webhook_secret=webhook_secret,
+        api=args.api,
     )
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
     return 0

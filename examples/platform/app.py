@@ -10,9 +10,12 @@ Routes, in the order a connected account meets them:
   The URL carries no state, so the page re-reads the account and shows what is still outstanding.
 - ``POST /accounts/<acct>/onboarding`` and ``POST /accounts/<acct>/update``: "Continue onboarding"
   (an ``account_onboarding`` link) and "Update details" (an ``account_update`` link).
-- ``POST /webhooks`` (with a webhook secret): Gangway's signed thin events; a
-  ``v2.core.account[requirements].updated`` one caches the account's requirement counts, which
-  the return page shows beside what it retrieved.
+- ``POST /webhooks`` (with a webhook secret): Gangway's signed events; a requirements update
+  (``v2.core.account[requirements].updated``, or v1's ``account.updated``) caches the account's
+  requirement counts, which the return page shows beside what it retrieved.
+
+Every API call is in ``v2_api`` or ``v1_api`` (``Settings.api`` picks one): the same platform
+written against Accounts v2 or against Connect v1's Custom accounts.
 
 There is no login here: a real platform authenticates its user and checks that the account is
 theirs before minting a link, because a link grants access to the account holder's personal data.
@@ -24,7 +27,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
@@ -38,16 +41,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from stripe.params.v2.core import (
-    AccountCreateParams,
-    AccountLinkCreateParams,
-    AccountRetrieveParams,
-)
 
-from examples.platform import webhooks
+from examples.platform.integration import Integration, InvalidWebhook
 from examples.platform.state import AccountRecord, State
+from examples.platform.v1_api import V1Api
+from examples.platform.v2_api import V2Api
 
-__all__ = ["COLLECTIONS", "COUNTRIES", "Settings", "create_app"]
+__all__ = ["APIS", "COLLECTIONS", "COUNTRIES", "Settings", "create_app"]
 
 HERE = Path(__file__).parent
 
@@ -70,10 +70,7 @@ CONFIGURATIONS: dict[str, str] = {
     "merchant": "Merchant: accepts card payments",
     "recipient": "Recipient: receives transfers from the platform",
 }
-CAPABILITIES: dict[str, dict[str, Any]] = {
-    "merchant": {"card_payments": {"requested": True}},
-    "recipient": {"stripe_balance": {"stripe_transfers": {"requested": True}}},
-}
+APIS: dict[str, Callable[[stripe.StripeClient], Integration]] = {"v1": V1Api, "v2": V2Api}
 COLLECTIONS: dict[str, tuple[str, dict[str, str]]] = {
     "up_front": (
         "Up-front: everything eventually due, future requirements included",
@@ -85,7 +82,6 @@ COLLECTIONS: dict[str, tuple[str, dict[str, str]]] = {
     ),
 }
 USE_CASES = ("account_onboarding", "account_update")
-DEADLINES = ("past_due", "currently_due", "eventually_due")
 SECURITY_HEADERS = {
     # no scripts, no third-party anything; forms may still post and redirect to Gangway
     "Content-Security-Policy": (
@@ -109,6 +105,8 @@ class Settings:
     webhook_secret: str | None = None
     """The ``whsec_`` secret that signs deliveries to ``/webhooks``; without it there is no such
     route."""
+    api: str = "v2"
+    """Which of Stripe's APIs the platform integrates with: a key of ``APIS``."""
 
 
 class PageError(Exception):
@@ -122,6 +120,7 @@ class PageError(Exception):
 def create_app(settings: Settings) -> Starlette:
     """The Starlette app; the SDK client, state and templates live in this closure."""
     client = stripe.StripeClient(settings.api_key, base_addresses={"api": settings.gangway_url})
+    api = APIS[settings.api](client)
     state = State(settings.state_dir)
     public_url = settings.public_url.rstrip("/")
     templates = jinja2.Environment(
@@ -131,7 +130,9 @@ def create_app(settings: Settings) -> Starlette:
     )
 
     def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-        html = templates.get_template(name).render(gangway_url=settings.gangway_url, **context)
+        html = templates.get_template(name).render(
+            gangway_url=settings.gangway_url, api=api.name, **context
+        )
         return HTMLResponse(html, status_code=status)
 
     def known(request: Request) -> AccountRecord:
@@ -148,23 +149,11 @@ def create_app(settings: Settings) -> Starlette:
         refresh_url = f"{public_url}/refresh/{record.id}"
         if use_case == "account_update":
             refresh_url += "?use_case=account_update"  # so a refresh keeps the same use case
-        params = {
-            "account": record.id,
-            "use_case": {
-                "type": use_case,
-                use_case: {
-                    "refresh_url": refresh_url,
-                    "return_url": f"{public_url}/return/{record.id}",
-                    "collection_options": record.collection_options,
-                },
-            },
-        }
-        # the SDK types params with literal keys; these come from the stored choices
-        link = client.v2.core.account_links.create(cast(AccountLinkCreateParams, params))
+        link = api.issue_link(record, use_case, refresh_url, f"{public_url}/return/{record.id}")
         state.record_link(
             record.id,
             {
-                "use_case": link.use_case.type,
+                "use_case": use_case,
                 "reason": reason,
                 "created": link.created,
                 "expires_at": link.expires_at,
@@ -174,7 +163,7 @@ def create_app(settings: Settings) -> Starlette:
 
     async def home(request: Request) -> Response:
         records = state.accounts()
-        counts = await run_in_threadpool(lambda: [outstanding_counts(client, r) for r in records])
+        counts = await run_in_threadpool(lambda: [api.outstanding_counts(r) for r in records])
         return page(
             "home.html",
             accounts=list(zip(records, counts, strict=True)),
@@ -188,9 +177,8 @@ def create_app(settings: Settings) -> Starlette:
         choice = parse_start_form(await request.form())
 
         def create() -> str:
-            account = client.v2.core.accounts.create(account_params(choice))
             record = AccountRecord(
-                id=account.id,
+                id=api.create_account(choice),
                 display_name=choice["display_name"],
                 country=choice["country"],
                 entity_type=choice["entity_type"] or None,
@@ -215,24 +203,27 @@ def create_app(settings: Settings) -> Starlette:
 
     async def returned(request: Request) -> Response:
         record = known(request)
-        account = await run_in_threadpool(retrieve, client, record)
+        described = await run_in_threadpool(api.describe, record)
         return page(
             "account.html",
             record=record,
             webhooks=settings.webhook_secret is not None,
-            **describe(account, record),
+            requirements_event=api.requirements_event,
+            collection_label=COLLECTIONS[record.collection][0],
+            **described,
         )
 
     async def webhook(request: Request) -> Response:
         """Verify the signature over the raw body before trusting anything in it."""
         raw = await request.body()
+        assert settings.webhook_secret is not None  # the route exists only with one
         try:
-            notification = client.parse_event_notification(
+            event = api.verify(
                 raw, request.headers.get("stripe-signature"), settings.webhook_secret
             )
-        except (stripe.SignatureVerificationError, ValueError, KeyError):
+        except InvalidWebhook:
             return PlainTextResponse("Invalid signature or payload.", status_code=400)
-        outcome = await run_in_threadpool(webhooks.handle, client, state, notification)
+        outcome = await run_in_threadpool(api.handle, state, event)
         return PlainTextResponse(outcome)
 
     def relink(use_case: str, reason: str) -> Callable[[Request], Awaitable[Response]]:
@@ -329,100 +320,3 @@ def parse_start_form(form: FormData) -> dict[str, str]:
         "display_name": text("display_name", "Example connected account"),
         "contact_email": text("contact_email", "jenny.rosen@example.com"),
     }
-
-
-def account_params(choice: Mapping[str, str]) -> AccountCreateParams:
-    """Create params: the platform collects requirements (dashboard none, and it bears fees and
-    losses), which is what allows ``account_update`` links later."""
-    identity: dict[str, str] = {"country": choice["country"]}
-    if choice["entity_type"]:
-        identity["entity_type"] = choice["entity_type"]
-    configuration = choice["configuration"]
-    params = {
-        "contact_email": choice["contact_email"],
-        "display_name": choice["display_name"],
-        "identity": identity,
-        "dashboard": "none",
-        "defaults": {
-            "responsibilities": {"fees_collector": "application", "losses_collector": "application"}
-        },
-        "configuration": {configuration: {"capabilities": CAPABILITIES[configuration]}},
-    }
-    return cast(AccountCreateParams, params)
-
-
-def retrieve(client: stripe.StripeClient, record: AccountRecord) -> stripe.v2.core.Account:
-    """Read the account afresh: the only source of truth after a return."""
-    includes = [
-        "identity",
-        "requirements",
-        "future_requirements",
-        f"configuration.{record.configuration}",
-    ]
-    return client.v2.core.accounts.retrieve(
-        record.id, cast(AccountRetrieveParams, {"include": includes})
-    )
-
-
-def outstanding_counts(client: stripe.StripeClient, record: AccountRecord) -> dict[str, int] | None:
-    """Requirement entries by deadline status for the home page; None if Gangway can't say."""
-    try:
-        account = client.v2.core.accounts.retrieve(record.id, {"include": ["requirements"]})
-    except stripe.StripeError:
-        return None
-    counts = dict.fromkeys(DEADLINES, 0)
-    for entry in entries(account.requirements):
-        counts[entry.minimum_deadline.status] = counts.get(entry.minimum_deadline.status, 0) + 1
-    return counts
-
-
-def entries(requirements: Any) -> list[Any]:
-    return list(getattr(requirements, "entries", None) or [])
-
-
-def describe(account: stripe.v2.core.Account, record: AccountRecord) -> dict[str, Any]:
-    """What the return page shows: outstanding entries by deadline, and capability statuses."""
-    due: dict[str, list[dict[str, Any]]] = {status: [] for status in DEADLINES}
-    for entry in entries(account.requirements):
-        due.setdefault(entry.minimum_deadline.status, []).append(requirement(entry))
-    future = [requirement(entry) for entry in entries(account.future_requirements)]
-    configuration = getattr(account.configuration, record.configuration, None)
-    capabilities = getattr(configuration, "capabilities", None)
-    identity = account.identity
-    return {
-        "account": account,
-        "country": (getattr(identity, "country", None) or record.country).upper(),
-        "entity_type": getattr(identity, "entity_type", None),
-        "due": due,
-        "future": future,
-        "capabilities": flatten(capabilities.to_dict() if capabilities else {}),
-        "collection_label": COLLECTIONS[record.collection][0],
-    }
-
-
-def requirement(entry: Any) -> dict[str, Any]:
-    return {
-        "description": entry.description,
-        "awaiting_action_from": entry.awaiting_action_from,
-        "errors": [f"{error.code}: {error.description}" for error in entry.errors or []],
-        "restricts": sorted(
-            {item.capability for item in (entry.impact.restricts_capabilities or [])}
-            if entry.impact
-            else set()
-        ),
-    }
-
-
-def flatten(capabilities: Mapping[str, Any], prefix: str = "") -> list[dict[str, Any]]:
-    """``{"stripe_balance": {"payouts": {"status": …}}}`` → ``stripe_balance.payouts``: nested
-    capabilities are groups on the wire; unrequested ones are null."""
-    rows: list[dict[str, Any]] = []
-    for name, value in sorted(capabilities.items()):
-        if not isinstance(value, Mapping):
-            continue
-        if "status" in value:
-            details = [d.get("code", "") for d in value.get("status_details") or []]
-            rows.append({"name": prefix + name, "status": value["status"], "details": details})
-        else:
-            rows.extend(flatten(value, f"{prefix}{name}."))
-    return rows

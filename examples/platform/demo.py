@@ -2,7 +2,8 @@
 
 Gangway keeps its data in ``.gangway-demo/`` (apart from ``make run``'s ``.gangway/``) and logs to
 ``.gangway-demo/gangway.log``; the example's own log stays on the terminal. The example creates
-(once) an event destination for its ``/webhooks``, so Gangway's signed events reach it. Environment:
+(once) a webhook endpoint for its ``/webhooks``, so Gangway's signed events reach it. Environment:
+``DEMO_API`` (``v2``, or ``v1`` for the Connect v1 integration; ``make demo API=v1``),
 ``GANGWAY_PORT`` (12111), ``DEMO_PORT`` (8000), ``DEMO_DATA_DIR`` (``.gangway-demo``).
 """
 
@@ -33,9 +34,15 @@ class Stop(Exception):
 
 
 def main() -> int:
+    api = os.environ.get("DEMO_API") or "v2"
+    if api not in ("v1", "v2"):
+        print(f"DEMO_API must be v1 or v2, not {api!r}")
+        return 1
     gangway_port = port_from_env("GANGWAY_PORT", 12111)
     demo_port = port_from_env("DEMO_PORT", 8000)
     data_dir = Path(os.environ.get("DEMO_DATA_DIR") or ROOT / ".gangway-demo").resolve()
+    # each mode keeps its own accounts list: a v1 platform did not create the v2 one's accounts
+    state_dir = data_dir / ("platform-example" if api == "v2" else f"platform-example-{api}")
     for name, port in (("GANGWAY_PORT", gangway_port), ("DEMO_PORT", demo_port)):
         if port_in_use(port):
             print(f"{HOST}:{port} is already in use; choose another with {name}=...")
@@ -70,7 +77,7 @@ def main() -> int:
             [
                 *("-m", "examples.platform", "--gangway-url", gangway_url),
                 *("--api-key-file", str(key_file), "--host", HOST, "--port", str(demo_port)),
-                *("--state-dir", str(data_dir / "platform-example"), "--create-destination"),
+                *("--state-dir", str(state_dir), "--api", api, "--create-destination"),
             ],
             stdout=None,
         )
@@ -79,7 +86,7 @@ def main() -> int:
             print("The example platform did not start (its output is above).")
             return 1
         print(f"Gangway is running on {gangway_url} (data and log in {data_dir}).")
-        print(f"Open {demo_url} in your browser")
+        print(f"Open {demo_url} in your browser (the platform integrates with Stripe's {api} API).")
         print("Press Ctrl-C to stop both.", flush=True)
         while True:
             for process, name in ((gangway, "Gangway"), (example, "The example platform")):

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MAX_EVENTS_KEPT", "MAX_LINKS_KEPT", "AccountRecord", "State"]
+__all__ = ["MAX_EVENTS_KEPT", "MAX_LINKS_KEPT", "AccountRecord", "State", "write_private"]
 
 MAX_LINKS_KEPT = 10
 MAX_EVENTS_KEPT = 1000
@@ -135,3 +135,15 @@ class State:
 
 def _instant(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def write_private(path: Path, body: str) -> None:
+    """Owner-only (it holds a secret), written beside and renamed over the old file."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".webhook-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(body)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

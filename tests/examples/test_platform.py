@@ -1,4 +1,5 @@
-"""The example platform against a real Gangway: the seed's Account Links integration end to end.
+"""The example platform against a real Gangway: the seed's Account Links integration end to end,
+in both API modes where they behave alike, and the v2 mode's own (thin events, destinations).
 
 Only the platform's side is checked (the redirects it answers with and what it reads back from
 the API); what the hosted onboarding pages contain is not.
@@ -6,132 +7,23 @@ the API); what the hosted onboarding pages contain is not.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 import stripe
 
-from tests.conftest import RunningServer, free_port, start_server, stop_server
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@dataclass(frozen=True)
-class Platform:
-    url: str
-    state_file: Path
-    gangway: RunningServer
-    client: stripe.StripeClient
-
-    def accounts(self) -> dict[str, Any]:
-        """The platform's own records, by account id."""
-        if not self.state_file.exists():
-            return {}
-        records: dict[str, Any] = json.loads(self.state_file.read_text())["accounts"]
-        return records
-
-    def links(self, account_id: str) -> list[dict[str, str]]:
-        """What the platform recorded from each link response (use case, reason, times)."""
-        return list(self.accounts()[account_id]["links"])
-
-
-WEBHOOK_SECRET = "whsec_example_platform_test"
-
-
-@pytest.fixture(scope="module")
-def gangway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    server = start_server(tmp_path_factory.mktemp("gangway"))
-    try:
-        yield server
-    finally:
-        stop_server(server)
-
-
-@pytest.fixture(scope="module")
-def platform(
-    gangway: RunningServer, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Platform]:
-    state_dir = tmp_path_factory.mktemp("platform")
-    with running_platform(gangway, state_dir, "--webhook-secret", WEBHOOK_SECRET) as platform:
-        yield platform
-
-
-@contextlib.contextmanager
-def running_platform(gangway: RunningServer, state_dir: Path, *extra: str) -> Iterator[Platform]:
-    """``python -m examples.platform`` on a free port, stopped (its process group) on exit."""
-    port = free_port()
-    args = [sys.executable, "-m", "examples.platform", "--gangway-url", gangway.url]
-    args += ["--api-key", gangway.test_key, "--port", str(port), "--state-dir", str(state_dir)]
-    args += ["--log-level", "warning", *extra]
-    with open(state_dir / "platform.log", "ab") as log:
-        process = subprocess.Popen(
-            args, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_up(url, process, state_dir / "platform.log")
-        client = stripe.StripeClient(gangway.test_key, base_addresses={"api": gangway.url})
-        yield Platform(url, state_dir / "accounts.json", gangway, client)
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the example platform exited: {log.read_text()}")
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.05)
-    raise RuntimeError("the example platform did not answer within 20 s")
-
-
-def http(platform: Platform) -> httpx.Client:
-    return httpx.Client(base_url=platform.url, follow_redirects=False, timeout=10)
-
-
-def onboard(platform: Platform, **choices: str) -> tuple[str, str]:
-    """Submit the home page's form; return the new account's id and the link it redirected to."""
-    before = set(platform.accounts())
-    form = {
-        "country": "us",
-        "entity_type": "individual",
-        "configuration": "merchant",
-        "collection": "incremental",
-        "display_name": "Jenny Rosen",
-        "contact_email": "jenny@example.com",
-        **choices,
-    }
-    with http(platform) as browser:
-        response = browser.post("/accounts", data=form)
-    assert response.status_code == 303, response.text
-    created = set(platform.accounts()) - before
-    assert len(created) == 1
-    return created.pop(), response.headers["location"]
-
-
-def link_prefix(platform: Platform) -> str:
-    return f"{platform.gangway.url}/onboarding/link/alu_test_"
+from tests.conftest import RunningServer
+from tests.examples.conftest import (
+    WEBHOOK_SECRET,
+    Platform,
+    http,
+    link_prefix,
+    onboard,
+    running_platform,
+)
 
 
 def test_the_start_form_creates_the_account_and_redirects_to_its_link(platform: Platform) -> None:
@@ -155,6 +47,7 @@ def test_the_start_form_creates_the_account_and_redirects_to_its_link(platform: 
         home = browser.get("/")
     assert home.status_code == 200
     assert f'href="/return/{account_id}"' in home.text
+    assert f"This platform uses Stripe's <strong>{platform.api}</strong>" in home.text
 
 
 def test_leaving_the_business_type_unset_leaves_it_to_the_onboarding_form(
@@ -164,7 +57,10 @@ def test_leaving_the_business_type_unset_leaves_it_to_the_onboarding_form(
     account = platform.client.v2.core.accounts.retrieve(account_id, {"include": ["identity"]})
     assert account.identity.country.lower() == "fr"
     assert account.identity.entity_type is None
-    assert account.applied_configurations == ["merchant"]
+    expected = {"v2": ["merchant"], "v1": ["merchant", "recipient"]}[platform.api]
+    assert (
+        sorted(account.applied_configurations) == expected
+    )  # v1 adds transfers, as Stripe's guide
 
 
 def test_refresh_mints_a_new_link_with_the_same_parameters(platform: Platform) -> None:
@@ -195,19 +91,19 @@ def test_refresh_mints_a_new_link_with_the_same_parameters(platform: Platform) -
     ],
 )
 def test_the_return_page_lists_what_the_api_says_is_outstanding(
-    platform: Platform, country: str, entity_type: str, configuration: str, collection: str
+    v2_platform: Platform, country: str, entity_type: str, configuration: str, collection: str
 ) -> None:
     account_id, _ = onboard(
-        platform,
+        v2_platform,
         country=country,
         entity_type=entity_type,
         configuration=configuration,
         collection=collection,
     )
-    with http(platform) as browser:
+    with http(v2_platform) as browser:
         page = browser.get(f"/return/{account_id}")
     assert page.status_code == 200
-    account = platform.client.v2.core.accounts.retrieve(
+    account = v2_platform.client.v2.core.accounts.retrieve(
         account_id, {"include": ["requirements", f"configuration.{configuration}"]}
     )
     entries = account.requirements.entries
@@ -313,30 +209,30 @@ def counts_now(platform: Platform, account_id: str) -> dict[str, int]:
     return counts
 
 
-def test_a_requirements_webhook_caches_the_account_state_once(platform: Platform) -> None:
-    account_id, _ = onboard(platform)
-    with http(platform) as browser:
+def test_a_requirements_webhook_caches_the_account_state_once(v2_platform: Platform) -> None:
+    account_id, _ = onboard(v2_platform)
+    with http(v2_platform) as browser:
         before = browser.get(f"/return/{account_id}")
     assert "No <code>v2.core.account[requirements].updated</code> event" in before.text
-    platform.client.v2.core.accounts.update(
+    v2_platform.client.v2.core.accounts.update(
         account_id, {"identity": {"individual": {"given_name": "Jenny", "surname": "Rosen"}}}
     )
-    body = thin_notification(platform, account_id, REQUIREMENTS_UPDATED)
+    body = thin_notification(v2_platform, account_id, REQUIREMENTS_UPDATED)
     event = json.loads(body)
 
-    response = deliver(platform, body)
+    response = deliver(v2_platform, body)
     assert (response.status_code, response.text) == (200, "cached")
-    cached = platform.accounts()[account_id]["webhook"]
+    cached = v2_platform.accounts()[account_id]["webhook"]
     assert cached["event_id"] == event["id"]
     assert cached["updated"] == event["created"]
-    assert cached["counts"] == counts_now(platform, account_id)
+    assert cached["counts"] == counts_now(v2_platform, account_id)
     assert sum(cached["counts"].values()) > 0
 
-    again = deliver(platform, body)  # a repeated delivery (new signature, same event)
+    again = deliver(v2_platform, body)  # a repeated delivery (new signature, same event)
     assert (again.status_code, again.text) == (200, "duplicate")
-    assert platform.accounts()[account_id]["webhook"] == cached
+    assert v2_platform.accounts()[account_id]["webhook"] == cached
 
-    with http(platform) as browser:
+    with http(v2_platform) as browser:
         page = browser.get(f"/return/{account_id}")
     counts = cached["counts"]
     assert (
@@ -346,11 +242,13 @@ def test_a_requirements_webhook_caches_the_account_state_once(platform: Platform
     assert f"<code>{event['id']}</code>" in page.text
 
 
-def test_other_events_are_acknowledged_and_unknown_accounts_ignored(platform: Platform) -> None:
-    account_id, _ = onboard(platform)
-    updated = deliver(platform, thin_notification(platform, account_id, "v2.core.account.created"))
+def test_other_events_are_acknowledged_and_unknown_accounts_ignored(v2_platform: Platform) -> None:
+    account_id, _ = onboard(v2_platform)
+    updated = deliver(
+        v2_platform, thin_notification(v2_platform, account_id, "v2.core.account.created")
+    )
     assert (updated.status_code, updated.text) == (200, "ignored")
-    stranger = platform.client.v2.core.accounts.create(
+    stranger = v2_platform.client.v2.core.accounts.create(
         {
             "display_name": "Not the platform's",
             "contact_email": "other@example.com",
@@ -358,24 +256,26 @@ def test_other_events_are_acknowledged_and_unknown_accounts_ignored(platform: Pl
             "configuration": {"merchant": {"capabilities": {"card_payments": {"requested": True}}}},
         }
     )
-    platform.client.v2.core.accounts.update(
+    v2_platform.client.v2.core.accounts.update(
         stranger.id, {"identity": {"individual": {"given_name": "Jenny"}}}
     )
-    foreign = deliver(platform, thin_notification(platform, stranger.id, REQUIREMENTS_UPDATED))
+    foreign = deliver(
+        v2_platform, thin_notification(v2_platform, stranger.id, REQUIREMENTS_UPDATED)
+    )
     assert (foreign.status_code, foreign.text) == (200, "ignored")
-    assert stranger.id not in platform.accounts()
-    assert platform.accounts()[account_id]["webhook"] is None
+    assert stranger.id not in v2_platform.accounts()
+    assert v2_platform.accounts()[account_id]["webhook"] is None
 
 
-def test_a_bad_signature_gets_400_and_changes_nothing(platform: Platform) -> None:
-    account_id, _ = onboard(platform)
-    platform.client.v2.core.accounts.update(
+def test_a_bad_signature_gets_400_and_changes_nothing(v2_platform: Platform) -> None:
+    account_id, _ = onboard(v2_platform)
+    v2_platform.client.v2.core.accounts.update(
         account_id, {"identity": {"individual": {"given_name": "Jenny"}}}
     )
-    body = thin_notification(platform, account_id, REQUIREMENTS_UPDATED)
-    wrong_secret = deliver(platform, body, secret="whsec_someone_else")
+    body = thin_notification(v2_platform, account_id, REQUIREMENTS_UPDATED)
+    wrong_secret = deliver(v2_platform, body, secret="whsec_someone_else")
     signed = stripe.WebhookSignature.generate_signature_header(body, WEBHOOK_SECRET)
-    with http(platform) as sender:
+    with http(v2_platform) as sender:
         tampered = sender.post(
             "/webhooks",
             content=body.replace(account_id, "acct_other").encode(),
@@ -393,8 +293,8 @@ def test_a_bad_signature_gets_400_and_changes_nothing(platform: Platform) -> Non
         )
     for response in (wrong_secret, tampered, unsigned, stale):
         assert response.status_code == 400
-    assert platform.accounts()[account_id]["webhook"] is None
-    assert deliver(platform, body).status_code == 200  # not marked handled by the failures
+    assert v2_platform.accounts()[account_id]["webhook"] is None
+    assert deliver(v2_platform, body).status_code == 200  # not marked handled by the failures
 
 
 def test_create_destination_makes_one_destination_and_reuses_it(

@@ -1,4 +1,4 @@
-"""The platform's webhook endpoint: its event destination, and what it keeps from each event.
+"""v2 webhooks: the platform's event destination, and what it keeps from each thin event.
 
 The seed: "listen to the ``v2.core.account[requirements].updated`` event sent to your webhook
 endpoint and cache the state of the account in your application". The destination is created
@@ -9,8 +9,6 @@ a platform keeps them in its configuration: Gangway shows the secret only when i
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +16,7 @@ from typing import Any
 import stripe
 from stripe.events import V2CoreAccountIncludingRequirementsUpdatedEventNotification
 
-from examples.platform.state import State
+from examples.platform.state import State, write_private
 
 __all__ = ["ENABLED_EVENTS", "REQUIREMENTS_UPDATED", "ensure_destination", "handle"]
 
@@ -67,7 +65,7 @@ def ensure_destination(client: stripe.StripeClient, public_url: str, state_dir: 
     if not secret:
         raise RuntimeError("Gangway did not return the destination's signing secret")
     state_dir.mkdir(parents=True, exist_ok=True)
-    _write_private(saved_path, json.dumps({"id": created.id, "url": url, "secret": secret}))
+    write_private(saved_path, json.dumps({"id": created.id, "url": url, "secret": secret}))
     return secret
 
 
@@ -105,15 +103,3 @@ def requirement_counts(account: stripe.v2.core.Account) -> dict[str, int]:
         status = entry.minimum_deadline.status
         counts[status] = counts.get(status, 0) + 1
     return counts
-
-
-def _write_private(path: Path, body: str) -> None:
-    """Owner-only (it holds a secret), written beside and renamed over the old file."""
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".webhook-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(body)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
