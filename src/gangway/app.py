@@ -30,6 +30,7 @@ from gangway.store.database import Database
 from gangway.store.uow import Store
 from gangway.v1.account_links import v1_account_link_routes
 from gangway.v1.acting import guarded
+from gangway.v1.capabilities import v1_capability_routes
 from gangway.v1.routes import v1_account_routes
 from gangway.webhooks.worker import DeliveryWorker
 
@@ -68,6 +69,7 @@ class Gangway:
                 *guarded(
                     [
                         *v1_account_routes(self.rules),
+                        *v1_capability_routes(self.rules),
                         *v1_account_link_routes(
                             public_url=settings.resolved_public_url(),
                             lifetime_ms=settings.link_lifetime_seconds * 1000,

@@ -18,6 +18,7 @@ from gangway.core.field_checks import CheckContext, check_account_params
 from gangway.core.ids import new_id, random_token
 from gangway.core.pagination import PageRequest
 from gangway.requirements import Evaluation, RuleBook
+from gangway.requirements.facts import applied_and_requested
 from gangway.services import timeline, tokens, verifications
 from gangway.services.context import Call
 from gangway.services.events import record_account_events
@@ -32,6 +33,7 @@ __all__ = [
     "evaluation",
     "list_page",
     "refuse_token",
+    "reject",
     "retrieve",
     "set_external_account",
     "update",
@@ -61,6 +63,7 @@ def build(call: Call, params: dict[str, Any], rules: RuleBook) -> tuple[AccountR
     )
     _stamp_individual(record, previous=None, call=call)
     record.document["_gangway"] = {"api_version": call.api_version}
+    _stamp_requested(record.document, call.now_ms)
     first = timeline.evaluate_record(record, [], rules, call.now_ms)
     record.next_change_ms = first.next_change_ms
     record.evaluated_ms = call.now_ms
@@ -118,6 +121,7 @@ def update(
     record.document = document
     record.updated_ms = call.now_ms
     _stamp_individual(record, previous=previous, call=call)
+    _stamp_requested(document, call.now_ms)
     timeline.refresh(
         uow, record, rules, call.now_ms, reason=call.reason(), before_document=previous
     )
@@ -159,6 +163,49 @@ def close(
     record.closed = True
     record.updated_ms = call.now_ms
     timeline.refresh(uow, record, rules, call.now_ms, reason=call.reason(), before_closed=False)
+    return record
+
+
+REJECT_REASONS = ("fraud", "terms_of_service", "other")
+
+
+def reject(
+    uow: UnitOfWork, call: Call, account_id: str, reason: str, rules: RuleBook
+) -> AccountRecord:
+    """Stripe's account rejection, for a platform that bears the account's losses: every
+    capability stops (``timeline.evaluate_record`` applies ``_gangway.rejected``), for good.
+    The events follow from the difference, as for any change."""
+    if reason not in REJECT_REASONS:
+        raise InvalidRequest(
+            f"reason must be one of {', '.join(REJECT_REASONS)}.",
+            code="parameter_invalid_enum",
+            param="reason",
+        )
+    record = _open_for_write(uow, call, account_id)
+    losses = ((record.document.get("defaults") or {}).get("responsibilities") or {}).get(
+        "losses_collector"
+    )
+    if losses != "application":
+        raise InvalidRequest(
+            f"Only accounts whose losses the platform bears can be rejected; Stripe bears "
+            f"{account_id}'s (defaults.responsibilities.losses_collector is "
+            f"{losses or 'stripe'}).",
+            code="account_rejection_not_allowed",
+        )
+    if (record.document.get("_gangway") or {}).get("rejected"):
+        raise InvalidRequest(
+            f"The account {account_id} is already rejected.", code="account_rejected"
+        )
+    previous = record.document
+    stamp = {"reason": reason, "at_ms": call.now_ms}
+    record.document = {
+        **previous,
+        "_gangway": {**(previous.get("_gangway") or {}), "rejected": stamp},
+    }
+    record.updated_ms = call.now_ms
+    timeline.refresh(
+        uow, record, rules, call.now_ms, reason=call.reason(), before_document=previous
+    )
     return record
 
 
@@ -214,6 +261,18 @@ def _stamp_individual(
     individual.setdefault("created_ms", before.get("created_ms", call.now_ms))
     if individual != before:
         individual["updated_ms"] = call.now_ms
+
+
+def _stamp_requested(document: dict[str, Any], now_ms: int) -> None:
+    """When each capability was first requested (``_gangway.requested_ms``, keyed
+    ``configuration:capability``): v1 shows it as a Capability's ``requested_at``."""
+    _, requested = applied_and_requested(document)
+    internal = document.setdefault("_gangway", {})
+    stamps = dict(internal.get("requested_ms") or {})
+    for configuration, capability in requested:
+        stamps.setdefault(f"{configuration}:{capability}", now_ms)
+    if stamps:
+        internal["requested_ms"] = stamps
 
 
 def _not_found(account_id: str) -> NotFound:

@@ -61,7 +61,26 @@ def evaluate_record(
         triggered_ms=record.triggered_ms,
         blocked_ms=record.blocked_ms,
     )
-    return evaluate(facts, rules, at_ms)
+    evaluation = evaluate(facts, rules, at_ms)
+    if (facts.document.get("_gangway") or {}).get("rejected"):
+        return rejected(evaluation)
+    return evaluation
+
+
+_REJECTED = {
+    "status": "restricted",
+    "status_details": [{"code": "restricted_other", "resolution": "contact_stripe"}],
+}
+
+
+def rejected(evaluation: Evaluation) -> Evaluation:
+    """A rejected account (``accounts.reject``): whatever its requirements, no capability is
+    active again; v2 has no ``rejected`` code, so each is restricted for another reason."""
+    capabilities = {
+        configuration: {name: copy.deepcopy(_REJECTED) for name in statuses}
+        for configuration, statuses in evaluation.capabilities.items()
+    }
+    return replace(evaluation, capabilities=capabilities)
 
 
 def refresh(

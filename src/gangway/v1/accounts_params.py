@@ -15,6 +15,7 @@ from typing import Any, Final
 from gangway.core.accounts import requirements_collector
 from gangway.core.clock import to_rfc3339
 from gangway.core.errors import InvalidRequest, param_path
+from gangway.v1.capability_names import V1_CAPABILITIES
 
 __all__ = [
     "check_expand",
@@ -52,7 +53,7 @@ _TOS: Final = {
 _COMMON: Final = {
     "business_profile": _BUSINESS_PROFILE,
     "business_type": ("company", "government_entity", "individual", "non_profit"),
-    "capabilities": {"card_payments": _CAPABILITY, "transfers": _CAPABILITY},
+    "capabilities": dict.fromkeys(V1_CAPABILITIES, _CAPABILITY),
     "default_currency": _STR,
     "email": _STR,
     "expand": _STR_LIST,
@@ -117,10 +118,13 @@ _V2_TO_V1_PARAMS: Final = (
     ("configuration[merchant][support][email]", "business_profile[support_email]"),
     ("configuration[merchant][support][phone]", "business_profile[support_phone]"),
     ("configuration[merchant][support][url]", "business_profile[support_url]"),
-    ("configuration[merchant][capabilities][card_payments]", "capabilities[card_payments]"),
-    (
-        "configuration[recipient][capabilities][stripe_balance][stripe_transfers]",
-        "capabilities[transfers]",
+    *(
+        (
+            f"configuration[{configuration}][capabilities]"
+            + "".join(f"[{part}]" for part in dotted.split(".")),
+            f"capabilities[{name}]",
+        )
+        for name, (configuration, dotted) in V1_CAPABILITIES.items()
     ),
     ("defaults[profile][business_url]", "business_profile[url]"),
     ("defaults[profile][product_description]", "business_profile[product_description]"),
@@ -315,19 +319,18 @@ def _common(
     for name, target in targets.items():
         if name in profile:
             put(target, profile[name])
-    capabilities = checked.get("capabilities") or {}
-    for name, target in (
-        ("card_payments", ("configuration", "merchant", "capabilities", "card_payments")),
-        (
-            "transfers",
-            ("configuration", "recipient", "capabilities", "stripe_balance", "stripe_transfers"),
-        ),
-    ):
-        requested = (capabilities.get(name) or {}).get("requested")
+    for name, asked in (checked.get("capabilities") or {}).items():
+        requested = (asked or {}).get("requested")
         if requested is not None:
-            _set(v2, (*target, "requested"), requested)
+            _set(v2, capability_path(name), {"requested": requested})
     _tos(checked, v2, current)
     _metadata(checked, v2, creating=creating, current=current)
+
+
+def capability_path(name: str) -> tuple[str, ...]:
+    """Where a v1 capability's ``requested`` goes in v2 params."""
+    configuration, dotted = V1_CAPABILITIES[name]
+    return ("configuration", configuration, "capabilities", *dotted.split("."))
 
 
 def _tos(checked: Mapping[str, Any], v2: dict[str, Any], current: Mapping[str, Any]) -> None:

@@ -14,18 +14,20 @@ from gangway.core.accounts import requirements_collector
 from gangway.core.clock import from_rfc3339
 from gangway.requirements import Evaluation
 from gangway.store.repos.accounts import AccountRecord
+from gangway.v1.capability_names import V1_CAPABILITIES
 from gangway.v1.requirement_fields import v1_field_of_entry
 
-__all__ = ["account", "account_type", "deleted", "requirements"]
+__all__ = [
+    "account",
+    "account_type",
+    "capability_status",
+    "deleted",
+    "is_requested",
+    "requirements",
+]
 
 _STATUS: Final = {"active": "active", "pending": "pending"}
 """v2 capability status to v1: ``restricted`` and ``unsupported`` are v1's ``inactive``."""
-
-_CAPABILITIES: Final = (
-    # v1 name, v2 configuration, v2 capability
-    ("card_payments", "merchant", "card_payments"),
-    ("transfers", "recipient", "stripe_balance.stripe_transfers"),
-)
 
 
 def account_type(document: Mapping[str, Any]) -> str:
@@ -47,7 +49,7 @@ def _seconds(rfc3339: Any) -> int | None:
     return from_rfc3339(rfc3339) // 1000 if isinstance(rfc3339, str) and rfc3339 else None
 
 
-def _requested(document: Mapping[str, Any], configuration: str, dotted: str) -> bool:
+def is_requested(document: Mapping[str, Any], configuration: str, dotted: str) -> bool:
     node: Any = ((document.get("configuration") or {}).get(configuration) or {}).get(
         "capabilities"
     ) or {}
@@ -56,7 +58,7 @@ def _requested(document: Mapping[str, Any], configuration: str, dotted: str) -> 
     return bool(isinstance(node, Mapping) and node.get("requested"))
 
 
-def _status(evaluation: Evaluation, configuration: str, dotted: str) -> str:
+def capability_status(evaluation: Evaluation, configuration: str, dotted: str) -> str:
     found = (evaluation.capabilities.get(configuration) or {}).get(dotted) or {}
     return _STATUS.get(str(found.get("status")), "inactive")
 
@@ -137,9 +139,9 @@ def account(record: AccountRecord, evaluation: Evaluation) -> dict[str, Any]:
     support = merchant.get("support") or {}
     profile = (document.get("defaults") or {}).get("profile") or {}
     capabilities = {
-        v1: _status(evaluation, configuration, dotted)
-        for v1, configuration, dotted in _CAPABILITIES
-        if _requested(document, configuration, dotted)
+        v1: capability_status(evaluation, configuration, dotted)
+        for v1, (configuration, dotted) in V1_CAPABILITIES.items()
+        if is_requested(document, configuration, dotted)
     }
     payouts = any(
         (evaluation.capabilities.get(name) or {}).get("stripe_balance.payouts", {}).get("status")
@@ -147,6 +149,9 @@ def account(record: AccountRecord, evaluation: Evaluation) -> dict[str, Any]:
         for name in ("merchant", "recipient")
     )
     current = requirements(evaluation.requirements)
+    rejection = (document.get("_gangway") or {}).get("rejected")
+    if rejection:
+        current["disabled_reason"] = f"rejected.{rejection['reason']}"
     tos = ((identity.get("attestations") or {}).get("terms_of_service") or {}).get("account") or {}
     country = identity.get("country")
     return {

@@ -21,6 +21,7 @@ from gangway.v1 import accounts_params, render
 
 __all__ = ["v1_account_routes"]
 
+_REJECT = {"expand": "str_list", "reason": accounts.REJECT_REASONS}
 Handler = Callable[[Request], tuple[int, dict[str, Any]]]
 
 
@@ -84,6 +85,18 @@ def v1_account_routes(rules: RuleBook) -> list[Route]:
         accounts.close(request.uow, request.call, account_id, {}, rules)
         return 200, render.deleted(account_id)
 
+    def reject(request: Request) -> tuple[int, dict[str, Any]]:
+        checked = accounts_params.check_shape(_REJECT, dict(request.params), ())
+        if not checked.get("reason"):
+            raise InvalidRequest(
+                "Missing required param: reason.", code="parameter_missing", param="reason"
+            )
+        _open(request, request.args[0])
+        record = accounts.reject(
+            request.uow, request.call, request.args[0], checked["reason"], rules
+        )
+        return respond(request, record)
+
     def list_all(request: Request) -> tuple[int, dict[str, Any]]:
         params = accounts_params.check_list(request.params)
         limit = params.get("limit") or DEFAULT_LIMIT
@@ -121,6 +134,7 @@ def v1_account_routes(rules: RuleBook) -> list[Route]:
         form("GET", "/v1/accounts/{id}", retrieve, write=False),
         form("POST", "/v1/accounts/{id}", update, write=True),
         form("DELETE", "/v1/accounts/{id}", delete, write=True),
+        form("POST", "/v1/accounts/{id}/reject", reject, write=True),
     ]
 
 
