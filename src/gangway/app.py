@@ -28,7 +28,9 @@ from gangway.services.scheduler import sweep_all
 from gangway.settings import Settings
 from gangway.store.database import Database
 from gangway.store.uow import Store
+from gangway.v1.external_accounts import external_account_routes
 from gangway.v1.routes import v1_account_routes
+from gangway.v1.tokens import token_routes
 from gangway.webhooks.worker import DeliveryWorker
 
 __all__ = ["Gangway", "asgi_factory", "create_app"]
@@ -64,6 +66,8 @@ class Gangway:
                 *review_routes(self.rules),
                 *delivery_routes(pages),
                 *v1_account_routes(self.rules),
+                *external_account_routes(self.rules),
+                *token_routes(),
             ],
             store=self.store,
             authenticator=Authenticator(self._principal),
