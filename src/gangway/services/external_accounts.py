@@ -47,6 +47,8 @@ __all__ = [
 HOLDER_TYPES: Final = ("company", "individual")
 _TEST_BANK_NAME: Final = "STRIPE TEST BANK"
 _LEGACY: Final = "external_account"
+_HOLDER_MAX: Final = 5000
+"""The contract's limit for the hosted form's holder name (``load.EXTERNAL_ACCOUNT``)."""
 
 
 def country_currency(country: str) -> str | None:
@@ -75,6 +77,13 @@ def bank_from_params(
             "account_holder_type must be individual or company.",
             f"{param}[account_holder_type]",
             "parameter_invalid_enum",
+        )
+    holder = params.get("account_holder_name")
+    if isinstance(holder, str) and len(holder) > _HOLDER_MAX:
+        raise _fail(
+            f"The account holder name must be at most {_HOLDER_MAX} characters.",
+            f"{param}[account_holder_name]",
+            "parameter_invalid_string_too_long",
         )
     number = params.get("account_number")
     if not isinstance(number, str) or not number.strip():
