@@ -90,7 +90,9 @@ TEST_BANK_TOKENS: dict[str, tuple[str, str]] = {
 }
 """Stripe's documented US bank account test tokens (docs.stripe.com/connect/testing): account
 number and the status the bank account gets. Test mode accepts them without creating them, any
-number of times, with Stripe's test routing number 110000000."""
+number of times, with Stripe's test routing number 110000000. ``btok_us`` (the plain test
+account, status ``new``) is Gangway's shorthand, not confirmed in Stripe's docs; the per-country
+``btok_<cc>`` family is not served (UNCONFIRMED that Stripe documents it)."""
 
 
 def create_bank_token(uow: UnitOfWork, call: Call, bank: dict[str, Any]) -> TokenRecord:
