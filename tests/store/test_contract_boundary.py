@@ -254,7 +254,8 @@ def test_the_external_account_has_limits(
     with store.unit_of_work(write=True) as uow:
         accounts.set_external_account(uow, call(), account_id, bank(), rules)
         stored = accounts.retrieve(uow, call(), account_id)
-    assert stored.document["external_account"]["account_holder_name"] == "Jenny Rosen"
+    (kept,) = stored.document["external_accounts"]
+    assert kept["account_holder_name"] == "Jenny Rosen" and kept["default_for_currency"] is True
 
 
 def test_account_links_check_before_looking_up_the_account(store: Store, rules: RuleBook) -> None:

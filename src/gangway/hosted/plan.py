@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from gangway.requirements.facts import with_payout_bank
+
 __all__ = [
     "PERSON_CONTROLS",
     "STEPS",
@@ -255,7 +257,7 @@ def make_plan(
         shown.add("people")
     if document.get("defaults", {}).get("profile") or _merchant_config(document).get("mcc"):
         shown.add("profile")
-    if document.get("external_account"):
+    if with_payout_bank(document).get("external_account"):
         shown.add("bank")
     if merchant:
         shown.add("public")

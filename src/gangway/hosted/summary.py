@@ -18,6 +18,7 @@ from gangway.hosted.controls import id_types
 from gangway.hosted.i18n import N_
 from gangway.hosted.industries import industry_name
 from gangway.hosted.wording import LABELS, TAX_ID
+from gangway.requirements.facts import with_payout_bank
 
 __all__ = ["Row", "person_name", "summary"]
 
@@ -61,7 +62,7 @@ def summary(
     if any(names):
         rows.append(Row(PEOPLE, ", ".join(n for n in names if n), "people"))
     rows += _profile_rows(document)
-    bank = document.get("external_account") or {}
+    bank = with_payout_bank(document).get("external_account") or {}
     if bank.get("last4"):
         rows.append(Row(BANK, _masked(bank["last4"]), "bank"))
     return rows

@@ -27,6 +27,7 @@ __all__ = [
     "mapping_at",
     "persons_with_relationship",
     "requested_capabilities",
+    "with_payout_bank",
 ]
 
 #: ``(configuration, dotted capability)``, e.g. ``("recipient", "stripe_balance.payouts")``.
@@ -198,3 +199,28 @@ def persons_with_relationship(
         if (type(flags) is dict or isinstance(flags, Mapping)) and flags.get(relationship) is True:
             found.append(person)
     return found
+
+
+def with_payout_bank(document: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``document`` as the rules read it: ``external_account`` is the payout bank account, the
+    usable (not ``errored``) entry of ``external_accounts`` in the account's default currency
+    (any currency while none is set). A document from before the list keeps its single
+    ``external_account`` as it is."""
+    banks = document.get("external_accounts")
+    if not isinstance(banks, list):
+        return document
+    currency = (document.get("defaults") or {}).get("currency")
+    payout = next(
+        (
+            bank
+            for bank in banks
+            if is_mapping(bank)
+            and bank.get("status") != "errored"
+            and (not currency or bank.get("currency") == currency)
+        ),
+        None,
+    )
+    view = {k: v for k, v in document.items() if k != "external_account"}
+    if payout is not None:
+        view["external_account"] = payout
+    return view

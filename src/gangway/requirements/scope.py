@@ -17,6 +17,7 @@ from gangway.requirements.facts import (
     Verification,
     VerificationKey,
     persons_with_relationship,
+    with_payout_bank,
 )
 from gangway.requirements.plans import CountryPlans
 from gangway.requirements.schema import ROLE_RELATIONSHIP
@@ -102,7 +103,7 @@ class Scope:
     )
 
     def __init__(self, facts: AccountFacts, plans: CountryPlans) -> None:
-        self.document = facts.document
+        self.document = with_payout_bank(facts.document)
         self.verifications: Mapping[VerificationKey, Verification] = facts.verifications
         self.created_ms = facts.created_ms
         self.triggered_ms = facts.triggered_ms

@@ -19,7 +19,7 @@ from gangway.core.ids import new_id, random_token
 from gangway.core.pagination import PageRequest
 from gangway.requirements import Evaluation, RuleBook
 from gangway.requirements.facts import applied_and_requested
-from gangway.services import timeline, tokens, verifications
+from gangway.services import external_accounts, timeline, tokens, verifications
 from gangway.services.context import Call
 from gangway.services.events import record_account_events
 from gangway.store.repos.accounts import AccountRecord
@@ -131,19 +131,11 @@ def update(
 def set_external_account(
     uow: UnitOfWork, call: Call, account_id: str, bank: dict[str, Any], rules: RuleBook
 ) -> AccountRecord:
-    """The payout bank account, which only the hosted form collects (v2 Accounts has no field
-    for it): kept in the sealed document under ``external_account``, never rendered. ``bank`` is
-    checked against Gangway's own schema (``load.EXTERNAL_ACCOUNT``), errors at
-    ``external_account[...]``."""
+    """The payout bank account the hosted form collects (``controls.bank.read_bank``): checked
+    against Gangway's own schema (``load.EXTERNAL_ACCOUNT``), errors at ``external_account[...]``,
+    then kept by ``external_accounts`` as the default for the account's currency."""
     bank = contract.check(load.EXTERNAL_ACCOUNT, bank, path=("external_account",))
-    record = _open_for_write(uow, call, account_id)
-    previous = record.document
-    record.document = {**previous, "external_account": bank}
-    record.updated_ms = call.now_ms
-    timeline.refresh(
-        uow, record, rules, call.now_ms, reason=call.reason(), before_document=previous
-    )
-    return record
+    return external_accounts.set_from_form(uow, call, account_id, bank, rules)
 
 
 def close(

@@ -15,6 +15,7 @@ from gangway.core.clock import from_rfc3339
 from gangway.requirements import Evaluation
 from gangway.store.repos.accounts import AccountRecord
 from gangway.v1.capability_names import V1_CAPABILITIES
+from gangway.v1.render_bank import account_banks
 from gangway.v1.requirement_fields import v1_field_of_entry
 
 __all__ = [
@@ -183,6 +184,7 @@ def account(record: AccountRecord, evaluation: Evaluation) -> dict[str, Any]:
         "default_currency": (document.get("defaults") or {}).get("currency"),
         "details_submitted": not current["currently_due"] and not current["past_due"],
         "email": document.get("contact_email"),
+        "external_accounts": account_banks(record),
         "future_requirements": requirements(evaluation.future_requirements, future=True),
         "metadata": document.get("metadata") or {},
         "payouts_enabled": payouts,

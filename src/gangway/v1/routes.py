@@ -17,7 +17,7 @@ from gangway.core.pagination import DEFAULT_LIMIT, Cursor
 from gangway.requirements import RuleBook
 from gangway.services import accounts
 from gangway.store.repos.accounts import AccountRecord
-from gangway.v1 import accounts_params, render
+from gangway.v1 import accounts_params, external_accounts, render
 
 __all__ = ["v1_account_routes"]
 
@@ -49,10 +49,14 @@ def v1_account_routes(rules: RuleBook) -> list[Route]:
         return 200, render.account(record, evaluation)
 
     def create(request: Request) -> tuple[int, dict[str, Any]]:
-        params, _expand = accounts_params.to_create_params(request.params)
+        sent, bank = external_accounts.split(request.params)
+        params, _expand = accounts_params.to_create_params(sent)
         with _v1_params():
             record, evaluation = accounts.build(request.call, params, rules)
             verified = accounts.add(request.uow, request.call, record, rules)
+        if bank is not None:
+            external_accounts.attach(request.uow, request.call, record.id, bank, rules)
+            return respond(request, accounts.retrieve(request.uow, request.call, record.id))
         return 200, render.account(record, verified or evaluation)
 
     def retrieve(request: Request) -> tuple[int, dict[str, Any]]:
@@ -74,9 +78,13 @@ def v1_account_routes(rules: RuleBook) -> list[Route]:
 
     def update(request: Request) -> tuple[int, dict[str, Any]]:
         current = _open(request, request.args[0])
-        params, _expand = accounts_params.to_update_params(request.params, current.document)
+        sent, bank = external_accounts.split(request.params)
+        params, _expand = accounts_params.to_update_params(sent, current.document)
         with _v1_params():
             record = accounts.update(request.uow, request.call, current.id, params, rules)
+        if bank is not None:
+            external_accounts.attach(request.uow, request.call, record.id, bank, rules)
+            record = accounts.retrieve(request.uow, request.call, record.id)
         return respond(request, record)
 
     def delete(request: Request) -> tuple[int, dict[str, Any]]:

@@ -29,6 +29,7 @@ from schwifty.registry import get_iban_spec
 from stdnum.exceptions import ValidationError
 from stdnum.us import rtn
 
+from gangway.core.errors import FieldInvalid
 from gangway.validation._common import fail, require_text, shown
 from gangway.validation.countries import country as _country
 
@@ -37,7 +38,9 @@ __all__ = [
     "JP_ACCOUNT_TEST_VALUES",
     "JP_ROUTING_TEST_VALUES",
     "ROUTING_TEST_VALUES",
+    "TEST_PAYOUT_FAILURES",
     "account_number",
+    "bank_details",
     "bic",
     "gb_sort_code",
     "iban",
@@ -67,6 +70,21 @@ IBAN_TEST_VALUES = frozenset(
 #: They are well formed, so they pass in live mode too; the sets document them in one place.
 JP_ROUTING_TEST_VALUES = frozenset({"1100000"})
 JP_ACCOUNT_TEST_VALUES = frozenset({"0001234"})
+#: Stripe's test account numbers whose payouts fail, by the failure code Stripe documents
+#: (docs.stripe.com/connect/testing, "Bank account numbers"): in test mode such an account is
+#: stored ``errored``, as Stripe marks an external account whose payout failed.
+TEST_PAYOUT_FAILURES = {
+    "000111111116": "no_account",
+    "000111111113": "account_closed",
+    "000222222227": "insufficient_funds",
+    "000333333335": "debit_not_authorized",
+    "000444444440": "invalid_currency",
+    "62370400440532013001": "no_account",
+    "89370400440532013002": "account_closed",
+    "89370400440532013003": "insufficient_funds",
+    "89370400440532013004": "debit_not_authorized",
+    "89370400440532013005": "invalid_currency",
+}
 _IBAN_PROBLEMS = {
     "InvalidLength": "it has the wrong length for its country",
     "InvalidStructure": "its characters do not follow the country's IBAN format",
@@ -259,3 +277,41 @@ def _jp_part(value: str, field: str) -> str:
 def _sentence(text: str) -> str:
     text = text.strip().rstrip(".")
     return text[:1].lower() + text[1:]
+
+
+def bank_details(
+    country: str, number: str, routing: str | None, *, livemode: bool
+) -> tuple[str, str | None]:
+    """A bank account's ``(account_number, routing_number)``, normalised for ``country``: the one
+    check of v1 external accounts and bank account tokens (the hosted form checks each input with
+    the same validators). An IBAN needs no routing number; a US or Japanese account needs one.
+    A failure names the part at fault in ``details["field"]``."""
+    test_values = not livemode
+    try:
+        compact = account_number(number, country, test_values=test_values)
+    except FieldInvalid as exc:
+        exc.details.setdefault("field", "account_number")
+        raise
+    code = _country(country)
+    if _IBAN_SHAPE.fullmatch(compact) and compact[:2].lower() == code:
+        return compact, None
+    text = (routing or "").strip()
+    if not text:
+        if code in ("us", "jp", "gb"):
+            fail(
+                "bank_account_invalid",
+                "A routing number is required for this country's bank accounts.",
+                field="routing_number",
+            )
+        return compact, None
+    try:
+        if code == "us":
+            return compact, us_routing_number(text, test_values=test_values)
+        if code == "jp":
+            return compact, jp_routing_number(text)
+        if code == "gb":
+            return compact, gb_sort_code(text)
+    except FieldInvalid as exc:
+        exc.details["field"] = "routing_number"
+        raise
+    return compact, text

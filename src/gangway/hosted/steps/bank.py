@@ -8,6 +8,7 @@ from gangway.hosted.controls.bank import bank_group, read_bank
 from gangway.hosted.controls.model import Section
 from gangway.hosted.steps.common import Context, Outcome, Submission, saving
 from gangway.hosted.wording import STEP_TITLES
+from gangway.requirements.facts import with_payout_bank
 from gangway.services import accounts
 
 __all__ = ["BANK"]
@@ -19,7 +20,7 @@ class Bank:
     template: str = "step.html"
 
     def sections(self, ctx: Context) -> list[Section]:
-        on_file = ctx.view.document.get("external_account") or {}
+        on_file = with_payout_bank(ctx.view.document).get("external_account") or {}
         return [Section(STEP_TITLES[self.name], [bank_group(ctx.view.country, on_file)])]
 
     def submit(self, ctx: Context, shown: list[Section], sent: Submission) -> Outcome:

@@ -1,4 +1,4 @@
-"""Account and person tokens: sealed params, spent once.
+"""Account, person and bank account tokens: sealed params, spent once.
 
 A token's params are sealed like any account document and bound to the token's id; spending
 the token (one conditional update, so of two concurrent uses exactly one wins) also replaces
@@ -28,7 +28,7 @@ class TokenRecord:
     platform_id: str
     livemode: bool
     kind: str
-    """``account`` or ``person``."""
+    """``account``, ``person`` or ``bank_account`` (a v1 ``btok_``)."""
     account_id: str | None
     """The account a person token was created under; ``None`` for account tokens."""
     created_ms: int
