@@ -239,7 +239,7 @@ def test_form_encoded_raw_http_and_metadata_unset(server: RunningServer) -> None
         ("a[0]=1&a[2]=2", "a", "parameter_invalid_query"),
         ("expand[]=owner", "expand[0]", "parameter_invalid_expand"),
         ("individual[first_name]=Jenny", "individual", "parameter_not_supported"),
-        ("company[name]=Acme", "company", "parameter_not_supported"),
+        ("settings[payouts][debit_negative_balances]=true", "settings", "parameter_not_supported"),
         ("type=custom&controller[fees][payer]=application", "controller", "parameter_invalid"),
     ],
 )

@@ -16,6 +16,12 @@ from gangway.core.accounts import requirements_collector
 from gangway.core.clock import to_rfc3339
 from gangway.core.errors import InvalidRequest, param_path
 from gangway.v1.capability_names import V1_CAPABILITIES
+from gangway.v1.company_params import (
+    COMPANY,
+    V2_TO_V1_COMPANY,
+    company_slot_of,
+    company_to_v2,
+)
 
 __all__ = [
     "check_expand",
@@ -53,6 +59,7 @@ _TOS: Final = {
 _COMMON: Final = {
     "business_profile": _BUSINESS_PROFILE,
     "business_type": ("company", "government_entity", "individual", "non_profit"),
+    "company": COMPANY,
     "capabilities": dict.fromkeys(V1_CAPABILITIES, _CAPABILITY),
     "default_currency": _STR,
     "email": _STR,
@@ -63,7 +70,6 @@ _COMMON: Final = {
         name: _NOT_YET
         for name in (
             "account_token",
-            "company",
             "documents",
             "external_account",
             "groups",
@@ -134,13 +140,18 @@ _V2_TO_V1_PARAMS: Final = (
     ("dashboard", "controller[stripe_dashboard][type]"),
     ("identity[attestations][terms_of_service][account]", "tos_acceptance"),
     ("metadata", "metadata"),
+    *V2_TO_V1_COMPANY,
 )
 
 
-def v1_param(v2_param: str | None) -> str | None:
-    """The v1 name of a v2 param a service named in an error; unknown ones are kept."""
+def v1_param(v2_param: str | None, sent: Mapping[str, Any] | None = None) -> str | None:
+    """The v1 name of a v2 param a service named in an error; unknown ones are kept. ``sent``
+    (the v1 params) tells which ``company`` slot a business ID number came from."""
     if not v2_param:
         return v2_param
+    slot = company_slot_of(v2_param, (sent or {}).get("company"))
+    if slot is not None:
+        return slot
     for v2, v1 in _V2_TO_V1_PARAMS:
         if v2_param == v2 or v2_param.startswith(v2 + "["):
             return v1 + v2_param[len(v2) :]
@@ -323,8 +334,24 @@ def _common(
         requested = (asked or {}).get("requested")
         if requested is not None:
             _set(v2, capability_path(name), {"requested": requested})
+    _company(checked, v2, creating=creating, current=current)
     _tos(checked, v2, current)
     _metadata(checked, v2, creating=creating, current=current)
+
+
+def _company(
+    checked: Mapping[str, Any], v2: dict[str, Any], *, creating: bool, current: Mapping[str, Any]
+) -> None:
+    if not checked.get("company"):
+        return
+    country = checked.get("country") or (current.get("identity") or {}).get("country")
+    details, attestations = company_to_v2(
+        checked["company"], country=country.lower() if country else None, creating=creating
+    )
+    if details:
+        _set(v2, ("identity", "business_details"), details)
+    for name, value in attestations.items():
+        _set(v2, ("identity", "attestations", name), value)
 
 
 def capability_path(name: str) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from typing import Any, Final
 from gangway.core.errors import InvalidRequest
 from gangway.hosted.id_number_types import KINDS, business_types
 
-__all__ = ["COMPANY", "V2_TO_V1_COMPANY", "company_to_v2"]
+__all__ = ["COMPANY", "V2_TO_V1_COMPANY", "company_slot_of", "company_to_v2"]
 
 _STR: Final = "str"
 _BOOL: Final = "bool"
@@ -92,6 +92,29 @@ V2_TO_V1_COMPANY: Final = (
 """v2 params a service may name in an error, and the v1 ``company`` param they came from."""
 
 
+_ID_NUMBERS: Final = "identity[business_details][id_numbers]["
+
+
+def company_slot_of(v2_param: str, company: Any) -> str | None:
+    """``identity[business_details][id_numbers][1][value]`` -> ``company[vat_id]`` when the
+    second number ``company_to_v2`` sent was the VAT number; None for other params."""
+    if not v2_param.startswith(_ID_NUMBERS) or not isinstance(company, Mapping):
+        return None
+    index = v2_param[len(_ID_NUMBERS) :].split("]", 1)[0]
+    present = [slot for slot in _SLOTS if company.get(slot)]
+    if not index.isdigit() or int(index) >= len(present):
+        return None
+    return f"company[{present[int(index)]}]"
+
+
+def _address(raw: Mapping[str, Any], country: str | None) -> dict[str, Any]:
+    """v1 fills an address's country with the account's; v2 requires it."""
+    address = {k: (None if v == "" else v) for k, v in raw.items()}
+    if not address.get("country") and country:
+        address["country"] = country.upper()
+    return address
+
+
 def _type_for(slot: str, country: str | None, structure: str | None) -> str:
     if not country:
         raise InvalidRequest(
@@ -128,10 +151,10 @@ def company_to_v2(
         if v1 in company and (company[v1] not in ("", None) or not creating):
             details[v2] = value(company[v1])
     if company.get("address"):
-        details["address"] = {k: value(v) for k, v in company["address"].items()}
+        details["address"] = _address(company["address"], country)
     for script in ("kana", "kanji"):
         if company.get(f"address_{script}"):
-            address = {k: value(v) for k, v in company[f"address_{script}"].items()}
+            address = _address(company[f"address_{script}"], country)
             details.setdefault("script_addresses", {})[script] = address
         if company.get(f"name_{script}"):
             names = details.setdefault("script_names", {})

@@ -12,6 +12,7 @@ from typing import Any, Final
 
 from gangway.core.accounts import requirements_collector
 from gangway.core.clock import from_rfc3339
+from gangway.hosted.id_number_types import KINDS
 from gangway.requirements import Evaluation
 from gangway.store.repos.accounts import AccountRecord
 from gangway.v1.capability_names import V1_CAPABILITIES
@@ -171,6 +172,7 @@ def account(record: AccountRecord, evaluation: Evaluation) -> dict[str, Any]:
         "business_type": identity.get("entity_type"),
         "capabilities": capabilities,
         "charges_enabled": capabilities.get("card_payments") == "active",
+        "company": company(document),
         "controller": {
             "fees": {"payer": "account" if fees == "stripe" else fees},
             "is_controller": True,
@@ -195,6 +197,34 @@ def account(record: AccountRecord, evaluation: Evaluation) -> dict[str, Any]:
             "user_agent": tos.get("user_agent"),
         },
         "type": account_type(document),
+    }
+
+
+def company(document: Mapping[str, Any]) -> dict[str, Any] | None:
+    """v1's ``company`` from v2's business details and attestations: which numbers were given
+    (``*_provided``, never the numbers), as Stripe renders it. None for an individual."""
+    identity = document.get("identity") or {}
+    details = identity.get("business_details") or {}
+    if identity.get("entity_type") == "individual" or not (details or identity.get("entity_type")):
+        return None
+    provided = (identity.get("attestations") or {}).get("persons_provided") or {}
+    kinds = {KINDS.get(str(number.get("type"))) for number in details.get("id_numbers") or []}
+    scripts = details.get("script_addresses") or {}
+    names = details.get("script_names") or {}
+    return {
+        "address": details.get("address") or {},
+        "address_kana": scripts.get("kana"),
+        "address_kanji": scripts.get("kanji"),
+        "directors_provided": bool(provided.get("directors")),
+        "executives_provided": bool(provided.get("executives")),
+        "name": details.get("registered_name"),
+        "name_kana": (names.get("kana") or {}).get("registered_name"),
+        "name_kanji": (names.get("kanji") or {}).get("registered_name"),
+        "owners_provided": bool(provided.get("owners")),
+        "phone": details.get("phone"),
+        "structure": details.get("structure"),
+        "tax_id_provided": bool(kinds & {"business_id", "tax", "register"}),
+        "vat_id_provided": "vat" in kinds,
     }
 
 

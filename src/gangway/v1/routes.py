@@ -7,7 +7,7 @@ here renamed to the v1 params the caller sent.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -26,12 +26,12 @@ Handler = Callable[[Request], tuple[int, dict[str, Any]]]
 
 
 @contextmanager
-def _v1_params() -> Iterator[None]:
+def _v1_params(sent: Mapping[str, Any] | None = None) -> Iterator[None]:
     """A service's error, with its v2 ``param`` renamed to the v1 one."""
     try:
         yield
     except GangwayError as exc:
-        exc.param = accounts_params.v1_param(exc.param)
+        exc.param = accounts_params.v1_param(exc.param, sent)
         raise
 
 
@@ -51,7 +51,7 @@ def v1_account_routes(rules: RuleBook) -> list[Route]:
     def create(request: Request) -> tuple[int, dict[str, Any]]:
         sent, bank = external_accounts.split(request.params)
         params, _expand = accounts_params.to_create_params(sent)
-        with _v1_params():
+        with _v1_params(request.params):
             record, evaluation = accounts.build(request.call, params, rules)
             verified = accounts.add(request.uow, request.call, record, rules)
         if bank is not None:
@@ -80,7 +80,7 @@ def v1_account_routes(rules: RuleBook) -> list[Route]:
         current = _open(request, request.args[0])
         sent, bank = external_accounts.split(request.params)
         params, _expand = accounts_params.to_update_params(sent, current.document)
-        with _v1_params():
+        with _v1_params(request.params):
             record = accounts.update(request.uow, request.call, current.id, params, rules)
         if bank is not None:
             external_accounts.attach(request.uow, request.call, record.id, bank, rules)
