@@ -412,3 +412,22 @@ def test_individual_and_person_requirements_use_v1_names(client: stripe.StripeCl
     assert f"{person.id}.relationship.title" in prefixed
     assert f"{person.id}.first_name" not in prefixed
     assert "company.name" in v1_due.currently_due
+
+
+def test_the_list_filters_on_created_seconds(client: stripe.StripeClient) -> None:
+    made = client.v1.accounts.create(custom_us())
+    second = made.created
+
+    def ids(created: Any) -> list[str]:
+        listed = client.v1.accounts.list({"created": created, "limit": 100})
+        return [a.id for a in listed.data]
+
+    assert made.id in ids(second)
+    assert made.id in ids({"gte": second, "lte": second})
+    assert made.id not in ids({"lt": second})
+    assert made.id not in ids({"gt": second})
+    assert made.id not in ids(second - 1)
+    for bad, param in (({"since": second}, "created[since]"), ("soon", "created")):
+        with pytest.raises(stripe.InvalidRequestError) as excinfo:
+            client.v1.accounts.list({"created": bad})  # type: ignore[typeddict-item]
+        assert excinfo.value.param == param

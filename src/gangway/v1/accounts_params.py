@@ -22,6 +22,7 @@ from gangway.v1.company_params import (
     company_slot_of,
     company_to_v2,
 )
+from gangway.v1.list_params import created_filter
 
 __all__ = [
     "check_expand",
@@ -263,7 +264,12 @@ def check_expand(expand: list[str] | None, *, prefix: str = "") -> None:
 
 
 def check_list(params: Mapping[str, Any]) -> dict[str, Any]:
-    checked: dict[str, Any] = _check(LIST, dict(params), ())
+    """The list params, ``created`` as millisecond bounds (``list_params.created_filter``)."""
+    rest = dict(params)
+    created = rest.pop("created", None)
+    checked: dict[str, Any] = _check(LIST, rest, ())
+    if created is not None:
+        checked["created"] = created_filter(created)
     check_expand(checked.get("expand"), prefix="data.")
     limit = checked.get("limit")
     if limit is not None and not 1 <= limit <= 100:

@@ -118,7 +118,12 @@ def v1_account_routes(rules: RuleBook) -> list[Route]:
                     raise
                 cursor = Cursor(anchor.created_ms, anchor.id, direction)  # type: ignore[arg-type]
         records, page = request.uow.accounts.page(
-            request.call.principal, closed=False, configurations=[], limit=limit, cursor=cursor
+            request.call.principal,
+            closed=False,
+            configurations=[],
+            limit=limit,
+            cursor=cursor,
+            created=params.get("created"),
         )
         backwards = cursor is not None and cursor.direction == "prev"
         more = (page.prev_cursor if backwards else page.next_cursor) is not None

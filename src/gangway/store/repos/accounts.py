@@ -12,7 +12,7 @@ from gangway.core.accounts import applied_configurations
 from gangway.core.keys import KeyPrincipal
 from gangway.core.pagination import Cursor
 from gangway.store.fastpath import DriverStatement
-from gangway.store.repos.paging import Page, keyset_page
+from gangway.store.repos.paging import Page, created_bounds, keyset_page
 from gangway.store.sealing import Sealer
 from gangway.store.tables import (
     account_links,
@@ -119,13 +119,16 @@ class AccountRepository:
         configurations: list[str],
         limit: int,
         cursor: Cursor | None,
+        created: dict[str, int] | None = None,
     ) -> tuple[list[AccountRecord], Page]:
+        """Newest first; ``created`` bounds are ``{"gt"|"gte"|"lt"|"lte": ms}``."""
         where = [
             accounts.c.platform_id == principal.platform_id,
             accounts.c.livemode == principal.livemode,
             accounts.c.closed == closed,
         ]
         where += [accounts.c[f"cfg_{name}"].is_(True) for name in configurations]
+        where += created_bounds(accounts.c.created_ms, created)
         page = keyset_page(self._conn, accounts, where, limit=limit, cursor=cursor)
         return [self._account(row) for row in page.rows], page
 

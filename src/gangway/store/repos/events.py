@@ -17,7 +17,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, select
 from gangway.core.keys import KeyPrincipal
 from gangway.core.pagination import Cursor
 from gangway.store.fastpath import DriverStatement
-from gangway.store.repos.paging import Page, keyset_page
+from gangway.store.repos.paging import Page, created_bounds, keyset_page
 from gangway.store.sealing import Sealer
 from gangway.store.tables import deliveries, delivery_attempts, events
 
@@ -148,16 +148,7 @@ class EventRepository:
             where.append(events.c.object_id == object_id)
         if types:
             where.append(events.c.type.in_(types))
-        column = events.c.created_ms
-        for op, bound in created.items():
-            where.append(
-                {
-                    "gt": column > bound,
-                    "gte": column >= bound,
-                    "lt": column < bound,
-                    "lte": column <= bound,
-                }[op]
-            )
+        where += created_bounds(events.c.created_ms, created)
         page = keyset_page(self._conn, events, where, limit=limit, cursor=cursor)
         return [self._record(row) for row in page.rows], page
 

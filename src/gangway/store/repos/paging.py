@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Connection, Row, Table, and_, or_, select
 
 from gangway.core.pagination import Cursor
 
-__all__ = ["Page", "keyset_page"]
+__all__ = ["Page", "created_bounds", "keyset_page"]
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,17 @@ class Page:
     rows: Sequence[Row[Any]]
     next_cursor: Cursor | None
     prev_cursor: Cursor | None
+
+
+def created_bounds(column: Any, created: dict[str, int] | None) -> list[ColumnElement[bool]]:
+    """``{"gt"|"gte"|"lt"|"lte": ms}`` as conditions on ``column``."""
+    conditions = {
+        "gt": column.__gt__,
+        "gte": column.__ge__,
+        "lt": column.__lt__,
+        "lte": column.__le__,
+    }
+    return [conditions[op](bound) for op, bound in (created or {}).items()]
 
 
 def keyset_page(
