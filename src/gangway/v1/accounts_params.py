@@ -15,6 +15,7 @@ from typing import Any, Final
 from gangway.core.accounts import requirements_collector
 from gangway.core.clock import to_rfc3339
 from gangway.core.errors import InvalidRequest, param_path
+from gangway.v1 import identity_params
 
 __all__ = [
     "check_expand",
@@ -52,6 +53,8 @@ _TOS: Final = {
 _COMMON: Final = {
     "business_profile": _BUSINESS_PROFILE,
     "business_type": ("company", "government_entity", "individual", "non_profit"),
+    "company": identity_params.COMPANY,
+    "individual": identity_params.INDIVIDUAL,
     "capabilities": {"card_payments": _CAPABILITY, "transfers": _CAPABILITY},
     "default_currency": _STR,
     "email": _STR,
@@ -62,11 +65,9 @@ _COMMON: Final = {
         name: _NOT_YET
         for name in (
             "account_token",
-            "company",
             "documents",
             "external_account",
             "groups",
-            "individual",
             "settings",
         )
     },
@@ -109,6 +110,7 @@ _TYPES: Final = {
 }
 
 _V2_TO_V1_PARAMS: Final = (
+    *identity_params.V2_TO_V1_PARAMS,
     ("contact_email", "email"),
     ("display_name", "business_profile[name]"),
     ("identity[country]", "country"),
@@ -151,6 +153,8 @@ def _check(spec: Spec, value: Any, path: tuple[str | int, ...]) -> Any:
     """``value`` (decoded form: strings, dicts, lists) typed by ``spec``; "" is kept (v1's
     "unset"), except where a type cannot be empty."""
     where = param_path(path)
+    if spec == identity_params.UNSUPPORTED:
+        raise identity_params.unsupported(path)
     if spec == _NOT_YET:
         raise _invalid(
             f"{where} is not supported by Gangway's v1 Accounts yet; set it through the v2 "
@@ -328,6 +332,31 @@ def _common(
             _set(v2, (*target, "requested"), requested)
     _tos(checked, v2, current)
     _metadata(checked, v2, creating=creating, current=current)
+    _identity(checked, v2, creating=creating, current=current)
+
+
+def _identity(
+    checked: Mapping[str, Any], v2: dict[str, Any], *, creating: bool, current: Mapping[str, Any]
+) -> None:
+    """``individual`` and ``company`` into v2 ``identity`` (ID number types follow the country)."""
+    stored = current.get("identity") or {}
+    identity = v2.get("identity") or {}
+    country = identity.get("country") or stored.get("country")
+    if checked.get("individual"):
+        individual = identity_params.individual_params(
+            checked["individual"], country=country, creating=creating
+        )
+        if individual:
+            _set(v2, ("identity", "individual"), individual)
+    if checked.get("company"):
+        structure = checked["company"].get("structure") or (
+            stored.get("business_details") or {}
+        ).get("structure")
+        company = identity_params.company_params(
+            checked["company"], country=country, structure=structure, creating=creating
+        )
+        if company:
+            _set(v2, ("identity", "business_details"), company)
 
 
 def _tos(checked: Mapping[str, Any], v2: dict[str, Any], current: Mapping[str, Any]) -> None:

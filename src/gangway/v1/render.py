@@ -14,6 +14,7 @@ from gangway.core.accounts import requirements_collector
 from gangway.core.clock import from_rfc3339
 from gangway.requirements import Evaluation
 from gangway.store.repos.accounts import AccountRecord
+from gangway.v1 import render_person
 from gangway.v1.requirement_fields import v1_field_of_entry
 
 __all__ = ["account", "account_type", "deleted", "requirements"]
@@ -179,6 +180,7 @@ def account(record: AccountRecord, evaluation: Evaluation) -> dict[str, Any]:
         "details_submitted": not current["currently_due"] and not current["past_due"],
         "email": document.get("contact_email"),
         "future_requirements": requirements(evaluation.future_requirements, future=True),
+        **_holder(record, current),
         "metadata": document.get("metadata") or {},
         "payouts_enabled": payouts,
         "requirements": current,
@@ -188,6 +190,52 @@ def account(record: AccountRecord, evaluation: Evaluation) -> dict[str, Any]:
             "user_agent": tos.get("user_agent"),
         },
         "type": account_type(document),
+    }
+
+
+def _holder(record: AccountRecord, current: Mapping[str, Any]) -> dict[str, Any]:
+    """``individual`` (a v1 Person) and ``company``, each only when the account has one."""
+    identity = record.document.get("identity") or {}
+    out: dict[str, Any] = {}
+    individual = identity.get("individual")
+    if individual:
+        scoped = render_person.scoped(current, "individual")
+        out["individual"] = render_person.person(record.id, individual, scoped)
+    business = identity.get("business_details")
+    if business or identity.get("entity_type") in ("company", "non_profit", "government_entity"):
+        out["company"] = _company(business or {}, current)
+    return out
+
+
+def _company(business: Mapping[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
+    types = [str(entry.get("type")) for entry in business.get("id_numbers") or []]
+    address = business.get("address") or {}
+    names = business.get("script_names") or {}
+    documents = business.get("documents") or {}
+    sides = (documents.get("primary_verification") or {}).get("front_back") or {}
+    return {
+        "address": {
+            name: address.get(name)
+            for name in ("city", "country", "line1", "line2", "postal_code", "state")
+        },
+        "directors_provided": False,
+        "executives_provided": False,
+        "name": business.get("registered_name"),
+        "name_kana": (names.get("kana") or {}).get("registered_name"),
+        "name_kanji": (names.get("kanji") or {}).get("registered_name"),
+        "owners_provided": False,
+        "phone": business.get("phone"),
+        "structure": business.get("structure"),
+        "tax_id_provided": any(not t.endswith("_vat") for t in types),
+        "vat_id_provided": any(t.endswith("_vat") for t in types),
+        "verification": {
+            "document": {
+                "back": sides.get("back"),
+                "details": None,
+                "details_code": None,
+                "front": sides.get("front"),
+            }
+        },
     }
 
 
