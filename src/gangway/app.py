@@ -28,6 +28,7 @@ from gangway.services.scheduler import sweep_all
 from gangway.settings import Settings
 from gangway.store.database import Database
 from gangway.store.uow import Store
+from gangway.v1.persons import v1_person_routes
 from gangway.v1.routes import v1_account_routes
 from gangway.webhooks.worker import DeliveryWorker
 
@@ -64,6 +65,7 @@ class Gangway:
                 *review_routes(self.rules),
                 *delivery_routes(pages),
                 *v1_account_routes(self.rules),
+                *v1_person_routes(self.rules),
             ],
             store=self.store,
             authenticator=Authenticator(self._principal),

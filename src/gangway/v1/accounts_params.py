@@ -20,6 +20,7 @@ from gangway.v1 import identity_params
 __all__ = [
     "check_expand",
     "check_list",
+    "check_params",
     "to_create_params",
     "to_update_params",
     "v1_param",
@@ -238,6 +239,12 @@ def _check(spec: Spec, value: Any, path: tuple[str | int, ...]) -> Any:
             f"Invalid {where}: must be one of {', '.join(spec)}.", "parameter_invalid_enum", path
         )
     return value
+
+
+def check_params(spec: Spec, params: Mapping[str, Any]) -> dict[str, Any]:
+    """``params`` typed by a v1 ``spec`` (for the v1 routes of objects an account owns)."""
+    checked: dict[str, Any] = _check(spec, dict(params), ())
+    return checked
 
 
 def check_expand(expand: list[str] | None, *, prefix: str = "") -> None:

@@ -17,6 +17,7 @@ from gangway.hosted.id_number_types import business_types, individual_types
 __all__ = [
     "COMPANY",
     "INDIVIDUAL",
+    "RELATIONSHIP",
     "UNSUPPORTED",
     "V2_TO_V1_PARAMS",
     "company_params",
@@ -35,7 +36,14 @@ _ADDRESS: Final = {
 }
 _KANA_ADDRESS: Final = {**_ADDRESS, "town": _S}
 _DOCUMENT: Final = {"back": _S, "front": _S}
-INDIVIDUAL: Final = {
+RELATIONSHIP: Final[dict[str, Any]] = {
+    "director": _B,
+    "executive": _B,
+    "owner": _B,
+    "percent_ownership": _S,
+    "title": _S,
+}
+INDIVIDUAL: Final[dict[str, Any]] = {
     "address": _ADDRESS,
     "address_kana": _KANA_ADDRESS,
     "address_kanji": _KANA_ADDRESS,
@@ -56,17 +64,11 @@ INDIVIDUAL: Final = {
     "phone": _S,
     "political_exposure": ("existing", "none"),
     "registered_address": UNSUPPORTED,
-    "relationship": {
-        "director": _B,
-        "executive": _B,
-        "owner": _B,
-        "percent_ownership": _S,
-        "title": _S,
-    },
+    "relationship": RELATIONSHIP,
     "ssn_last_4": _S,
     "verification": {"additional_document": _DOCUMENT, "document": _DOCUMENT},
 }
-COMPANY: Final = {
+COMPANY: Final[dict[str, Any]] = {
     "address": _ADDRESS,
     "address_kana": _KANA_ADDRESS,
     "address_kanji": _KANA_ADDRESS,
