@@ -32,6 +32,7 @@ from gangway.v1.account_links import v1_account_link_routes
 from gangway.v1.acting import guarded
 from gangway.v1.capabilities import v1_capability_routes
 from gangway.v1.external_accounts import external_account_routes
+from gangway.v1.persons import v1_person_routes
 from gangway.v1.routes import v1_account_routes
 from gangway.v1.tokens import token_routes
 from gangway.webhooks.worker import DeliveryWorker
@@ -71,6 +72,7 @@ class Gangway:
                 *guarded(
                     [
                         *v1_account_routes(self.rules),
+                        *v1_person_routes(self.rules),
                         *v1_capability_routes(self.rules),
                         *external_account_routes(self.rules),
                         *token_routes(),

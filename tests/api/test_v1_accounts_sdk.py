@@ -238,8 +238,15 @@ def test_form_encoded_raw_http_and_metadata_unset(server: RunningServer) -> None
         ("a[b=1", None, "parameter_invalid_query"),
         ("a[0]=1&a[2]=2", "a", "parameter_invalid_query"),
         ("expand[]=owner", "expand[0]", "parameter_invalid_expand"),
-        ("individual[first_name]=Jenny", "individual", "parameter_not_supported"),
         ("settings[payouts][debit_negative_balances]=true", "settings", "parameter_not_supported"),
+        ("individual[nickname]=J", "individual[nickname]", "parameter_unknown"),
+        (
+            "individual[full_name_aliases][0]=J",
+            "individual[full_name_aliases]",
+            "unsupported_feature",
+        ),
+        ("company[export_purpose_code]=x", "company[export_purpose_code]", "parameter_unknown"),
+        ("individual[dob][year]=19x0", "individual[dob][year]", "parameter_invalid_integer"),
         ("type=custom&controller[fees][payer]=application", "controller", "parameter_invalid"),
     ],
 )
@@ -431,3 +438,106 @@ def test_the_list_filters_on_created_seconds(client: stripe.StripeClient) -> Non
         with pytest.raises(stripe.InvalidRequestError) as excinfo:
             client.v1.accounts.list({"created": bad})  # type: ignore[typeddict-item]
         assert excinfo.value.param == param
+
+
+def us_individual() -> dict[str, Any]:
+    return {
+        "first_name": "Jenny",
+        "last_name": "Rosen",
+        "email": "jenny@example.com",
+        "phone": "+12025550123",
+        "dob": {"day": 1, "month": 1, "year": 1902},  # test mode: matches at once
+        "address": {
+            "line1": "1 Main St",
+            "city": "Springfield",
+            "state": "IL",
+            "postal_code": "62701",
+            "country": "US",
+        },
+        "ssn_last_4": "0000",
+    }
+
+
+def test_individual_fields_leave_currently_due_and_render_as_a_person(
+    client: stripe.StripeClient,
+) -> None:
+    account = client.v1.accounts.create(custom_us(business_type="individual"))
+    due = account.requirements.currently_due if account.requirements else None
+    assert due is not None and "individual.dob.day" in due and "individual.ssn_last_4" in due
+    assert "tos_acceptance.date" in due
+    updated = client.v1.accounts.update(
+        account.id,
+        {
+            "individual": us_individual(),
+            "tos_acceptance": {"date": 1700000000, "ip": "203.0.113.7"},
+        },
+    )
+    assert updated.requirements is not None and updated.requirements.currently_due is not None
+    left = updated.requirements.currently_due
+    for name in (
+        "individual.first_name",
+        "individual.last_name",
+        "individual.dob.day",
+        "individual.address.line1",
+        "individual.ssn_last_4",
+        "individual.phone",
+        "individual.email",
+        "tos_acceptance.date",
+    ):
+        assert name not in left, (name, left)
+    person = updated.individual
+    assert person is not None and person.object == "person"
+    assert person.first_name == "Jenny" and person.last_name == "Rosen"
+    assert person.dob is not None and person.dob.year == 1902
+    assert person.address is not None and person.address.city == "Springfield"
+    assert person.ssn_last_4_provided is True and person.id_number_provided is False
+    assert person.id and person.id.startswith("person_")
+    assert "'0000'" not in str(updated.to_dict())
+    v2 = client.v2.core.accounts.retrieve(account.id, {"include": ["identity"]})
+    assert v2.identity is not None and v2.identity.individual is not None
+    assert v2.identity.individual.given_name == "Jenny"
+    assert v2.identity.individual.surname == "Rosen"
+
+
+def test_individual_validation_errors_name_the_v1_param(client: stripe.StripeClient) -> None:
+    account = client.v1.accounts.create(custom_us(business_type="individual"))
+    with pytest.raises(stripe.InvalidRequestError) as excinfo:
+        client.v1.accounts.update(
+            account.id, {"individual": {"dob": {"day": 1, "month": 13, "year": 1980}}}
+        )
+    assert (excinfo.value.param or "").startswith("individual[dob]")
+    with pytest.raises(stripe.InvalidRequestError) as excinfo:
+        client.v1.accounts.update(account.id, {"individual": {"phone": "not a phone"}})
+    assert excinfo.value.param == "individual[phone]"
+
+
+def test_company_fields_map_to_business_details(client: stripe.StripeClient) -> None:
+    account = client.v1.accounts.create(
+        custom_us(
+            business_type="company",
+            company={
+                "name": "Acme Inc",
+                "tax_id": "000000000",
+                "phone": "+12025550123",
+                "structure": "private_corporation",
+                "address": {
+                    "line1": "1 Main St",
+                    "city": "Springfield",
+                    "state": "IL",
+                    "postal_code": "62701",
+                    "country": "US",
+                },
+            },
+        )
+    )
+    company = account.company
+    assert company is not None and company.name == "Acme Inc"
+    assert company.tax_id_provided is True
+    assert company.structure == "private_corporation"
+    assert company.address is not None and company.address.city == "Springfield"
+    due = account.requirements.currently_due if account.requirements else []
+    assert due is not None and "company.name" not in due and "company.tax_id" not in due
+    assert "'000000000'" not in str(account.to_dict())
+    v2 = client.v2.core.accounts.retrieve(account.id, {"include": ["identity"]})
+    assert v2.identity is not None and v2.identity.business_details is not None
+    assert v2.identity.business_details.registered_name == "Acme Inc"

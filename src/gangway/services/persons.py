@@ -23,6 +23,7 @@ from gangway.services.events import record_person_event
 from gangway.store.repos.accounts import AccountRecord, PersonRecord
 from gangway.store.repos.paging import Page
 from gangway.store.uow import UnitOfWork
+from gangway.v1 import person_events
 
 __all__ = ["create", "delete", "list_page", "retrieve", "update"]
 
@@ -49,7 +50,7 @@ def create(
     )
     before = _check_total_ownership(uow, account.id, person)
     uow.accounts.insert_person(person)
-    _changed(uow, call, account, person.id, "created", before, rules)
+    _changed(uow, call, account, person, "created", before, rules)
     return person
 
 
@@ -77,12 +78,13 @@ def update(
     account = _writable_account(uow, call, account_id)
     person = retrieve(uow, call, account.id, person_id)
     check_person_params(params, _context(call, account))
+    v1_before = person_events.view(uow, account, person, rules, call.now_ms)
     patch = {k: v for k, v in params.items() if k not in _REQUEST_ONLY}
     person.document = merge_document(person.document, patch)
     person.updated_ms = call.now_ms
     before = _check_total_ownership(uow, account.id, person)
     uow.accounts.save_person(person)
-    _changed(uow, call, account, person.id, "updated", before, rules)
+    _changed(uow, call, account, person, "updated", before, rules, v1_before=v1_before)
     return person
 
 
@@ -92,8 +94,9 @@ def delete(
     account = _writable_account(uow, call, account_id)
     person = retrieve(uow, call, account.id, person_id)
     before = _snapshot(uow.accounts.persons_of(account.id))
+    v1_before = person_events.view(uow, account, person, rules, call.now_ms)
     uow.accounts.delete_person(person.id)
-    _changed(uow, call, account, person.id, "deleted", before, rules)
+    _changed(uow, call, account, person, "deleted", before, rules, v1_before=v1_before)
     return person
 
 
@@ -150,12 +153,22 @@ def _changed(
     uow: UnitOfWork,
     call: Call,
     account: AccountRecord,
-    person_id: str,
+    person: PersonRecord,
     action: str,
     before: list[dict[str, Any]],
     rules: RuleBook,
+    *,
+    v1_before: dict[str, Any] | None = None,
 ) -> None:
-    """A person event, then the account's: persons change its requirements and deadlines."""
-    record_person_event(uow, account, person_id, action, at_ms=call.now_ms, reason=call.reason())
+    """A person event, then the account's: persons change its requirements and deadlines. The
+    v1 ``person.*`` snapshot event is recorded here too, so both views' writes produce it."""
+    record_person_event(uow, account, person.id, action, at_ms=call.now_ms, reason=call.reason())
     account.updated_ms = call.now_ms
     timeline.refresh(uow, account, rules, call.now_ms, reason=call.reason(), before_persons=before)
+    if action == "deleted" and v1_before is not None:
+        obj = v1_before
+    else:
+        obj = person_events.view(uow, account, person, rules, call.now_ms)
+    person_events.record(
+        uow, account, action, obj, before=v1_before, at_ms=call.now_ms, reason=call.reason()
+    )

@@ -15,6 +15,7 @@ from typing import Any, Final
 from gangway.core.accounts import requirements_collector
 from gangway.core.clock import to_rfc3339
 from gangway.core.errors import InvalidRequest, param_path
+from gangway.v1 import identity_params
 from gangway.v1.capability_names import V1_CAPABILITIES
 from gangway.v1.company_params import (
     COMPANY,
@@ -27,6 +28,7 @@ from gangway.v1.list_params import created_filter
 __all__ = [
     "check_expand",
     "check_list",
+    "check_params",
     "to_create_params",
     "to_update_params",
     "v1_param",
@@ -61,6 +63,7 @@ _COMMON: Final = {
     "business_profile": _BUSINESS_PROFILE,
     "business_type": ("company", "government_entity", "individual", "non_profit"),
     "company": COMPANY,
+    "individual": identity_params.INDIVIDUAL,
     "capabilities": dict.fromkeys(V1_CAPABILITIES, _CAPABILITY),
     "default_currency": _STR,
     "email": _STR,
@@ -74,7 +77,6 @@ _COMMON: Final = {
             "documents",
             "external_account",
             "groups",
-            "individual",
             "settings",
         )
     },
@@ -117,6 +119,8 @@ _TYPES: Final = {
 }
 
 _V2_TO_V1_PARAMS: Final = (
+    *V2_TO_V1_COMPANY,
+    *identity_params.V2_TO_V1_PARAMS,
     ("contact_email", "email"),
     ("display_name", "business_profile[name]"),
     ("identity[country]", "country"),
@@ -141,7 +145,6 @@ _V2_TO_V1_PARAMS: Final = (
     ("dashboard", "controller[stripe_dashboard][type]"),
     ("identity[attestations][terms_of_service][account]", "tos_acceptance"),
     ("metadata", "metadata"),
-    *V2_TO_V1_COMPANY,
 )
 
 
@@ -167,6 +170,8 @@ def _check(spec: Spec, value: Any, path: tuple[str | int, ...]) -> Any:
     """``value`` (decoded form: strings, dicts, lists) typed by ``spec``; "" is kept (v1's
     "unset"), except where a type cannot be empty."""
     where = param_path(path)
+    if spec == identity_params.UNSUPPORTED:
+        raise identity_params.unsupported(path)
     if spec == _NOT_YET:
         raise _invalid(
             f"{where} is not supported by Gangway's v1 Accounts yet; set it through the v2 "
@@ -250,6 +255,12 @@ def _check(spec: Spec, value: Any, path: tuple[str | int, ...]) -> Any:
             f"Invalid {where}: must be one of {', '.join(spec)}.", "parameter_invalid_enum", path
         )
     return value
+
+
+def check_params(spec: Spec, params: Mapping[str, Any]) -> dict[str, Any]:
+    """``params`` typed by a v1 ``spec`` (for the v1 routes of objects an account owns)."""
+    checked: dict[str, Any] = _check(spec, dict(params), ())
+    return checked
 
 
 def check_expand(expand: list[str] | None, *, prefix: str = "") -> None:
@@ -343,6 +354,23 @@ def _common(
     _company(checked, v2, creating=creating, current=current)
     _tos(checked, v2, current)
     _metadata(checked, v2, creating=creating, current=current)
+    _identity(checked, v2, creating=creating, current=current)
+
+
+def _identity(
+    checked: Mapping[str, Any], v2: dict[str, Any], *, creating: bool, current: Mapping[str, Any]
+) -> None:
+    """``individual`` into v2 ``identity`` (ID number types follow the country); ``company``
+    is ``_company``'s."""
+    stored = current.get("identity") or {}
+    identity = v2.get("identity") or {}
+    country = identity.get("country") or stored.get("country")
+    if checked.get("individual"):
+        individual = identity_params.individual_params(
+            checked["individual"], country=country, creating=creating
+        )
+        if individual:
+            _set(v2, ("identity", "individual"), individual)
 
 
 def _company(

@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from gangway.core.errors import InvalidRequest
 from gangway.hosted.id_number_types import KINDS, business_types
+from gangway.v1.identity_params import documents_params
 
 __all__ = ["COMPANY", "V2_TO_V1_COMPANY", "company_slot_of", "company_to_v2"]
 
@@ -62,11 +63,14 @@ COMPANY: Final = {
     "phone": _STR,
     "registration_number": _STR,
     "structure": _STRUCTURES,
+    "registration_date": {"day": "int", "month": "int", "year": "int"},
     "tax_id": _STR,
+    "tax_id_registrar": _STR,
     "vat_id": _STR,
+    "verification": {"document": {"back": _STR, "front": _STR}},
 }
-"""The v1 ``company`` fields Gangway maps; the rest (``verification``, ``export_*``...) are a
-400 ``parameter_unknown`` from the shape check."""
+"""The v1 ``company`` fields Gangway maps; the rest (``export_*``, ``ownership_exemption_reason``,
+the other addresses...) are a 400 ``parameter_unknown`` from the shape check."""
 
 _SLOTS: Final = {
     "tax_id": ("business_id", "tax"),
@@ -88,6 +92,11 @@ V2_TO_V1_COMPANY: Final = (
     ("identity[attestations][persons_provided][executives]", "company[executives_provided]"),
     ("identity[attestations][persons_provided][owners]", "company[owners_provided]"),
     ("identity[attestations][ownership_declaration]", "company[ownership_declaration]"),
+    ("identity[business_details][registration_date]", "company[registration_date]"),
+    (
+        "identity[business_details][documents][primary_verification][front_back]",
+        "company[verification][document]",
+    ),
 )
 """v2 params a service may name in an error, and the v1 ``company`` param they came from."""
 
@@ -147,7 +156,13 @@ def company_to_v2(
         return None if raw == "" else raw
 
     details: dict[str, Any] = {}
-    for v1, v2 in (("name", "registered_name"), ("phone", "phone"), ("structure", "structure")):
+    renames = (
+        ("name", "registered_name"),
+        ("phone", "phone"),
+        ("structure", "structure"),
+        ("registration_date", "registration_date"),
+    )
+    for v1, v2 in renames:
         if v1 in company and (company[v1] not in ("", None) or not creating):
             details[v2] = value(company[v1])
     if company.get("address"):
@@ -165,8 +180,15 @@ def company_to_v2(
         for slot in _SLOTS
         if company.get(slot)
     ]
+    if numbers and company.get("tax_id_registrar") and company.get("tax_id"):
+        numbers[0]["registrar"] = company["tax_id_registrar"]
     if numbers:
         details["id_numbers"] = numbers
+    documents = documents_params(
+        company.get("verification") or {}, (("document", "primary_verification"),)
+    )
+    if documents:
+        details["documents"] = documents
     attestations: dict[str, Any] = {}
     provided = {
         role: company[f"{role}_provided"]

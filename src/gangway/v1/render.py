@@ -15,6 +15,7 @@ from gangway.core.clock import from_rfc3339
 from gangway.hosted.id_number_types import KINDS
 from gangway.requirements import Evaluation
 from gangway.store.repos.accounts import AccountRecord
+from gangway.v1 import render_person
 from gangway.v1.capability_names import V1_CAPABILITIES
 from gangway.v1.render_bank import account_banks
 from gangway.v1.requirement_fields import v1_field_of_entry
@@ -172,7 +173,6 @@ def account(record: AccountRecord, evaluation: Evaluation) -> dict[str, Any]:
         "business_type": identity.get("entity_type"),
         "capabilities": capabilities,
         "charges_enabled": capabilities.get("card_payments") == "active",
-        "company": company(document),
         "controller": {
             "fees": {"payer": "account" if fees == "stripe" else fees},
             "is_controller": True,
@@ -188,6 +188,7 @@ def account(record: AccountRecord, evaluation: Evaluation) -> dict[str, Any]:
         "email": document.get("contact_email"),
         "external_accounts": account_banks(record),
         "future_requirements": requirements(evaluation.future_requirements, future=True),
+        **_holder(record, current),
         "metadata": document.get("metadata") or {},
         "payouts_enabled": payouts,
         "requirements": current,
@@ -200,19 +201,36 @@ def account(record: AccountRecord, evaluation: Evaluation) -> dict[str, Any]:
     }
 
 
-def company(document: Mapping[str, Any]) -> dict[str, Any] | None:
+def _holder(record: AccountRecord, current: Mapping[str, Any]) -> dict[str, Any]:
+    """``individual`` (a v1 Person) and ``company``, each only when the account has one."""
+    identity = record.document.get("identity") or {}
+    out: dict[str, Any] = {}
+    individual = identity.get("individual")
+    if individual:
+        scoped = render_person.scoped(current, "individual")
+        out["individual"] = render_person.person(record.id, individual, scoped)
+    business = identity.get("business_details")
+    if business or identity.get("entity_type") in ("company", "non_profit", "government_entity"):
+        out["company"] = company(identity)
+    return out
+
+
+def company(identity: Mapping[str, Any]) -> dict[str, Any]:
     """v1's ``company`` from v2's business details and attestations: which numbers were given
-    (``*_provided``, never the numbers), as Stripe renders it. None for an individual."""
-    identity = document.get("identity") or {}
+    (``*_provided``, never the numbers), as Stripe renders it."""
     details = identity.get("business_details") or {}
-    if identity.get("entity_type") == "individual" or not (details or identity.get("entity_type")):
-        return None
     provided = (identity.get("attestations") or {}).get("persons_provided") or {}
     kinds = {KINDS.get(str(number.get("type"))) for number in details.get("id_numbers") or []}
+    address = details.get("address") or {}
     scripts = details.get("script_addresses") or {}
     names = details.get("script_names") or {}
+    documents = details.get("documents") or {}
+    sides = (documents.get("primary_verification") or {}).get("front_back") or {}
     return {
-        "address": details.get("address") or {},
+        "address": {
+            name: address.get(name)
+            for name in ("city", "country", "line1", "line2", "postal_code", "state")
+        },
         "address_kana": scripts.get("kana"),
         "address_kanji": scripts.get("kanji"),
         "directors_provided": bool(provided.get("directors")),
@@ -225,6 +243,14 @@ def company(document: Mapping[str, Any]) -> dict[str, Any] | None:
         "structure": details.get("structure"),
         "tax_id_provided": bool(kinds & {"business_id", "tax", "register"}),
         "vat_id_provided": "vat" in kinds,
+        "verification": {
+            "document": {
+                "back": sides.get("back"),
+                "details": None,
+                "details_code": None,
+                "front": sides.get("front"),
+            }
+        },
     }
 
 

@@ -132,7 +132,10 @@ def test_update_params_unset_with_empty_strings() -> None:
     ("v1", "param"),
     [
         ({"type": "custom", "country": "US"}, "capabilities"),
-        ({"individual": {"first_name": "J"}}, "individual"),
+        ({"individual": {"nickname": "J"}}, "individual[nickname]"),
+        ({"company": {"ownership_exemption_reason": "x"}}, "company[ownership_exemption_reason]"),
+        ({"country": "US", "individual": {"ssn_last_4": "1234"}, "type": "custom"}, "capabilities"),
+        ({"country": "FR", "individual": {"ssn_last_4": "1234"}}, "individual[ssn_last_4]"),
         ({"colour": "blue"}, "colour"),
         ({"capabilities": {"card_payments": {"requested": "yes"}}}, None),
         ({"type": "standard", "controller": {"fees": {"payer": "account"}}}, "controller"),
@@ -155,7 +158,13 @@ def test_service_params_are_named_back_in_v1() -> None:
     )
     assert accounts_params.v1_param("metadata[k]") == "metadata[k]"
     assert accounts_params.v1_param("configuration[merchant][mcc]") == "business_profile[mcc]"
-    assert accounts_params.v1_param("identity[individual][email]") == "identity[individual][email]"
+    assert accounts_params.v1_param("identity[individual][email]") == "individual[email]"
+    assert accounts_params.v1_param("identity[individual][date_of_birth][year]") == (
+        "individual[dob][year]"
+    )
+    assert accounts_params.v1_param("identity[business_details][registered_name]") == (
+        "company[name]"
+    )
 
 
 def test_render_a_v1_account_from_the_record_and_its_evaluation() -> None:
