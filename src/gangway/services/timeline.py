@@ -18,10 +18,13 @@ from gangway.core.changes import AccountView, account_events
 from gangway.core.errors import InvalidRequest
 from gangway.requirements import AccountFacts, Evaluation, RuleBook, Verification, evaluate
 from gangway.services import verifications
-from gangway.services.events import record_account_events
+from gangway.services.events import record_account_events, record_v1_event
 from gangway.store.repos.accounts import AccountRecord
 from gangway.store.repos.verifications import VerificationRecord
 from gangway.store.uow import Store, UnitOfWork
+from gangway.v1 import render as v1_render
+from gangway.v1 import render_capability
+from gangway.v1.snapshots import previous_attributes
 
 __all__ = [
     "TRIGGERS",
@@ -121,10 +124,61 @@ def refresh(
         AccountView.of(record.document, after, closed=record.closed),
     )
     record_account_events(uow, record, specs, at_ms=now_ms, reason=reason)
+    if not record.closed:
+        shown = previous
+        if before_document is not None:
+            shown = replace(previous, document=dict(before_document))
+        _record_v1_changes(uow, (shown, before), (record, after), at_ms=now_ms, reason=reason)
     record.evaluated_ms = now_ms
     saved = uow.accounts.save(record)
     record.version = saved.version
     return after
+
+
+def _record_v1_changes(
+    uow: UnitOfWork,
+    old: tuple[AccountRecord, Evaluation],
+    new: tuple[AccountRecord, Evaluation],
+    *,
+    at_ms: int,
+    reason: dict[str, Any] | None,
+) -> None:
+    """The v1 view's events of the same change: ``account.updated`` when the v1 Account renders
+    differently, ``capability.updated`` per v1 capability that does. Whoever caused the change
+    (a v1 or v2 request, the form, a reviewer, the clock), it passes here, so both views always
+    report it. A closed account is deleted in v1: it has no updates to report."""
+    before, after = v1_render.account(*old), v1_render.account(*new)
+    changed = previous_attributes(before, after)
+    if not changed:
+        return  # the capabilities render from the same evaluation: unchanged too
+    account = new[0]
+    record_v1_event(
+        uow,
+        account,
+        "account.updated",
+        after,
+        previous_attributes=changed,
+        at_ms=at_ms,
+        reason=reason,
+    )
+    if "capabilities" not in changed and "requirements" not in changed:
+        return
+    old_caps = render_capability.capabilities(*old)
+    for name, capability in render_capability.capabilities(*new).items():
+        was = old_caps.get(name)
+        if was is None:
+            continue  # newly requested: Stripe reports a capability's first state elsewhere
+        diff = previous_attributes(was, capability)
+        if "status" in diff or "requirements" in diff:
+            record_v1_event(
+                uow,
+                account,
+                "capability.updated",
+                capability,
+                previous_attributes=diff,
+                at_ms=at_ms,
+                reason=reason,
+            )
 
 
 def settle(
