@@ -31,10 +31,12 @@ from gangway.store.uow import Store
 from gangway.v1.account_links import v1_account_link_routes
 from gangway.v1.acting import guarded
 from gangway.v1.capabilities import v1_capability_routes
+from gangway.v1.events import v1_event_routes
 from gangway.v1.external_accounts import external_account_routes
 from gangway.v1.persons import v1_person_routes
 from gangway.v1.routes import v1_account_routes
 from gangway.v1.tokens import token_routes
+from gangway.v1.webhook_endpoints import v1_webhook_endpoint_routes
 from gangway.webhooks.worker import DeliveryWorker
 
 __all__ = ["Gangway", "asgi_factory", "create_app"]
@@ -76,6 +78,8 @@ class Gangway:
                         *v1_capability_routes(self.rules),
                         *external_account_routes(self.rules),
                         *token_routes(),
+                        *v1_event_routes(),
+                        *v1_webhook_endpoint_routes(settings.egress_policy()),
                         *v1_account_link_routes(
                             public_url=settings.resolved_public_url(),
                             lifetime_ms=settings.link_lifetime_seconds * 1000,

@@ -18,7 +18,7 @@ from gangway.store.repos.webhooks import DestinationRecord
 from gangway.webhooks.egress import EgressPolicy, IPAddress
 from gangway.webhooks.transport import system_resolver
 
-__all__ = ["event_routes", "render_destination", "render_event"]
+__all__ = ["event_routes", "look_up_host", "render_destination", "render_event"]
 
 _LOOKUP_SECONDS = 5.0
 """A destination host that has not resolved by then is taken as not resolving (accepted, and
@@ -186,10 +186,14 @@ def event_routes(pages: PageTokens, egress: EgressPolicy | None = None) -> list[
 
 
 async def _look_up_destination_host(params: Any) -> destinations.Lookup:
-    """The destination URL's host resolved off the loop's thread, before the transaction; the
-    service's egress check reads the answer through the returned lookup."""
     endpoint = params.get("webhook_endpoint") if isinstance(params, dict) else None
-    host = destinations.host_to_look_up(endpoint.get("url") if isinstance(endpoint, dict) else None)
+    return await look_up_host(endpoint.get("url") if isinstance(endpoint, dict) else None)
+
+
+async def look_up_host(url: Any) -> destinations.Lookup:
+    """A destination URL's host resolved off the loop's thread, before the transaction; the
+    service's egress check reads the answer through the returned lookup."""
+    host = destinations.host_to_look_up(url)
     found: dict[str, list[IPAddress]] = {}
     if host is not None:
         try:

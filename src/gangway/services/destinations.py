@@ -30,6 +30,8 @@ from gangway.webhooks.egress import EgressPolicy, IPAddress
 
 __all__ = [
     "EVENT_TYPES",
+    "addresses_of",
+    "check_url",
     "create",
     "delete",
     "list_page",
@@ -107,7 +109,7 @@ def create(
             param="webhook_endpoint[url]",
         )
     url = endpoint["url"]
-    _check_url(url, livemode=call.livemode, egress=egress, addresses=_addresses(url, lookup))
+    check_url(url, livemode=call.livemode, egress=egress, addresses=addresses_of(url, lookup))
     _check_types(params["enabled_events"])
     sources = params.get("events_from")
     if sources is not None:
@@ -163,7 +165,7 @@ def update(
     params = contract.check("EventDestinationUpdateParams", params)
     endpoint = params.get("webhook_endpoint")
     # looked up before the transaction begins: a slow resolver must not hold the write lock
-    addresses = _addresses(endpoint["url"], lookup) if endpoint else []
+    addresses = addresses_of(endpoint["url"], lookup) if endpoint else []
     record = retrieve(uow, call, destination_id, for_update=True)
     if "enabled_events" in params:
         _check_types(params["enabled_events"])
@@ -180,7 +182,7 @@ def update(
                 metadata[key] = value
         record.document["metadata"] = metadata
     if endpoint:
-        _check_url(endpoint["url"], livemode=call.livemode, egress=egress, addresses=addresses)
+        check_url(endpoint["url"], livemode=call.livemode, egress=egress, addresses=addresses)
         if endpoint["url"] != record.document.get("url"):
             uow.webhooks.reset_circuit(record.id)  # a new URL owes nothing to the old failures
         record.document["url"] = endpoint["url"]
@@ -279,7 +281,7 @@ def _check_types(types: list[str]) -> None:
             )
 
 
-def _addresses(url: str, lookup: Lookup) -> list[IPAddress]:
+def addresses_of(url: str, lookup: Lookup) -> list[IPAddress]:
     """The addresses of the URL's host: itself if it is one; none if it does not resolve now
     (each delivery checks again) or the URL is malformed (``_check_url`` says so, in its turn)."""
     name = host_to_look_up(url)
@@ -294,7 +296,7 @@ def _addresses(url: str, lookup: Lookup) -> list[IPAddress]:
         return []
 
 
-def _check_url(
+def check_url(
     value: str, *, livemode: bool, egress: EgressPolicy, addresses: list[IPAddress]
 ) -> None:
     try:

@@ -26,9 +26,11 @@ from gangway.core.ids import sortable_id
 from gangway.core.keys import KeyPrincipal
 from gangway.core.pagination import Cursor
 from gangway.store.fastpath import DriverStatement
+from gangway.store.repos.events import is_v1_type
 from gangway.store.repos.paging import Page, keyset_page
 from gangway.store.sealing import Sealer
 from gangway.store.tables import deliveries, delivery_attempts, event_destinations, events
+from gangway.v1.event_types import V1_API_VERSION
 from gangway.webhooks.circuit import (
     Circuit,
     CircuitPolicy,
@@ -46,6 +48,7 @@ __all__ = [
     "DestinationRecord",
     "Route",
     "WebhookRepository",
+    "snapshot_event",
     "thin_event",
 ]
 
@@ -163,20 +166,34 @@ class WebhookRepository:
         return self._record(row) if row is not None else None
 
     def page(
-        self, principal: KeyPrincipal, *, limit: int, cursor: Cursor | None
+        self,
+        principal: KeyPrincipal,
+        *,
+        limit: int,
+        cursor: Cursor | None,
+        id_prefix: str | None = None,
     ) -> tuple[list[DestinationRecord], Page]:
-        page = keyset_page(
-            self._conn,
-            event_destinations,
-            [
-                event_destinations.c.platform_id == principal.platform_id,
-                event_destinations.c.livemode == principal.livemode,
-                event_destinations.c.deleted_ms.is_(None),
-            ],
-            limit=limit,
-            cursor=cursor,
-        )
+        """``id_prefix`` ``we_``: the v1 webhook endpoints only."""
+        where = [
+            event_destinations.c.platform_id == principal.platform_id,
+            event_destinations.c.livemode == principal.livemode,
+            event_destinations.c.deleted_ms.is_(None),
+        ]
+        if id_prefix:
+            where.append(event_destinations.c.id.startswith(id_prefix, autoescape=True))
+        page = keyset_page(self._conn, event_destinations, where, limit=limit, cursor=cursor)
         return [self._record(row) for row in page.rows], page
+
+    def pending_for(self, event_ids: Sequence[str]) -> dict[str, int]:
+        """Deliveries still owed per event (a v1 Event's ``pending_webhooks``), in one query."""
+        if not event_ids:
+            return {}
+        rows = self._conn.execute(
+            select(deliveries.c.event_id, func.count())
+            .where(deliveries.c.event_id.in_(event_ids), deliveries.c.status == "pending")
+            .group_by(deliveries.c.event_id)
+        ).all()
+        return {row[0]: int(row[1]) for row in rows}
 
     def _row(self, record: DestinationRecord) -> dict[str, Any]:
         routing = {"enabled_events": record.enabled_events, "events_from": record.events_from}
@@ -261,7 +278,9 @@ class WebhookRepository:
                 "updated_ms": created_ms,
             }
             for route in routes
-            if type_ in route.enabled_events
+            if (
+                type_ in route.enabled_events or ("*" in route.enabled_events and is_v1_type(type_))
+            )
             and (route.events_from is None or source in route.events_from)
         ]
         self.add_deliveries(rows)
@@ -333,7 +352,7 @@ class WebhookRepository:
                         livemode=row.livemode,
                         url=str(destination["url"]),
                         secret=str(destination["signing_secret"]),
-                        body=thin_event(
+                        body=_body(
                             row.event_id, row.type, row.event_created_ms, row.livemode, payload
                         ),
                     )
@@ -713,6 +732,43 @@ def thin_event(
     if payload.get("related_object"):
         body["related_object"] = payload["related_object"]
     return orjson.dumps(body)
+
+
+def snapshot_event(
+    event_id: str,
+    type_: str,
+    created_ms: int,
+    livemode: bool,
+    payload: dict[str, Any],
+    *,
+    pending_webhooks: int,
+) -> dict[str, Any]:
+    """A v1 Event, as ``GET /v1/events/{id}`` returns it and a v1 webhook endpoint receives it
+    (``services.events.record_v1_event`` wrote the payload)."""
+    return {
+        "id": event_id,
+        "object": "event",
+        "account": payload.get("context"),
+        "api_version": V1_API_VERSION,
+        "created": created_ms // 1000,
+        "data": payload.get("data") or {},
+        "livemode": livemode,
+        "pending_webhooks": pending_webhooks,
+        "request": payload.get("request") or {"id": None, "idempotency_key": None},
+        "type": type_,
+    }
+
+
+def _body(
+    event_id: str, type_: str, created_ms: int, livemode: bool, payload: dict[str, Any]
+) -> bytes:
+    """What a destination receives: a v1 Event for a v1 type (snapshot endpoints), else the
+    thin notification. ``pending_webhooks`` counts this delivery: it is not done yet."""
+    if is_v1_type(type_):
+        return orjson.dumps(
+            snapshot_event(event_id, type_, created_ms, livemode, payload, pending_webhooks=1)
+        )
+    return thin_event(event_id, type_, created_ms, livemode, payload)
 
 
 def _delivery(row: Any) -> DeliveryRecord:
