@@ -248,12 +248,10 @@ def test_a_bad_v1_signature_or_a_thin_body_gets_400_and_changes_nothing(
     assert deliver(v1_platform, body).text == "cached"  # not marked handled by the failures
 
 
-@pytest.mark.skip(reason="needs /v1/webhook_endpoints")
 def test_create_destination_in_v1_mode_makes_one_webhook_endpoint_and_reuses_it(
     gangway: RunningServer, tmp_path: Path
 ) -> None:
-    """For the integrator: enable once Gangway serves ``/v1/webhook_endpoints`` and delivers
-    v1 snapshot events."""
+    """Against Gangway's own ``/v1/webhook_endpoints`` and its signed ``account.updated``."""
     client = v1_platform_client(gangway)
     with running_platform(gangway, tmp_path, "--api", "v1", "--create-destination") as first:
         saved = json.loads((tmp_path / "webhook_endpoint.json").read_text())
