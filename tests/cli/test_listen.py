@@ -300,3 +300,45 @@ def test_the_signature_and_body_follow_the_sdk() -> None:
     header = signature_header(payload.encode(), secret, timestamp)
     assert header == stripe.WebhookSignature.generate_signature_header(payload, secret, timestamp)
     assert stripe.WebhookSignature.verify_header(payload, header, secret)
+
+
+def test_v1_snapshot_events_are_forwarded_whole_with_v1(
+    gangway: RunningServer, client: stripe.StripeClient
+) -> None:
+    """``--v1``: the v1 view's events too, each the whole v1 Event, which stripe-python's v1
+    ``Webhook.construct_event`` accepts; ``--events`` names split between the two feeds."""
+    with (
+        receiver() as endpoint,
+        listen(
+            gangway,
+            "--forward-to",
+            endpoint.url,
+            "--v1",
+            "--events",
+            "account.updated,v2.core.account.updated",
+        ) as listener,
+    ):
+        account_id = create_account(client)
+        client.v1.accounts.update(account_id, {"metadata": {"source": "listen"}})
+        wait_for(
+            lambda: (
+                {json.loads(d.body)["type"] for d in endpoint.deliveries}
+                >= {"account.updated", "v2.core.account.updated"}
+            ),
+            "a v1 and a v2 event to arrive",
+        )
+        time.sleep(0.6)
+        bodies = [json.loads(d.body) for d in endpoint.deliveries]
+        assert {b["type"] for b in bodies} == {"account.updated", "v2.core.account.updated"}
+        snapshot = next(
+            d
+            for d in endpoint.deliveries
+            if json.loads(d.body)["object"] == "event"
+            and json.loads(d.body)["account"] == account_id
+        )
+        event = stripe.Webhook.construct_event(snapshot.body, snapshot.signature, listener.secret)
+        assert event.account == account_id
+        assert event.data.object.metadata["source"] == "listen"
+        assert event.data.previous_attributes["metadata"].to_dict() == {"source": None}
+        ids = [b["id"] for b in bodies]
+        assert len(ids) == len(set(ids))

@@ -75,6 +75,12 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     )
     listen.add_argument("--events", metavar="TYPES", help="only these types, comma-separated")
     listen.add_argument(
+        "--v1",
+        action="store_true",
+        help="also forward v1 snapshot events (account.updated, capability.updated, person.*...) "
+        "whole, as a v1 webhook endpoint receives them",
+    )
+    listen.add_argument(
         "--print-secret", action="store_true", help="print the webhook signing secret and exit"
     )
     listen.set_defaults(run=_listen)
@@ -96,8 +102,15 @@ def thin_notification(event: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
+def created_ms(event: dict[str, Any]) -> int:
+    """A v2 event's RFC 3339 ``created`` or a v1 event's seconds, in milliseconds."""
+    created = event["created"]
+    return created * 1000 if isinstance(created, int) else from_rfc3339(created)
+
+
 class EventFeed:
-    """Events created after :meth:`start`, each returned once by :meth:`poll`, oldest first."""
+    """Events created after :meth:`start`, each returned once by :meth:`poll`, oldest first:
+    the v2 thin events, or with ``v1`` the v1 snapshot events (``/v1/events``)."""
 
     def __init__(
         self,
@@ -105,7 +118,10 @@ class EventFeed:
         now_ms: Callable[[], int],
         types: Sequence[str] = (),
         page_limit: int = PAGE_LIMIT,
+        *,
+        v1: bool = False,
     ) -> None:
+        self.v1 = v1
         self._api = api
         self._now_ms = now_ms
         self._types = list(types)
@@ -118,7 +134,7 @@ class EventFeed:
         """Take the server's "now"; events already in the overlap window count as seen."""
         self._since_ms = self._now_ms()
         for event in self._fetch(self._since_ms - OVERLAP_MS):
-            self._seen[event["id"]] = from_rfc3339(event["created"])
+            self._seen[event["id"]] = created_ms(event)
 
     def poll(self) -> list[dict[str, Any]]:
         """The events not returned before; raises :class:`ListenError` (and can be retried)."""
@@ -129,12 +145,14 @@ class EventFeed:
         for event in events:
             if event["id"] not in self._seen:
                 fresh.append(event)
-                self._seen[event["id"]] = from_rfc3339(event["created"])
+                self._seen[event["id"]] = created_ms(event)
         floor = now - OVERLAP_MS  # the next poll's window starts here: older ids can't recur
         self._seen = {key: created for key, created in self._seen.items() if created >= floor}
-        return sorted(fresh, key=lambda event: (from_rfc3339(event["created"]), event["id"]))
+        return sorted(fresh, key=lambda event: (created_ms(event), event["id"]))
 
     def _fetch(self, gte_ms: int) -> list[dict[str, Any]]:
+        if self.v1:
+            return self._fetch_v1(gte_ms)
         params: dict[str, Any] = {"limit": self._page_limit, "created[gte]": to_rfc3339(gte_ms)}
         if self._types:
             params["types[]"] = self._types
@@ -144,6 +162,19 @@ class EventFeed:
             body = _get(self._api, body["next_page_url"], None)
             events.extend(body["data"])
         return events
+
+    def _fetch_v1(self, gte_ms: int) -> list[dict[str, Any]]:
+        """v1 pages by ``starting_after``; ``created`` is in (whole) seconds."""
+        params: dict[str, Any] = {"limit": self._page_limit, "created[gte]": gte_ms // 1000}
+        if self._types:
+            params["types[]"] = self._types
+        events: list[dict[str, Any]] = []
+        while True:
+            body = _get(self._api, "/v1/events", params)
+            events.extend(body["data"])
+            if not body.get("has_more") or not body["data"]:
+                return events
+            params = {**params, "starting_after": body["data"][-1]["id"]}
 
 
 def _get(api: httpx.Client, path: str, params: dict[str, Any] | None) -> dict[str, Any]:
@@ -190,8 +221,10 @@ def _say(line: str) -> None:
 
 
 def _forward(local: httpx.Client, url: str, event: dict[str, Any], secret: str) -> None:
-    """POST the thin notification, signed now, and print what the endpoint answered."""
-    payload = json.dumps(thin_notification(event), separators=(",", ":"))
+    """POST the thin notification (a v1 event: the whole Event), signed now, and print what the
+    endpoint answered."""
+    body = event if event.get("object") == "event" else thin_notification(event)
+    payload = json.dumps(body, separators=(",", ":"))
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         "Stripe-Signature": signature_header(payload.encode(), secret, int(time.time())),
@@ -228,24 +261,43 @@ def _listen(settings: Settings, args: argparse.Namespace) -> int:
         httpx.Client(base_url=base_url, headers=headers, timeout=API_TIMEOUT) as api,
         httpx.Client(timeout=FORWARD_TIMEOUT) as local,
     ):
-        feed = EventFeed(api, _server_clock(api, api_key.startswith("sk_live_")), types)
+        clock = _server_clock(api, api_key.startswith("sk_live_"))
+        feeds = _feeds(api, clock, types, v1=args.v1)
         try:
-            feed.start()
+            for feed in feeds:
+                feed.start()
         except ListenError as exc:
             print(f"gangway listen: {exc}", file=sys.stderr)
             return 1
         except KeyboardInterrupt:
             return 0
         _say(f"Ready! Your webhook signing secret is {secret} (^C to quit)")
-        return _follow(feed, local, args.forward_to, secret)
+        return _follow(feeds, local, args.forward_to, secret)
 
 
-def _follow(feed: EventFeed, local: httpx.Client, forward_to: str | None, secret: str) -> int:
+def _feeds(
+    api: httpx.Client, clock: Callable[[], int], types: list[str], *, v1: bool
+) -> list[EventFeed]:
+    """The v2 feed, and the v1 one with ``--v1``; ``--events`` names split between them by
+    their prefix (a list of v1 names alone follows no v2 event)."""
+    if not v1:
+        return [EventFeed(api, clock, types)]
+    v2_types = [name for name in types if name.startswith("v2.")]
+    v1_types = [name for name in types if not name.startswith("v2.")]
+    feeds = [EventFeed(api, clock, v1_types, v1=True)] if v1_types or not types else []
+    if v2_types or not types:
+        feeds.insert(0, EventFeed(api, clock, v2_types))
+    return feeds
+
+
+def _follow(
+    feeds: Sequence[EventFeed], local: httpx.Client, forward_to: str | None, secret: str
+) -> int:
     failing: str | None = None
     try:
         while True:
             try:
-                events = feed.poll()
+                events = [event for feed in feeds for event in feed.poll()]
             except ListenError as exc:
                 if exc.status in (401, 403):
                     print(f"gangway listen: {exc}", file=sys.stderr)
