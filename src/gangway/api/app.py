@@ -258,7 +258,7 @@ class ApiApp:
             raise MethodNotAllowed(f"{method} is not allowed on {path}.")
         raise NotFound(
             f"Unrecognized request URL ({method}: {path}). Gangway's README lists the "
-            "endpoints it serves (v2 Core, and the first slice of v1 Connect).",
+            "endpoints it serves (v2 Core and v1 Connect).",
             code="unrecognized_request_url",
         )
 
