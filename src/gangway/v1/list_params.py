@@ -6,11 +6,14 @@ whole second, ``[gte, lt)`` in milliseconds, so a row created at ...000.999 is i
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from gangway.core.errors import InvalidRequest
+from gangway.core.errors import InvalidRequest, NotFound
+from gangway.core.pagination import Cursor
+from gangway.store.repos.paging import Page
 
-__all__ = ["created_filter"]
+__all__ = ["created_filter", "keyset_cursor", "list_body"]
 
 _OPS: Final = ("gt", "gte", "lt", "lte")
 
@@ -44,3 +47,28 @@ def created_filter(value: Any, param: str = "created") -> dict[str, int]:
         seconds = _seconds(bound, f"{param}[{op}]")
         bounds[op] = seconds * 1000 + (999 if op in ("gt", "lte") else 0)
     return bounds
+
+
+def keyset_cursor(
+    params: Mapping[str, Any], anchor: Callable[[str], tuple[int, str]]
+) -> Cursor | None:
+    """The repository cursor of ``starting_after`` / ``ending_before``: ``anchor`` finds the
+    named object's ``(created_ms, id)`` or raises ``NotFound``, renamed to the param."""
+    for name, direction in (("starting_after", "next"), ("ending_before", "prev")):
+        if params.get(name):
+            try:
+                created_ms, found = anchor(params[name])
+            except NotFound as exc:
+                exc.param = name
+                raise
+            return Cursor(created_ms, found, direction)  # type: ignore[arg-type]
+    return None
+
+
+def list_body(
+    data: list[dict[str, Any]], page: Page, cursor: Cursor | None, url: str
+) -> dict[str, Any]:
+    """The v1 list: ``has_more`` in the direction the caller pages."""
+    backwards = cursor is not None and cursor.direction == "prev"
+    more = (page.prev_cursor if backwards else page.next_cursor) is not None
+    return {"object": "list", "data": data, "has_more": more, "url": url}

@@ -13,11 +13,12 @@ from typing import Any
 
 from gangway.api.app import Request, Route
 from gangway.core.errors import GangwayError, InvalidRequest, NotFound
-from gangway.core.pagination import DEFAULT_LIMIT, Cursor
+from gangway.core.pagination import DEFAULT_LIMIT
 from gangway.requirements import RuleBook
 from gangway.services import accounts
 from gangway.store.repos.accounts import AccountRecord
 from gangway.v1 import accounts_params, external_accounts, render
+from gangway.v1.list_params import keyset_cursor, list_body
 
 __all__ = ["v1_account_routes"]
 
@@ -108,15 +109,12 @@ def v1_account_routes(rules: RuleBook) -> list[Route]:
     def list_all(request: Request) -> tuple[int, dict[str, Any]]:
         params = accounts_params.check_list(request.params)
         limit = params.get("limit") or DEFAULT_LIMIT
-        cursor = None
-        for name, direction in (("starting_after", "next"), ("ending_before", "prev")):
-            if params.get(name):
-                try:
-                    anchor = accounts.retrieve(request.uow, request.call, params[name])
-                except NotFound as exc:
-                    exc.param = name
-                    raise
-                cursor = Cursor(anchor.created_ms, anchor.id, direction)  # type: ignore[arg-type]
+
+        def anchor(account_id: str) -> tuple[int, str]:
+            found = accounts.retrieve(request.uow, request.call, account_id)
+            return found.created_ms, found.id
+
+        cursor = keyset_cursor(params, anchor)
         records, page = request.uow.accounts.page(
             request.call.principal,
             closed=False,
@@ -125,17 +123,11 @@ def v1_account_routes(rules: RuleBook) -> list[Route]:
             cursor=cursor,
             created=params.get("created"),
         )
-        backwards = cursor is not None and cursor.direction == "prev"
-        more = (page.prev_cursor if backwards else page.next_cursor) is not None
-        return 200, {
-            "object": "list",
-            "data": [
-                render.account(r, accounts.evaluation(request.uow, r, rules, request.call.now_ms))
-                for r in records
-            ],
-            "has_more": more,
-            "url": "/v1/accounts",
-        }
+        data = [
+            render.account(r, accounts.evaluation(request.uow, r, rules, request.call.now_ms))
+            for r in records
+        ]
+        return 200, list_body(data, page, cursor, "/v1/accounts")
 
     def form(method: str, pattern: str, handler: Handler, *, write: bool) -> Route:
         return Route(method, pattern, handler, _as_is, write=write, form=True)

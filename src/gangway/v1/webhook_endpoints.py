@@ -6,16 +6,17 @@ URL's host is resolved before the transaction, as for v2 destinations (``event_r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Final
 
 from gangway.api.app import Request, Route
 from gangway.api.event_routes import look_up_host
-from gangway.core.errors import NotFound
-from gangway.core.pagination import DEFAULT_LIMIT, Cursor
+from gangway.core.pagination import DEFAULT_LIMIT
 from gangway.services import destinations, webhook_endpoints
 from gangway.store.repos.webhooks import DestinationRecord
 from gangway.v1.accounts_params import check_list, check_shape
 from gangway.v1.event_types import V1_API_VERSION
+from gangway.v1.list_params import keyset_cursor, list_body
 from gangway.webhooks.egress import EgressPolicy
 
 __all__ = ["render_endpoint", "v1_webhook_endpoint_routes"]
@@ -90,26 +91,19 @@ def v1_webhook_endpoint_routes(egress: EgressPolicy | None = None) -> list[Route
 
     def list_all(request: Request) -> tuple[int, dict[str, Any]]:
         params = check_list(request.params)
-        cursor = None
-        for name, direction in (("starting_after", "next"), ("ending_before", "prev")):
-            if params.get(name):
-                try:
-                    anchor = webhook_endpoints.retrieve(request.uow, request.call, params[name])
-                except NotFound as exc:
-                    exc.param = name
-                    raise
-                cursor = Cursor(anchor.created_ms, anchor.id, direction)  # type: ignore[arg-type]
+        cursor = keyset_cursor(params, anchor(request))
         records, page = webhook_endpoints.list_page(
             request.uow, request.call, limit=params.get("limit") or DEFAULT_LIMIT, cursor=cursor
         )
-        backwards = cursor is not None and cursor.direction == "prev"
-        more = (page.prev_cursor if backwards else page.next_cursor) is not None
-        return 200, {
-            "object": "list",
-            "data": [render_endpoint(r) for r in records],
-            "has_more": more,
-            "url": "/v1/webhook_endpoints",
-        }
+        data = [render_endpoint(r) for r in records]
+        return 200, list_body(data, page, cursor, "/v1/webhook_endpoints")
+
+    def anchor(request: Request) -> Callable[[str], tuple[int, str]]:
+        def find(endpoint_id: str) -> tuple[int, str]:
+            found = webhook_endpoints.retrieve(request.uow, request.call, endpoint_id)
+            return found.created_ms, found.id
+
+        return find
 
     base = "/v1/webhook_endpoints"
     return [
