@@ -342,3 +342,29 @@ def test_v1_snapshot_events_are_forwarded_whole_with_v1(
         assert event.data.previous_attributes["metadata"].to_dict() == {"source": None}
         ids = [b["id"] for b in bodies]
         assert len(ids) == len(set(ids))
+
+
+def test_the_v1_feed_never_repeats_an_event_across_a_second_boundary(
+    gangway: RunningServer, client: stripe.StripeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """v1 asks ``created[gte]`` in whole seconds: an event from just before the overlap's start
+    is returned again by the next poll and must still count as seen (a short overlap here, so
+    the window crosses seconds within the test)."""
+    from gangway.cli import listen as module
+
+    monkeypatch.setattr(module, "OVERLAP_MS", 300)
+    headers = {"Authorization": f"Bearer {gangway.test_key}"}
+    with httpx.Client(base_url=gangway.url, headers=headers, timeout=10) as api:
+        def now_ms() -> int:
+            return from_rfc3339(api.get("/_gangway/test_clock").json()["now"])
+
+        feed = EventFeed(api, now_ms, page_limit=2, v1=True)
+        feed.start()
+        account = create_account(client)
+        client.v1.accounts.update(account, {"metadata": {"n": "1"}})
+        returned = []
+        for _ in range(8):  # polls 0.25 s apart: the overlap's start crosses a second
+            returned += [event["id"] for event in feed.poll()]
+            time.sleep(0.25)
+    assert returned, "the v1 account.updated arrived"
+    assert len(returned) == len(set(returned))

@@ -147,6 +147,8 @@ class EventFeed:
                 fresh.append(event)
                 self._seen[event["id"]] = created_ms(event)
         floor = now - OVERLAP_MS  # the next poll's window starts here: older ids can't recur
+        if self.v1:  # v1 asks by whole seconds: the window starts at the floor's second
+            floor -= floor % 1000
         self._seen = {key: created for key, created in self._seen.items() if created >= floor}
         return sorted(fresh, key=lambda event: (created_ms(event), event["id"]))
 
