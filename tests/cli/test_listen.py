@@ -355,6 +355,7 @@ def test_the_v1_feed_never_repeats_an_event_across_a_second_boundary(
     monkeypatch.setattr(module, "OVERLAP_MS", 300)
     headers = {"Authorization": f"Bearer {gangway.test_key}"}
     with httpx.Client(base_url=gangway.url, headers=headers, timeout=10) as api:
+
         def now_ms() -> int:
             return from_rfc3339(api.get("/_gangway/test_clock").json()["now"])
 

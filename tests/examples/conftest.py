@@ -19,7 +19,7 @@ import httpx
 import pytest
 import stripe
 
-from tests.conftest import RunningServer, free_port, start_server, stop_server
+from tests.conftest import RunningServer, free_port, scratch_postgres, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,16 +51,20 @@ WEBHOOK_SECRET = "whsec_example_platform_test"
 def gangway(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningServer]:
-    """Once per storage backend for the session; the PostgreSQL one skips without
+    """Once per storage backend for the session, on a database of its own (a server's key file
+    is written only by the first server on a database); the PostgreSQL one skips without
     GANGWAY_TEST_POSTGRES_URL."""
-    database_url = (
-        request.getfixturevalue("postgres_database") if request.param == "postgres" else None
-    )
-    server = start_server(tmp_path_factory.mktemp(f"gangway-{request.param}"), database_url)
-    try:
-        yield server
-    finally:
-        stop_server(server)
+    with contextlib.ExitStack() as stack:
+        database_url = (
+            stack.enter_context(scratch_postgres("gangway_examples"))
+            if request.param == "postgres"
+            else None
+        )
+        server = start_server(tmp_path_factory.mktemp(f"gangway-{request.param}"), database_url)
+        try:
+            yield server
+        finally:
+            stop_server(server)
 
 
 def _platform(
