@@ -35,9 +35,13 @@ __all__ = [
     "create",
     "delete",
     "list_page",
+    "mark_deleted",
+    "merged_metadata",
     "ping",
     "retrieve",
+    "set_enabled",
     "set_status",
+    "set_url",
     "update",
 ]
 
@@ -174,18 +178,10 @@ def update(
         if name in params:
             record.document[name] = params[name]
     if "metadata" in params:
-        metadata = dict(record.document.get("metadata") or {})
-        for key, value in params["metadata"].items():
-            if value is None:
-                metadata.pop(key, None)
-            else:
-                metadata[key] = value
-        record.document["metadata"] = metadata
+        record.document["metadata"] = merged_metadata(record.document, params["metadata"])
     if endpoint:
         check_url(endpoint["url"], livemode=call.livemode, egress=egress, addresses=addresses)
-        if endpoint["url"] != record.document.get("url"):
-            uow.webhooks.reset_circuit(record.id)  # a new URL owes nothing to the old failures
-        record.document["url"] = endpoint["url"]
+        set_url(uow, record, endpoint["url"])
     record.updated_ms = call.now_ms
     uow.webhooks.save_destination(record)
     return record
@@ -197,21 +193,48 @@ def set_status(
     """Disabled: nothing new is owed to it and its pending deliveries wait; enabled again:
     they resume, and its circuit starts closed (the worker may have disabled it for failing)."""
     record = retrieve(uow, call, destination_id, for_update=True)
-    record.status = "enabled" if enabled else "disabled"
-    record.document["status_details"] = None if enabled else {"disabled": {"reason": "user"}}
-    if enabled:
-        record.document.pop("disabled_for_failures", None)
-        uow.webhooks.reset_circuit(record.id)
+    set_enabled(uow, record, enabled)
     record.updated_ms = call.now_ms
     uow.webhooks.save_destination(record)
     return record
 
 
+def merged_metadata(document: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """The stored metadata with ``changes`` applied: a ``None`` value unsets its key."""
+    metadata = dict(document.get("metadata") or {})
+    for key, value in changes.items():
+        if value is None:
+            metadata.pop(key, None)
+        else:
+            metadata[key] = value
+    return metadata
+
+
+def set_url(uow: UnitOfWork, record: DestinationRecord, url: str) -> None:
+    """A checked URL; a new one owes nothing to the old one's failures (its circuit closes)."""
+    if url != record.document.get("url"):
+        uow.webhooks.reset_circuit(record.id)
+    record.document["url"] = url
+
+
+def set_enabled(uow: UnitOfWork, record: DestinationRecord, enabled: bool) -> None:
+    """Disabled by the user, or enabled again with a closed circuit (the worker may have
+    disabled it for failing)."""
+    record.status = "enabled" if enabled else "disabled"
+    record.document["status_details"] = None if enabled else {"disabled": {"reason": "user"}}
+    if enabled:
+        record.document.pop("disabled_for_failures", None)
+        uow.webhooks.reset_circuit(record.id)
+
+
 def delete(uow: UnitOfWork, call: Call, destination_id: str) -> DestinationRecord:
     """Deleted destinations never receive anything again (their pending deliveries included)."""
-    record = retrieve(uow, call, destination_id, for_update=True)
-    record.deleted_ms = call.now_ms
-    record.updated_ms = call.now_ms
+    return mark_deleted(uow, retrieve(uow, call, destination_id, for_update=True), call.now_ms)
+
+
+def mark_deleted(uow: UnitOfWork, record: DestinationRecord, now_ms: int) -> DestinationRecord:
+    record.deleted_ms = now_ms
+    record.updated_ms = now_ms
     uow.webhooks.save_destination(record)
     return record
 

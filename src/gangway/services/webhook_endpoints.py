@@ -18,7 +18,16 @@ from typing import Any
 from gangway.core.errors import InvalidRequest, NotFound
 from gangway.core.ids import random_token
 from gangway.services.context import Call
-from gangway.services.destinations import Lookup, addresses_of, check_url, system_lookup
+from gangway.services.destinations import (
+    Lookup,
+    addresses_of,
+    check_url,
+    mark_deleted,
+    merged_metadata,
+    set_enabled,
+    set_url,
+    system_lookup,
+)
 from gangway.store.repos.paging import Page
 from gangway.store.repos.webhooks import DestinationRecord
 from gangway.store.uow import UnitOfWork
@@ -127,41 +136,25 @@ def update(
         record.enabled_events = _types(params["enabled_events"] or [])
     if "description" in params:
         record.document["description"] = params["description"] or None
-    if "metadata" in params:
-        metadata = dict(record.document.get("metadata") or {})
+    if "metadata" in params:  # v1 unsets with "": a key's, or every key's (``metadata=``)
         sent = params["metadata"]
-        if sent == "":
-            metadata = {}
-        else:
-            for key, value in sent.items():
-                if value == "":
-                    metadata.pop(key, None)
-                else:
-                    metadata[key] = value
-        record.document["metadata"] = metadata
-    if url is not None:
-        if url != record.document.get("url"):
-            uow.webhooks.reset_circuit(record.id)
-        record.document["url"] = url
-    if params.get("disabled") is not None:
-        record.status = "disabled" if params["disabled"] else "enabled"
-        record.document["status_details"] = (
-            {"disabled": {"reason": "user"}} if params["disabled"] else None
+        changes = (
+            dict.fromkeys(record.document.get("metadata") or {})
+            if sent == ""
+            else {key: (None if value == "" else value) for key, value in sent.items()}
         )
-        if not params["disabled"]:
-            record.document.pop("disabled_for_failures", None)
-            uow.webhooks.reset_circuit(record.id)
+        record.document["metadata"] = merged_metadata(record.document, changes)
+    if url is not None:
+        set_url(uow, record, url)
+    if params.get("disabled") is not None:
+        set_enabled(uow, record, not params["disabled"])
     record.updated_ms = call.now_ms
     uow.webhooks.save_destination(record)
     return record
 
 
 def delete(uow: UnitOfWork, call: Call, endpoint_id: str) -> DestinationRecord:
-    record = retrieve(uow, call, endpoint_id, for_update=True)
-    record.deleted_ms = call.now_ms
-    record.updated_ms = call.now_ms
-    uow.webhooks.save_destination(record)
-    return record
+    return mark_deleted(uow, retrieve(uow, call, endpoint_id, for_update=True), call.now_ms)
 
 
 def list_page(

@@ -15,6 +15,7 @@ from gangway.api.app import Request, Route
 from gangway.core.errors import GangwayError, InvalidRequest
 from gangway.services import account_links
 from gangway.v1.accounts_params import check_shape
+from gangway.v1.routing import form_route
 
 __all__ = ["to_link_params", "v1_account_link_routes", "v1_link_param"]
 
@@ -116,9 +117,5 @@ def v1_account_link_routes(*, public_url: str, lifetime_ms: int) -> list[Route]:
         return 200, render(minted.link.created_ms, minted.link.expires_ms, minted.url)
 
     return [
-        Route("POST", "/v1/account_links", create, _as_hash, write=True, form=True),
+        form_route("POST", "/v1/account_links", create, write=True),
     ]
-
-
-def _as_hash(decoded: Any) -> dict[str, Any]:
-    return dict(decoded) if isinstance(decoded, dict) else {}

@@ -18,6 +18,7 @@ from gangway.store.repos.accounts import AccountRecord
 from gangway.v1.accounts_params import capability_path, check_shape
 from gangway.v1.capability_names import V1_CAPABILITIES
 from gangway.v1.render_capability import capability, listed
+from gangway.v1.routing import form_route, open_account
 
 __all__ = ["v1_capability_routes"]
 
@@ -41,10 +42,7 @@ def _nested(path: tuple[str, ...], value: Any) -> dict[str, Any]:
 
 def v1_capability_routes(rules: RuleBook) -> list[Route]:
     def account(request: Request) -> AccountRecord:
-        record = accounts.retrieve(request.uow, request.call, request.args[0])
-        if record.closed:
-            raise NotFound(f"No such account: '{record.id}'", param="account")
-        return record
+        return open_account(request, request.args[0])
 
     def one(request: Request, record: AccountRecord, name: str) -> dict[str, Any]:
         evaluation = accounts.evaluation(request.uow, record, rules, request.call.now_ms)
@@ -88,13 +86,7 @@ def v1_capability_routes(rules: RuleBook) -> list[Route]:
         return 200, one(request, record, name)
 
     return [
-        Route("GET", "/v1/accounts/{id}/capabilities", list_all, _as_hash, form=True),
-        Route("GET", "/v1/accounts/{id}/capabilities/{cap}", retrieve, _as_hash, form=True),
-        Route(
-            "POST", "/v1/accounts/{id}/capabilities/{cap}", update, _as_hash, write=True, form=True
-        ),
+        form_route("GET", "/v1/accounts/{id}/capabilities", list_all),
+        form_route("GET", "/v1/accounts/{id}/capabilities/{cap}", retrieve),
+        form_route("POST", "/v1/accounts/{id}/capabilities/{cap}", update, write=True),
     ]
-
-
-def _as_hash(decoded: Any) -> dict[str, Any]:
-    return dict(decoded) if isinstance(decoded, dict) else {}

@@ -17,6 +17,7 @@ from gangway.store.repos.webhooks import snapshot_event
 from gangway.v1.accounts_params import check_shape
 from gangway.v1.event_types import V1_EVENT_TYPES
 from gangway.v1.list_params import created_filter
+from gangway.v1.routing import form_route
 
 __all__ = ["render_events", "v1_event_routes"]
 
@@ -99,10 +100,6 @@ def v1_event_routes() -> list[Route]:
         }
 
     return [
-        Route("GET", "/v1/events", list_all, _as_is, form=True),
-        Route("GET", "/v1/events/{id}", retrieve, _as_is, form=True),
+        form_route("GET", "/v1/events", list_all),
+        form_route("GET", "/v1/events/{id}", retrieve),
     ]
-
-
-def _as_is(decoded: Any) -> dict[str, Any]:
-    return dict(decoded) if isinstance(decoded, dict) else {}

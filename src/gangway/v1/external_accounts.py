@@ -7,18 +7,19 @@ that says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, Final
 
 from gangway.api.app import Request, Route
-from gangway.core.errors import InvalidRequest, NotFound
+from gangway.core.errors import InvalidRequest
 from gangway.core.pagination import DEFAULT_LIMIT
 from gangway.requirements import RuleBook
-from gangway.services import accounts
 from gangway.services import external_accounts as service
 from gangway.services.context import Call
 from gangway.store.uow import UnitOfWork
+from gangway.v1.list_params import page_of
 from gangway.v1.render_bank import bank_account, bank_list
+from gangway.v1.routing import form_route, open_account
 
 __all__ = [
     "BANK_FIELDS",
@@ -48,8 +49,6 @@ _CARDS: Final = (
     "Gangway pays out to bank accounts only: cards are not supported as external accounts."
     " Send a bank account token (btok_...) or external_account[object]=bank_account."
 )
-
-Handler = Callable[[Request], tuple[int, dict[str, Any]]]
 
 
 def _unknown(params: Mapping[str, Any], allowed: frozenset[str], prefix: str = "") -> None:
@@ -151,7 +150,7 @@ def external_account_routes(rules: RuleBook) -> list[Route]:
         default = _bool(params, "default_for_currency")
         metadata = _metadata(params)
         account_id = request.args[0]
-        _open(request, account_id)
+        open_account(request, account_id)
         bank = resolve(request.uow, request.call, params["external_account"], "external_account")
         record, entry = service.add(
             request.uow,
@@ -167,7 +166,7 @@ def external_account_routes(rules: RuleBook) -> list[Route]:
     def retrieve(request: Request) -> tuple[int, dict[str, Any]]:
         _unknown(request.params, frozenset({"expand"}))
         account_id, bank_id = request.args[0], request.args[1]
-        _open(request, account_id)
+        open_account(request, account_id)
         entry = service.retrieve(request.uow, request.call, account_id, bank_id)
         return 200, bank_account(account_id, entry)
 
@@ -190,7 +189,7 @@ def external_account_routes(rules: RuleBook) -> list[Route]:
         if "metadata" in params:
             changes["metadata"] = _metadata(params)
         account_id, bank_id = request.args[0], request.args[1]
-        _open(request, account_id)
+        open_account(request, account_id)
         record, entry = service.update(
             request.uow, request.call, account_id, bank_id, changes, rules
         )
@@ -198,35 +197,25 @@ def external_account_routes(rules: RuleBook) -> list[Route]:
 
     def delete(request: Request) -> tuple[int, dict[str, Any]]:
         account_id, bank_id = request.args[0], request.args[1]
-        _open(request, account_id)
+        open_account(request, account_id)
         entry = service.delete(request.uow, request.call, account_id, bank_id, rules)
         return 200, {"id": entry["id"], "object": "bank_account", "deleted": True}
 
     def list_all(request: Request) -> tuple[int, dict[str, Any]]:
         account_id = request.args[0]
-        record = _open(request, account_id)
+        record = open_account(request, account_id)
         every = service.entries(record, request.uow.fingerprint_secret)
         page, more = _page(list(reversed(every)), _list_params(request.params))
         return 200, bank_list(account_id, page, has_more=more)
 
-    def form(method: str, pattern: str, handler: Handler, *, write: bool) -> Route:
-        return Route(method, pattern, handler, _as_is, write=write, form=True)
-
     base = "/v1/accounts/{id}/external_accounts"
     return [
-        form("POST", base, create, write=True),
-        form("GET", base, list_all, write=False),
-        form("GET", base + "/{id}", retrieve, write=False),
-        form("POST", base + "/{id}", update, write=True),
-        form("DELETE", base + "/{id}", delete, write=True),
+        form_route("POST", base, create, write=True),
+        form_route("GET", base, list_all, write=False),
+        form_route("GET", base + "/{id}", retrieve, write=False),
+        form_route("POST", base + "/{id}", update, write=True),
+        form_route("DELETE", base + "/{id}", delete, write=True),
     ]
-
-
-def _open(request: Request, account_id: str) -> Any:
-    record = accounts.retrieve(request.uow, request.call, account_id)
-    if record.closed:
-        raise NotFound(f"No such account: '{account_id}'", param="account")
-    return record
 
 
 def _list_params(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -262,21 +251,10 @@ def _page(newest_first: list[dict[str, Any]], params: Mapping[str, Any]) -> tupl
     """One v1 page of an account's bank accounts (newest first); ``object=card`` lists none."""
     if params.get("object") == "card":
         return [], False
-    limit = int(params["limit"])
-    ids = [e["id"] for e in newest_first]
-    for name in ("starting_after", "ending_before"):
-        anchor = params.get(name)
-        if anchor and anchor not in ids:
-            raise InvalidRequest(
-                f"No such external account: '{anchor}'", code="resource_missing", param=name
-            )
-    if params.get("ending_before"):
-        before = newest_first[: ids.index(params["ending_before"])]
-        return before[-limit:], len(before) > limit
-    start = ids.index(params["starting_after"]) + 1 if params.get("starting_after") else 0
-    rest = newest_first[start:]
-    return rest[:limit], len(rest) > limit
+    return page_of(newest_first, [entry["id"] for entry in newest_first], params, _no_bank)
 
 
-def _as_is(decoded: Any) -> dict[str, Any]:
-    return dict(decoded) if isinstance(decoded, dict) else {}
+def _no_bank(anchor: str, param: str) -> InvalidRequest:
+    return InvalidRequest(
+        f"No such external account: '{anchor}'", code="resource_missing", param=param
+    )

@@ -6,14 +6,14 @@ whole second, ``[gte, lt)`` in milliseconds, so a row created at ...000.999 is i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Final
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final, TypeVar
 
-from gangway.core.errors import InvalidRequest, NotFound
-from gangway.core.pagination import Cursor
+from gangway.core.errors import GangwayError, InvalidRequest, NotFound
+from gangway.core.pagination import DEFAULT_LIMIT, Cursor
 from gangway.store.repos.paging import Page
 
-__all__ = ["created_filter", "keyset_cursor", "list_body"]
+__all__ = ["created_filter", "keyset_cursor", "list_body", "page_of"]
 
 _OPS: Final = ("gt", "gte", "lt", "lte")
 
@@ -72,3 +72,28 @@ def list_body(
     backwards = cursor is not None and cursor.direction == "prev"
     more = (page.prev_cursor if backwards else page.next_cursor) is not None
     return {"object": "list", "data": data, "has_more": more, "url": url}
+
+
+T = TypeVar("T")
+
+
+def page_of(
+    newest_first: Sequence[T],
+    ids: Sequence[str],
+    params: Mapping[str, Any],
+    missing: Callable[[str, str], GangwayError],
+) -> tuple[list[T], bool]:
+    """One v1 page of a list held in memory (an account's persons or bank accounts), and
+    whether there is more in the direction paged. ``missing(anchor, param)`` is the error for a
+    ``starting_after`` / ``ending_before`` that names nothing in the list."""
+    limit = params.get("limit") or DEFAULT_LIMIT
+    for name in ("starting_after", "ending_before"):
+        anchor = params.get(name)
+        if anchor and anchor not in ids:
+            raise missing(anchor, name)
+    if params.get("ending_before"):
+        head = list(newest_first[: ids.index(params["ending_before"])])
+        return head[-limit:], len(head) > limit
+    start = ids.index(params["starting_after"]) + 1 if params.get("starting_after") else 0
+    rest = list(newest_first[start:])
+    return rest[:limit], len(rest) > limit

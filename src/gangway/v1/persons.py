@@ -6,22 +6,20 @@ shows, with the same checks and the same events (v1 and v2, see ``person_events`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from gangway.api.app import Request, Route
 from gangway.core.errors import GangwayError, NotFound
-from gangway.core.pagination import DEFAULT_LIMIT
 from gangway.requirements import RuleBook
 from gangway.services import persons
 from gangway.store.repos.accounts import AccountRecord, PersonRecord
 from gangway.v1 import accounts_params, person_events, persons_params
-from gangway.v1.routes import _as_is, _open
+from gangway.v1.list_params import page_of
+from gangway.v1.routing import form_route, open_account
 
 __all__ = ["v1_person_routes"]
-
-Handler = Callable[[Request], tuple[int, dict[str, Any]]]
 
 
 @contextmanager
@@ -43,22 +41,22 @@ def v1_person_routes(rules: RuleBook) -> list[Route]:
         return person_events.view(request.uow, account, person, rules, request.call.now_ms)
 
     def create(request: Request) -> tuple[int, dict[str, Any]]:
-        account = _open(request, request.args[0])
+        account = open_account(request, request.args[0])
         params, _ = persons_params.to_person_params(
             request.params, country=_country(account), creating=True
         )
         with _v1_params():
             person = persons.create(request.uow, request.call, account.id, params, rules)
-        return 200, show(request, _open(request, account.id), person)
+        return 200, show(request, open_account(request, account.id), person)
 
     def retrieve(request: Request) -> tuple[int, dict[str, Any]]:
-        account = _open(request, request.args[0])
+        account = open_account(request, request.args[0])
         accounts_params.check_retrieve(request.params)
         person = persons.retrieve(request.uow, request.call, account.id, request.args[1])
         return 200, show(request, account, person)
 
     def update(request: Request) -> tuple[int, dict[str, Any]]:
-        account = _open(request, request.args[0])
+        account = open_account(request, request.args[0])
         params, _ = persons_params.to_person_params(
             request.params, country=_country(account), creating=False
         )
@@ -66,15 +64,15 @@ def v1_person_routes(rules: RuleBook) -> list[Route]:
             person = persons.update(
                 request.uow, request.call, account.id, request.args[1], params, rules
             )
-        return 200, show(request, _open(request, account.id), person)
+        return 200, show(request, open_account(request, account.id), person)
 
     def delete(request: Request) -> tuple[int, dict[str, Any]]:
-        account = _open(request, request.args[0])
+        account = open_account(request, request.args[0])
         person = persons.delete(request.uow, request.call, account.id, request.args[1], rules)
         return 200, {"id": person.id, "object": "person", "deleted": True}
 
     def list_all(request: Request) -> tuple[int, dict[str, Any]]:
-        account = _open(request, request.args[0])
+        account = open_account(request, request.args[0])
         params = persons_params.check_list(request.params)
         wanted = {k: v for k, v in (params.get("relationship") or {}).items() if v is not None}
         every = sorted(
@@ -89,7 +87,7 @@ def v1_person_routes(rules: RuleBook) -> list[Route]:
                 bool((p.document.get("relationship") or {}).get(k)) == v for k, v in wanted.items()
             )
         ]
-        page, more = _page(matching, params)
+        page, more = page_of(matching, [p.id for p in matching], params, _no_person)
         return 200, {
             "object": "list",
             "data": [show(request, account, p) for p in page],
@@ -97,31 +95,15 @@ def v1_person_routes(rules: RuleBook) -> list[Route]:
             "url": f"/v1/accounts/{account.id}/persons",
         }
 
-    def form(method: str, pattern: str, handler: Handler, *, write: bool) -> Route:
-        return Route(method, pattern, handler, _as_is, write=write, form=True)
-
     base = "/v1/accounts/{id}/persons"
     return [
-        form("POST", base, create, write=True),
-        form("GET", base, list_all, write=False),
-        form("GET", base + "/{person}", retrieve, write=False),
-        form("POST", base + "/{person}", update, write=True),
-        form("DELETE", base + "/{person}", delete, write=True),
+        form_route("POST", base, create, write=True),
+        form_route("GET", base, list_all, write=False),
+        form_route("GET", base + "/{person}", retrieve, write=False),
+        form_route("POST", base + "/{person}", update, write=True),
+        form_route("DELETE", base + "/{person}", delete, write=True),
     ]
 
 
-def _page(items: list[PersonRecord], params: dict[str, Any]) -> tuple[list[PersonRecord], bool]:
-    """v1 paging over the newest-first list: ``starting_after`` / ``ending_before`` an id."""
-    limit = params.get("limit") or DEFAULT_LIMIT
-    ids = [p.id for p in items]
-    for name in ("starting_after", "ending_before"):
-        anchor = params.get(name)
-        if anchor and anchor not in ids:
-            raise NotFound(f"No such person: '{anchor}'", param=name)
-    if params.get("starting_after"):
-        rest = items[ids.index(params["starting_after"]) + 1 :]
-        return rest[:limit], len(rest) > limit
-    if params.get("ending_before"):
-        head = items[: ids.index(params["ending_before"])]
-        return head[-limit:], len(head) > limit
-    return items[:limit], len(items) > limit
+def _no_person(anchor: str, param: str) -> NotFound:
+    return NotFound(f"No such person: '{anchor}'", param=param)

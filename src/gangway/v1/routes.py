@@ -7,23 +7,23 @@ here renamed to the v1 params the caller sent.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 from gangway.api.app import Request, Route
-from gangway.core.errors import GangwayError, InvalidRequest, NotFound
+from gangway.core.errors import GangwayError, InvalidRequest
 from gangway.core.pagination import DEFAULT_LIMIT
 from gangway.requirements import RuleBook
 from gangway.services import accounts
 from gangway.store.repos.accounts import AccountRecord
 from gangway.v1 import accounts_params, external_accounts, render
 from gangway.v1.list_params import keyset_cursor, list_body
+from gangway.v1.routing import form_route, open_account
 
 __all__ = ["v1_account_routes"]
 
 _REJECT = {"expand": "str_list", "reason": accounts.REJECT_REASONS}
-Handler = Callable[[Request], tuple[int, dict[str, Any]]]
 
 
 @contextmanager
@@ -34,14 +34,6 @@ def _v1_params(sent: Mapping[str, Any] | None = None) -> Iterator[None]:
     except GangwayError as exc:
         exc.param = accounts_params.v1_param(exc.param, sent)
         raise
-
-
-def _open(request: Request, account_id: str) -> AccountRecord:
-    """A v1 account that exists: v1 deletes, so a closed (v2) account is gone from this view."""
-    record = accounts.retrieve(request.uow, request.call, account_id)
-    if record.closed:
-        raise NotFound(f"No such account: '{account_id}'", param="account")
-    return record
 
 
 def v1_account_routes(rules: RuleBook) -> list[Route]:
@@ -62,7 +54,7 @@ def v1_account_routes(rules: RuleBook) -> list[Route]:
 
     def retrieve(request: Request) -> tuple[int, dict[str, Any]]:
         accounts_params.check_retrieve(request.params)
-        return respond(request, _open(request, request.args[0]))
+        return respond(request, open_account(request, request.args[0]))
 
     def retrieve_acting(request: Request) -> tuple[int, dict[str, Any]]:
         """``GET /v1/account``: the account a ``Stripe-Account`` header names (``v1.acting``
@@ -75,10 +67,10 @@ def v1_account_routes(rules: RuleBook) -> list[Route]:
                 "header; Gangway has no account object for the platform itself.",
                 code="parameter_missing",
             )
-        return respond(request, _open(request, acting))
+        return respond(request, open_account(request, acting))
 
     def update(request: Request) -> tuple[int, dict[str, Any]]:
-        current = _open(request, request.args[0])
+        current = open_account(request, request.args[0])
         sent, bank = external_accounts.split(request.params)
         params, _expand = accounts_params.to_update_params(sent, current.document)
         with _v1_params(request.params):
@@ -90,7 +82,7 @@ def v1_account_routes(rules: RuleBook) -> list[Route]:
 
     def delete(request: Request) -> tuple[int, dict[str, Any]]:
         account_id = request.args[0]
-        _open(request, account_id)
+        open_account(request, account_id)
         accounts.close(request.uow, request.call, account_id, {}, rules)
         return 200, render.deleted(account_id)
 
@@ -100,7 +92,7 @@ def v1_account_routes(rules: RuleBook) -> list[Route]:
             raise InvalidRequest(
                 "Missing required param: reason.", code="parameter_missing", param="reason"
             )
-        _open(request, request.args[0])
+        open_account(request, request.args[0])
         record = accounts.reject(
             request.uow, request.call, request.args[0], checked["reason"], rules
         )
@@ -129,21 +121,12 @@ def v1_account_routes(rules: RuleBook) -> list[Route]:
         ]
         return 200, list_body(data, page, cursor, "/v1/accounts")
 
-    def form(method: str, pattern: str, handler: Handler, *, write: bool) -> Route:
-        return Route(method, pattern, handler, _as_is, write=write, form=True)
-
     return [
-        form("POST", "/v1/accounts", create, write=True),
-        form("GET", "/v1/accounts", list_all, write=False),
-        form("GET", "/v1/account", retrieve_acting, write=False),
-        form("GET", "/v1/accounts/{id}", retrieve, write=False),
-        form("POST", "/v1/accounts/{id}", update, write=True),
-        form("DELETE", "/v1/accounts/{id}", delete, write=True),
-        form("POST", "/v1/accounts/{id}/reject", reject, write=True),
+        form_route("POST", "/v1/accounts", create, write=True),
+        form_route("GET", "/v1/accounts", list_all, write=False),
+        form_route("GET", "/v1/account", retrieve_acting, write=False),
+        form_route("GET", "/v1/accounts/{id}", retrieve, write=False),
+        form_route("POST", "/v1/accounts/{id}", update, write=True),
+        form_route("DELETE", "/v1/accounts/{id}", delete, write=True),
+        form_route("POST", "/v1/accounts/{id}/reject", reject, write=True),
     ]
-
-
-def _as_is(decoded: Any) -> dict[str, Any]:
-    """The edge's check of a v1 body: a decoded form is always a hash; the v1 translators
-    check its fields (``accounts_params``)."""
-    return dict(decoded) if isinstance(decoded, dict) else {}

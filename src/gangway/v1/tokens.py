@@ -12,6 +12,7 @@ from gangway.services import external_accounts, tokens
 from gangway.store.repos.tokens import TokenRecord
 from gangway.v1.external_accounts import BANK_FIELDS, check_strings
 from gangway.v1.render_bank import token_bank_account
+from gangway.v1.routing import form_route
 
 __all__ = ["render_token", "token_routes"]
 
@@ -74,8 +75,4 @@ def token_routes() -> list[Route]:
         token = tokens.create_bank_token(request.uow, request.call, bank)
         return 200, render_token(token, token.params)
 
-    return [Route("POST", "/v1/tokens", create, _as_is, write=True, form=True)]
-
-
-def _as_is(decoded: Any) -> dict[str, Any]:
-    return dict(decoded) if isinstance(decoded, dict) else {}
+    return [form_route("POST", "/v1/tokens", create, write=True)]

@@ -17,6 +17,7 @@ from gangway.store.repos.webhooks import DestinationRecord
 from gangway.v1.accounts_params import check_list, check_shape
 from gangway.v1.event_types import V1_API_VERSION
 from gangway.v1.list_params import keyset_cursor, list_body
+from gangway.v1.routing import form_route
 from gangway.webhooks.egress import EgressPolicy
 
 __all__ = ["render_endpoint", "v1_webhook_endpoint_routes"]
@@ -107,18 +108,14 @@ def v1_webhook_endpoint_routes(egress: EgressPolicy | None = None) -> list[Route
 
     base = "/v1/webhook_endpoints"
     return [
-        Route("POST", base, create, _as_hash, write=True, form=True, prepare=_prepare),
-        Route("GET", base, list_all, _as_hash, form=True),
-        Route("GET", base + "/{id}", retrieve, _as_hash, form=True),
-        Route("POST", base + "/{id}", update, _as_hash, write=True, form=True, prepare=_prepare),
-        Route("DELETE", base + "/{id}", delete, _as_hash, write=True, form=True),
+        form_route("POST", base, create, write=True, prepare=_prepare),
+        form_route("GET", base, list_all),
+        form_route("GET", base + "/{id}", retrieve),
+        form_route("POST", base + "/{id}", update, write=True, prepare=_prepare),
+        form_route("DELETE", base + "/{id}", delete, write=True),
     ]
 
 
 async def _prepare(params: Any) -> destinations.Lookup:
     url = params.get("url") if isinstance(params, dict) else None
     return await look_up_host(url)
-
-
-def _as_hash(decoded: Any) -> dict[str, Any]:
-    return dict(decoded) if isinstance(decoded, dict) else {}
