@@ -42,7 +42,25 @@ class RunningServer:
         printed = self._cli("platforms", "create", "--name", "Another platform")
         return printed.rsplit("(shown once): ", 1)[1].strip()
 
-    def _cli(self, *command: str) -> str:
+    def new_operator(
+        self, email: str, role: str, password: str, *, live: bool | None = None
+    ) -> str:
+        """An operator of the console (``gangway operators create``); returns its id."""
+        flags = [] if live is None else ["--live" if live else "--test-only"]
+        printed = self._cli(
+            "operators",
+            "create",
+            "--email",
+            email,
+            "--role",
+            role,
+            "--password-stdin",
+            *flags,
+            stdin=password + "\n",
+        )
+        return printed.split()[0]
+
+    def _cli(self, *command: str, stdin: str | None = None) -> str:
         args = [sys.executable, "-m", "gangway.cli.main", *command]
         args += (
             ["--database-url", self.database_url]
@@ -50,7 +68,9 @@ class RunningServer:
             else ["--data-dir", str(self.data_dir)]
         )
         env = {**os.environ, "GANGWAY_DATA_DIR": str(self.data_dir)}
-        return subprocess.run(args, check=True, capture_output=True, text=True, env=env).stdout
+        return subprocess.run(
+            args, check=True, capture_output=True, text=True, env=env, input=stdin
+        ).stdout
 
 
 def free_port() -> int:

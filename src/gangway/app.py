@@ -18,12 +18,14 @@ from gangway.api.link_routes import account_link_routes
 from gangway.api.reviews import review_routes
 from gangway.api.test_helpers import test_helper_routes
 from gangway.bootstrap import fingerprint_secret_for, page_token_secret_for, sealer_for
+from gangway.console.app import ConsoleApp
 from gangway.core.clock import Clock, SystemClock
 from gangway.core.keys import KeyPrincipal
 from gangway.core.pagination import PageTokens
 from gangway.hosted.app import HostedApp
 from gangway.requirements import load_rules
 from gangway.services.clocks import Clocks
+from gangway.services.listing import fill_missing
 from gangway.services.scheduler import sweep_all
 from gangway.settings import Settings
 from gangway.store.database import Database
@@ -102,6 +104,19 @@ class Gangway:
             idle_ms=settings.session_idle_seconds * 1000,
             upload_max_bytes=settings.upload_max_bytes,
         )
+        self.console = (
+            ConsoleApp(
+                store=self.store,
+                rules=self.rules,
+                clocks=self.clocks,
+                clock=clock,
+                public_url=settings.resolved_public_url(),
+                idle_ms=settings.console_idle_seconds * 1000,
+                absolute_ms=settings.console_session_hours * 3_600_000,
+            )
+            if settings.console
+            else None
+        )
         self.admin = admin.AdminApp(self.store, clock)
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -123,6 +138,11 @@ class Gangway:
             if scope["path"].startswith("/onboarding"):
                 await self.hosted(scope, receive, send)
                 return
+            if self.console is not None and (
+                scope["path"] == "/console" or scope["path"].startswith("/console/")
+            ):
+                await self.console(scope, receive, send)
+                return
             if scope["path"] == admin.PREFIX or scope["path"].startswith(admin.PREFIX + "/"):
                 await self.admin(scope, receive, send)
                 return
@@ -137,6 +157,7 @@ class Gangway:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 self._tasks.append(asyncio.create_task(self._prune_forever()))
+                self._tasks.append(asyncio.create_task(self._fill_listing()))
                 if self.database.is_sqlite:
                     self._tasks.append(asyncio.create_task(self._checkpoint_forever()))
                 if self.settings.scheduler:
@@ -166,6 +187,15 @@ class Gangway:
             except Exception:
                 log.exception("pruning idempotency keys failed")
 
+    async def _fill_listing(self) -> None:
+        """Accounts stored before the console's listing columns get them, once."""
+        try:
+            filled = await self.database.in_thread(fill_missing, self.store, self.rules)
+            if filled:
+                log.warning("filled in the console's listing of %d accounts", filled)
+        except Exception:
+            log.exception("filling in the console's account listing failed")
+
     async def _sweep_forever(self) -> None:
         """Deadlines and test-mode decisions take effect within a second of their time."""
         while True:
@@ -189,6 +219,7 @@ class Gangway:
             # events (with their deliveries) are kept for the retention period, then dropped
             retention_ms = self.settings.event_retention_days * 86_400_000
             uow.events.prune(before_ms=self.clock.now_ms() - retention_ms)
+            uow.operators.prune_failures(before_ms=self.clock.now_ms() - 86_400_000)
 
 
 async def _plain(send: Callable[[dict[str, Any]], Any], status: int, body: bytes) -> None:

@@ -52,6 +52,13 @@ class Settings(BaseSettings):
     """How long an Account Link can be opened after it is created (Stripe's v2 example: 10 min)."""
     session_idle_seconds: int = Field(default=1800, ge=60, le=86_400)
     """A hosted onboarding session ends after this long without a request."""
+    console: bool = True
+    """Serve the operator console under ``/console``; ``GANGWAY_CONSOLE=false`` turns it off
+    (the path then answers 404, as any unknown path)."""
+    console_idle_seconds: int = Field(default=1800, ge=60, le=86_400)
+    """A console session ends after this long without a request."""
+    console_session_hours: int = Field(default=12, ge=1, le=168)
+    """A console session ends this long after sign-in, however busy."""
     upload_max_bytes: int = Field(default=10 * 1_048_576, ge=1024)
     """Largest document the hosted form accepts (Stripe's limit: 10 MB)."""
     deliveries: bool = True

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from gangway.cli import listen, tenancy
+from gangway.cli import listen, operators, tenancy
 from gangway.cli.testing import add_commands
 from gangway.settings import Settings
 
@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
 
     tenancy.add_commands(commands)
+    operators.add_commands(commands)
     add_commands(commands)
     listen.add_command(commands)
 

@@ -22,27 +22,27 @@ from gangway.services import tenancy
 from gangway.settings import Settings
 from gangway.store.uow import UnitOfWork
 
-__all__ = ["add_commands"]
+__all__ = ["add_commands", "command_parser", "print_table", "run_work"]
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     platforms = commands.add_parser("platforms", help="manage platforms (tenants)")
     platform_commands = platforms.add_subparsers(dest="platforms_command", required=True)
-    create = _command(platform_commands, "create", "create a platform and its first test key")
+    create = command_parser(platform_commands, "create", "create a platform and its first test key")
     create.add_argument("--name", required=True)
     create.set_defaults(run=_platforms_create)
-    _command(platform_commands, "list", "list platforms").set_defaults(run=_platforms_list)
+    command_parser(platform_commands, "list", "list platforms").set_defaults(run=_platforms_list)
 
     keys = commands.add_parser("keys", help="manage secret API keys")
     key_commands = keys.add_subparsers(dest="keys_command", required=True)
-    create = _command(key_commands, "create", "create a key and print only its secret")
+    create = command_parser(key_commands, "create", "create a key and print only its secret")
     create.add_argument("--mode", choices=("test", "live"), default="test")
     create.add_argument("--platform", help="the platform's id (default: the first platform)")
     create.set_defaults(run=_keys_create)
-    listing = _command(key_commands, "list", "list keys (never their secrets)")
+    listing = command_parser(key_commands, "list", "list keys (never their secrets)")
     listing.add_argument("--platform", help="only this platform's keys")
     listing.set_defaults(run=_keys_list)
-    revoke = _command(key_commands, "revoke", "revoke a key, at once, in every process")
+    revoke = command_parser(key_commands, "revoke", "revoke a key, at once, in every process")
     revoke.add_argument("key_id")
     revoke.set_defaults(run=_keys_revoke)
 
@@ -50,16 +50,16 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "admin-tokens", help="manage the operator tokens of the admin API (/_gangway/admin)"
     )
     token_commands = tokens.add_subparsers(dest="tokens_command", required=True)
-    _command(token_commands, "create", "create an admin token and print only it").set_defaults(
-        run=_tokens_create
-    )
-    _command(token_commands, "list", "list admin tokens").set_defaults(run=_tokens_list)
-    revoke = _command(token_commands, "revoke", "revoke an admin token")
+    command_parser(
+        token_commands, "create", "create an admin token and print only it"
+    ).set_defaults(run=_tokens_create)
+    command_parser(token_commands, "list", "list admin tokens").set_defaults(run=_tokens_list)
+    revoke = command_parser(token_commands, "revoke", "revoke an admin token")
     revoke.add_argument("token_id")
     revoke.set_defaults(run=_tokens_revoke)
 
 
-def _command(
+def command_parser(
     commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_text: str
 ) -> argparse.ArgumentParser:
     parser = commands.add_parser(name, help=help_text)
@@ -82,15 +82,15 @@ def _platforms_create(settings: Settings, args: argparse.Namespace) -> int:
         print(f"{created.view['id']}  {created.view['name']}")
         print(f"Test secret key (shown once): {created.secret}")
 
-    return _run(settings, args, work, show, json_of=lambda created: created.view)
+    return run_work(settings, args, work, show, json_of=lambda created: created.view)
 
 
 def _platforms_list(settings: Settings, args: argparse.Namespace) -> int:
-    return _run(
+    return run_work(
         settings,
         args,
         tenancy.list_platforms,
-        lambda rows: _table(rows, ("id", "name", "created")),
+        lambda rows: print_table(rows, ("id", "name", "created")),
     )
 
 
@@ -100,17 +100,17 @@ def _keys_create(settings: Settings, args: argparse.Namespace) -> int:
             uow, platform_id=args.platform, livemode=args.mode == "live", now_ms=_now()
         )
 
-    return _run(
+    return run_work(
         settings, args, work, lambda created: print(created.secret), json_of=lambda c: c.view
     )
 
 
 def _keys_list(settings: Settings, args: argparse.Namespace) -> int:
-    return _run(
+    return run_work(
         settings,
         args,
         lambda uow: tenancy.list_keys(uow, platform_id=args.platform),
-        lambda rows: _table(
+        lambda rows: print_table(
             [{**row, "mode": "live" if row["livemode"] else "test"} for row in rows],
             ("id", "platform", "mode", "hint", "created", "revoked"),
         ),
@@ -118,7 +118,7 @@ def _keys_list(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _keys_revoke(settings: Settings, args: argparse.Namespace) -> int:
-    return _run(
+    return run_work(
         settings,
         args,
         lambda uow: tenancy.revoke_key(uow, args.key_id, now_ms=_now()),
@@ -127,7 +127,7 @@ def _keys_revoke(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _tokens_create(settings: Settings, args: argparse.Namespace) -> int:
-    return _run(
+    return run_work(
         settings,
         args,
         lambda uow: tenancy.create_admin_token(uow, now_ms=_now()),
@@ -137,16 +137,16 @@ def _tokens_create(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _tokens_list(settings: Settings, args: argparse.Namespace) -> int:
-    return _run(
+    return run_work(
         settings,
         args,
         tenancy.list_admin_tokens,
-        lambda rows: _table(rows, ("id", "hint", "created", "revoked")),
+        lambda rows: print_table(rows, ("id", "hint", "created", "revoked")),
     )
 
 
 def _tokens_revoke(settings: Settings, args: argparse.Namespace) -> int:
-    return _run(
+    return run_work(
         settings,
         args,
         lambda uow: tenancy.revoke_admin_token(uow, args.token_id, now_ms=_now()),
@@ -154,7 +154,7 @@ def _tokens_revoke(settings: Settings, args: argparse.Namespace) -> int:
     )
 
 
-def _run(
+def run_work(
     settings: Settings,
     args: argparse.Namespace,
     work: Callable[[UnitOfWork], Any],
@@ -176,7 +176,7 @@ def _run(
     return 0
 
 
-def _table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
+def print_table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
     cells = [[str(row[c]) if row[c] is not None else "-" for c in columns] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
     for line in [list(columns), *cells]:

@@ -16,6 +16,7 @@ from gangway.core.changes import EventSpec
 from gangway.core.errors import InvalidRequest, NotFound
 from gangway.core.field_checks import CheckContext, check_account_params
 from gangway.core.ids import new_id, random_token
+from gangway.core.listing import listing_of
 from gangway.core.pagination import PageRequest
 from gangway.requirements import Evaluation, RuleBook
 from gangway.requirements.facts import applied_and_requested
@@ -67,6 +68,7 @@ def build(call: Call, params: dict[str, Any], rules: RuleBook) -> tuple[AccountR
     first = timeline.evaluate_record(record, [], rules, call.now_ms)
     record.next_change_ms = first.next_change_ms
     record.evaluated_ms = call.now_ms
+    record.listing = listing_of(first)
     return record, first
 
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from gangway.core.changes import AccountView, account_events
 from gangway.core.errors import InvalidRequest
+from gangway.core.listing import listing_of
 from gangway.requirements import AccountFacts, Evaluation, RuleBook, Verification, evaluate
 from gangway.services import verifications
 from gangway.services.events import record_account_events, record_v1_event
@@ -200,6 +201,7 @@ def settle(
         if record.closed
         else _soonest(after.next_change_ms, verifications.next_decision_ms(checked))
     )
+    record.listing = listing_of(after)
     return after
 
 

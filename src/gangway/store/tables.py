@@ -25,6 +25,7 @@ __all__ = [
     "accounts",
     "admin_tokens",
     "api_keys",
+    "audit_log",
     "clocks",
     "deliveries",
     "delivery_attempts",
@@ -34,6 +35,9 @@ __all__ = [
     "hosted_sessions",
     "idempotency_keys",
     "metadata",
+    "operator_sessions",
+    "operator_sign_in_failures",
+    "operators",
     "persons",
     "platforms",
     "tokens",
@@ -98,9 +102,34 @@ accounts = Table(
     Column("blocked_ms", BigInteger, nullable=True),
     Column("version", Integer, nullable=False, default=1),
     Column("sealed", LargeBinary, nullable=False),
+    # what the operator console filters and searches on (``core.listing``), kept in step with
+    # the document and its last evaluation; NULL ``listed`` means not filled in yet
+    Column("listed", Integer, nullable=True),
+    Column("country", String(2), nullable=True),
+    Column("entity_type", String(20), nullable=True),
+    Column("currently_due", Boolean, nullable=True),
+    Column("past_due", Boolean, nullable=True),
+    Column("pending_verification", Boolean, nullable=True),
+    Column("restricted", Boolean, nullable=True),
+    Column("fully_active", Boolean, nullable=True),
+    Column("email_index", String(64), nullable=True),
+    Column("name_index", String(64), nullable=True),
     Index("ix_accounts_listing", "platform_id", "livemode", "closed", "created_ms", "id"),
     # the deadline sweep: due accounts of one platform and mode, soonest first
     Index("ix_accounts_due", "platform_id", "livemode", "next_change_ms"),
+    # the console's filters and searches, each newest first
+    Index("ix_accounts_country", "platform_id", "livemode", "country", "created_ms", "id"),
+    Index(
+        "ix_accounts_currently_due", "platform_id", "livemode", "currently_due", "created_ms", "id"
+    ),
+    Index("ix_accounts_past_due", "platform_id", "livemode", "past_due", "created_ms", "id"),
+    Index(
+        "ix_accounts_pending", "platform_id", "livemode", "pending_verification", "created_ms", "id"
+    ),
+    Index("ix_accounts_restricted", "platform_id", "livemode", "restricted", "created_ms", "id"),
+    Index("ix_accounts_email", "platform_id", "livemode", "email_index"),
+    Index("ix_accounts_name", "platform_id", "livemode", "name_index"),
+    Index("ix_accounts_unlisted", "listed"),
 )
 
 persons = Table(
@@ -309,3 +338,66 @@ tokens = Table(
 """Account and person tokens: the identity params they carry, sealed, until their single use
 (``used_ms``, set in one conditional update) empties them. ``kind`` is ``account`` or ``person``;
 a person token belongs to the account it was created under (``account_id``)."""
+
+operators = Table(
+    "operators",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("live", Boolean, nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("password_set_ms", BigInteger, nullable=False),
+    Column("disabled_ms", BigInteger, nullable=True),
+)
+"""The people who sign in to the operator console: a role (viewer, reviewer, admin), whether
+they may see live data, and an argon2id hash of their password (``core.passwords``)."""
+
+operator_sessions = Table(
+    "operator_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("operator_id", String(64), ForeignKey("operators.id"), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("seen_ms", BigInteger, nullable=False),
+    Column("ended_ms", BigInteger, nullable=True),
+    Column("ip", String(64), nullable=False),
+    Column("user_agent", String(400), nullable=False),
+    Index("ix_operator_sessions_operator", "operator_id", "created_ms"),
+)
+"""A console sign-in, found by the SHA-256 of its cookie; idle and absolute timeouts are checked
+against ``seen_ms`` and ``created_ms`` on every request."""
+
+operator_sign_in_failures = Table(
+    "operator_sign_in_failures",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("email", String(320), nullable=False),
+    Column("ip", String(64), nullable=False),
+    Column("at_ms", BigInteger, nullable=False),
+    Index("ix_operator_sign_in_failures_email", "email", "at_ms"),
+    Index("ix_operator_sign_in_failures_ip", "ip", "at_ms"),
+)
+"""Failed sign-ins of the last minutes: what throttling counts, in every process at once."""
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("at_ms", BigInteger, nullable=False),
+    Column("actor", String(320), nullable=False),
+    Column("operator_id", String(64), nullable=True),
+    Column("action", String(80), nullable=False),
+    Column("platform_id", String(64), nullable=True),
+    Column("livemode", Boolean, nullable=True),
+    Column("target", String(120), nullable=True),
+    Column("ip", String(64), nullable=False),
+    Column("user_agent", String(400), nullable=False),
+    Column("sealed", LargeBinary, nullable=False),
+    Index("ix_audit_log_listing", "at_ms", "id"),
+    Index("ix_audit_log_target", "target", "at_ms"),
+)
+"""Every state-changing action an operator takes (console or CLI): who, when, what, from where.
+Append-only: the migration installs triggers that refuse UPDATE and DELETE on both dialects."""

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, bindparam, delete, func, insert, select, upda
 
 from gangway.core.accounts import applied_configurations
 from gangway.core.keys import KeyPrincipal
+from gangway.core.listing import LISTING_VERSION, Listing, blind_index, identity_facts
 from gangway.core.pagination import Cursor
 from gangway.store.fastpath import DriverStatement
 from gangway.store.repos.paging import Page, created_bounds, keyset_page
@@ -67,6 +68,9 @@ class AccountRecord:
     triggered_ms: int | None = None
     blocked_ms: int | None = None
     version: int = 1
+    listing: Listing | None = None
+    """The console's filter flags from the account's latest evaluation (``core.listing``); set
+    by whoever evaluates, kept from the row by a save that did not."""
 
     def applied(self) -> list[str]:
         return applied_configurations(self.document)
@@ -82,9 +86,10 @@ class PersonRecord:
 
 
 class AccountRepository:
-    def __init__(self, conn: Connection, sealer: Sealer) -> None:
+    def __init__(self, conn: Connection, sealer: Sealer, search_secret: bytes = b"") -> None:
         self._conn = conn
         self._sealer = sealer
+        self._search_secret = search_secret
 
     # accounts -----------------------------------------------------------------------------
     def get(
@@ -131,6 +136,15 @@ class AccountRepository:
         where += created_bounds(accounts.c.created_ms, created)
         page = keyset_page(self._conn, accounts, where, limit=limit, cursor=cursor)
         return [self._account(row) for row in page.rows], page
+
+    def unlisted(self, limit: int) -> list[AccountRecord]:
+        """Accounts whose listing columns predate ``LISTING_VERSION`` (or the console)."""
+        query = (
+            select(accounts)
+            .where((accounts.c.listed.is_(None)) | (accounts.c.listed < LISTING_VERSION))
+            .limit(limit)
+        )
+        return [self._account(row) for row in self._conn.execute(query).all()]
 
     # the deadline sweep -------------------------------------------------------------------
     def due(self, platform_id: str, livemode: bool, now_ms: int, limit: int) -> list[AccountRecord]:
@@ -239,6 +253,7 @@ class AccountRepository:
             triggered_ms=row.triggered_ms,
             blocked_ms=row.blocked_ms,
             version=row.version,
+            listing=_listing(row),
         )
 
     def _account_columns(self, record: AccountRecord) -> dict[str, Any]:
@@ -259,7 +274,29 @@ class AccountRepository:
             "blocked_ms": record.blocked_ms,
             "version": record.version,
             "sealed": self._sealer.seal(orjson.dumps(record.document), record.id),
+            **self._listing_columns(record),
         }
+
+    def _listing_columns(self, record: AccountRecord) -> dict[str, Any]:
+        document = record.document
+        country, entity_type = identity_facts(document)
+        listing = record.listing
+        return {
+            "listed": LISTING_VERSION if listing is not None else None,
+            "country": country,
+            "entity_type": entity_type,
+            "currently_due": listing.currently_due if listing else None,
+            "past_due": listing.past_due if listing else None,
+            "pending_verification": listing.pending_verification if listing else None,
+            "restricted": listing.restricted if listing else None,
+            "fully_active": listing.fully_active if listing else None,
+            "email_index": blind_index(self._search_secret, "email", document.get("contact_email")),
+            "name_index": blind_index(self._search_secret, "name", document.get("display_name")),
+        }
+
+    def search_digest(self, kind: str, value: str) -> str | None:
+        """The blind index a search for ``value`` looks up (``kind``: email or name)."""
+        return blind_index(self._search_secret, kind, value)
 
     def _person(self, row: Any) -> PersonRecord:
         return PersonRecord(
@@ -278,3 +315,15 @@ class AccountRepository:
             "updated_ms": record.updated_ms,
             "sealed": self._sealer.seal(orjson.dumps(record.document), record.id),
         }
+
+
+def _listing(row: Any) -> Listing | None:
+    if row.listed is None:
+        return None
+    return Listing(
+        currently_due=bool(row.currently_due),
+        past_due=bool(row.past_due),
+        pending_verification=bool(row.pending_verification),
+        restricted=bool(row.restricted),
+        fully_active=bool(row.fully_active),
+    )

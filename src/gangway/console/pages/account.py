@@ -1,0 +1,13 @@
+"""The console's account pages (to be built)."""
+
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from gangway.console.guard import Console
+
+__all__ = ["routes"]
+
+
+def routes(console: Console) -> list[Route]:
+    return []
