@@ -62,6 +62,8 @@ from gangway.hosted.i18n import (
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTED = LOCALE_DIR.parent
+CONSOLE = HOSTED.parent / "console"
+"""The operator console shares the hosted form's catalogs (one gettext domain, one machinery)."""
 MAPPING = HOSTED / "babel.cfg"
 TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
 FIX = "run `.venv/bin/python tools/i18n.py extract && .venv/bin/python tools/i18n.py update`"
@@ -76,7 +78,7 @@ KEYWORDS: Mapping[str, Any] = {
     "N_": None,
 }
 COMMENT_TAGS = ("Translators:",)
-_HEADER = "# Messages of Gangway's hosted onboarding form{}.\n# Written by tools/i18n.py."
+_HEADER = "# Messages of Gangway's hosted onboarding form and operator console{}.\n# Written by tools/i18n.py."
 # Named directives (``%(name)s``, ``%(count)d``) and bare ``%s``/``%d``; ``%%`` is a literal.
 _PLACEHOLDER = re.compile(
     r"%%|%\((?P<name>[^)]*)\)[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?(?P<type>[diouxXeEfFgGcrsa])"
@@ -101,25 +103,27 @@ def read_mapping(path: Path = MAPPING) -> tuple[list[tuple[str, str]], dict[str,
     return method_map, options_map
 
 
-def extract(source: Path = HOSTED) -> Catalog:
-    """The template catalog, freshly extracted from ``src/gangway/hosted/`` (in memory).
+def extract(source: Path | None = None) -> Catalog:
+    """The template catalog, freshly extracted from ``src/gangway/hosted/`` and
+    ``src/gangway/console/`` (in memory).
 
     ``source`` is another folder laid out the same way, for tests of the extraction itself.
     """
     method_map, options_map = read_mapping()
     catalog = _new_catalog(None)
-    prefix = _shown(source)
-    found = extract_from_dir(
-        source,
-        method_map,
-        options_map,
-        keywords=KEYWORDS,
-        comment_tags=COMMENT_TAGS,
-        strip_comment_tags=True,
-    )
-    for filename, lineno, message, comments, context in found:
-        location = (f"{prefix}/{Path(filename).as_posix()}", lineno)
-        catalog.add(message, None, [location], auto_comments=comments, context=context)
+    for folder in (HOSTED, CONSOLE) if source is None else (source,):
+        prefix = _shown(folder)
+        found = extract_from_dir(
+            folder,
+            method_map,
+            options_map,
+            keywords=KEYWORDS,
+            comment_tags=COMMENT_TAGS,
+            strip_comment_tags=True,
+        )
+        for filename, lineno, message, comments, context in found:
+            location = (f"{prefix}/{Path(filename).as_posix()}", lineno)
+            catalog.add(message, None, [location], auto_comments=comments, context=context)
     return catalog
 
 

@@ -37,6 +37,7 @@ from gangway.core.errors import (
 from gangway.core.ids import random_token
 from gangway.core.keys import ADMIN_TOKEN_PREFIX, digest, masked
 from gangway.services import tenancy
+from gangway.services.audit import Actor
 from gangway.store.uow import Store, UnitOfWork
 
 __all__ = ["PREFIX", "AdminApp"]
@@ -67,7 +68,7 @@ class _NoParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-_Work = Callable[[UnitOfWork, dict[str, Any]], Any]
+_Work = Callable[[UnitOfWork, dict[str, Any], Actor], Any]
 
 
 class AdminApp:
@@ -89,13 +90,15 @@ class AdminApp:
     async def _platforms(self, request: Request) -> Response:
         if request.method == "GET":
             return await self._answer(
-                request, _NoParams, lambda uow, _params: _list(tenancy.list_platforms(uow))
+                request, _NoParams, lambda uow, _params, _actor: _list(tenancy.list_platforms(uow))
             )
         return await self._answer(
             request,
             _NewPlatform,
-            lambda uow, params: (
-                tenancy.create_platform(uow, name=params["name"], now_ms=self._clock.now_ms()).view
+            lambda uow, params, actor: (
+                tenancy.create_platform(
+                    uow, name=params["name"], now_ms=self._clock.now_ms(), actor=actor
+                ).view
             ),
         )
 
@@ -104,19 +107,20 @@ class AdminApp:
             return await self._answer(
                 request,
                 _KeyFilter,
-                lambda uow, params: _list(
+                lambda uow, params, _actor: _list(
                     tenancy.list_keys(uow, platform_id=params.get("platform"))
                 ),
             )
         return await self._answer(
             request,
             _NewKey,
-            lambda uow, params: (
+            lambda uow, params, actor: (
                 tenancy.create_key(
                     uow,
                     platform_id=params.get("platform"),
                     livemode=params["mode"] == "live",
                     now_ms=self._clock.now_ms(),
+                    actor=actor,
                 ).view
             ),
         )
@@ -126,7 +130,9 @@ class AdminApp:
         return await self._answer(
             request,
             _NoParams,
-            lambda uow, _params: tenancy.revoke_key(uow, key_id, now_ms=self._clock.now_ms()),
+            lambda uow, _params, actor: tenancy.revoke_key(
+                uow, key_id, now_ms=self._clock.now_ms(), actor=actor
+            ),
         )
 
     async def _answer(self, request: Request, model: type[BaseModel], work: _Work) -> Response:
@@ -137,13 +143,20 @@ class AdminApp:
 
             def run() -> Any:
                 with self._store.unit_of_work(write=request.method == "POST") as uow:
-                    if uow.admin_tokens.active_id(digest(secret)) is None:
+                    token_id = uow.admin_tokens.active_id(digest(secret))
+                    if token_id is None:
                         raise AuthenticationFailed(
                             f"Invalid admin token provided: {masked(secret)}. Create one with "
                             "`gangway admin-tokens create`.",
                             code="admin_token_invalid",
                         )
-                    return work(uow, params)
+                    actor = Actor(
+                        name=f"admin-token:{token_id}",
+                        operator_id=None,
+                        ip=request.client.host if request.client else "",
+                        user_agent=request.headers.get("user-agent", ""),
+                    )
+                    return work(uow, params, actor)
 
             return _json(200, await self._store.database.in_thread(run))
         except GangwayError as exc:

@@ -19,6 +19,7 @@ from gangway.bootstrap import operator_work
 from gangway.core.clock import SystemClock
 from gangway.core.errors import GangwayError
 from gangway.services import tenancy
+from gangway.services.audit import cli_actor
 from gangway.settings import Settings
 from gangway.store.uow import UnitOfWork
 
@@ -76,7 +77,7 @@ def _now() -> int:
 
 def _platforms_create(settings: Settings, args: argparse.Namespace) -> int:
     def work(uow: UnitOfWork) -> Any:
-        return tenancy.create_platform(uow, name=args.name, now_ms=_now())
+        return tenancy.create_platform(uow, name=args.name, now_ms=_now(), actor=cli_actor())
 
     def show(created: Any) -> None:
         print(f"{created.view['id']}  {created.view['name']}")
@@ -97,7 +98,11 @@ def _platforms_list(settings: Settings, args: argparse.Namespace) -> int:
 def _keys_create(settings: Settings, args: argparse.Namespace) -> int:
     def work(uow: UnitOfWork) -> Any:
         return tenancy.create_key(
-            uow, platform_id=args.platform, livemode=args.mode == "live", now_ms=_now()
+            uow,
+            platform_id=args.platform,
+            livemode=args.mode == "live",
+            now_ms=_now(),
+            actor=cli_actor(),
         )
 
     return run_work(
@@ -121,7 +126,7 @@ def _keys_revoke(settings: Settings, args: argparse.Namespace) -> int:
     return run_work(
         settings,
         args,
-        lambda uow: tenancy.revoke_key(uow, args.key_id, now_ms=_now()),
+        lambda uow: tenancy.revoke_key(uow, args.key_id, now_ms=_now(), actor=cli_actor()),
         lambda key: print(f"{key['id']} revoked at {key['revoked']}"),
     )
 
@@ -130,7 +135,7 @@ def _tokens_create(settings: Settings, args: argparse.Namespace) -> int:
     return run_work(
         settings,
         args,
-        lambda uow: tenancy.create_admin_token(uow, now_ms=_now()),
+        lambda uow: tenancy.create_admin_token(uow, now_ms=_now(), actor=cli_actor()),
         lambda created: print(created.secret),
         json_of=lambda created: {**created.view, "secret": created.secret},
     )
@@ -149,7 +154,9 @@ def _tokens_revoke(settings: Settings, args: argparse.Namespace) -> int:
     return run_work(
         settings,
         args,
-        lambda uow: tenancy.revoke_admin_token(uow, args.token_id, now_ms=_now()),
+        lambda uow: tenancy.revoke_admin_token(
+            uow, args.token_id, now_ms=_now(), actor=cli_actor()
+        ),
         lambda token: print(f"{token['id']} revoked at {token['revoked']}"),
     )
 

@@ -38,6 +38,7 @@ log = logging.getLogger("gangway.console")
 T = TypeVar("T")
 LOCALE_COOKIE = "gangway_console_locale"
 MODES = {"test": False, "live": True}
+ROLE_NAMES = {"viewer": N_("Viewer"), "reviewer": N_("Reviewer"), "admin": N_("Admin")}
 
 NOT_ALLOWED = (
     N_("Not allowed"),
@@ -120,6 +121,7 @@ class Screen:
             path=self.request.url.path,
             query=dict(self.request.query_params),
             platforms=self.platforms,
+            role_names=ROLE_NAMES,
             **context,
         )
 

@@ -1,7 +1,8 @@
 """The operator's side: platforms, their secret keys and the admin tokens that manage them.
 
-Shared by ``gangway platforms | keys | admin-tokens`` and the admin API, so both refuse the same
-things with the same codes. A secret is returned once, on creation, and never stored: a list
+Shared by ``gangway platforms | keys | admin-tokens``, the admin API and the operator console, so
+all refuse the same things with the same codes, and each change is audited (``actor``) in the
+transaction that makes it. A secret is returned once, on creation, and never stored: a list
 shows a key's id, platform, mode, ``sk_test_…abcd`` hint and times.
 """
 
@@ -14,6 +15,8 @@ from gangway.core.clock import to_rfc3339
 from gangway.core.errors import InvalidRequest, NotFound
 from gangway.core.ids import new_id
 from gangway.core.keys import new_admin_token, new_secret_key, shown_hint
+from gangway.services import audit
+from gangway.services.audit import Actor
 from gangway.store.repos.admin_tokens import AdminTokenRecord
 from gangway.store.repos.keys import KeyRecord, PlatformRecord
 from gangway.store.uow import UnitOfWork
@@ -44,7 +47,9 @@ class Created:
     secret: str
 
 
-def create_platform(uow: UnitOfWork, *, name: str, now_ms: int) -> Created:
+def create_platform(
+    uow: UnitOfWork, *, name: str, now_ms: int, actor: Actor | None = None
+) -> Created:
     """A platform and its first test key: a tenant can call the API at once."""
     name = name.strip()
     if not name:
@@ -57,7 +62,17 @@ def create_platform(uow: UnitOfWork, *, name: str, now_ms: int) -> Created:
         )
     platform_id = new_id("plat")
     uow.keys.add_platform(platform_id, name, now_ms)
-    key = _add_key(uow, platform_id, livemode=False, now_ms=now_ms)
+    key = _add_key(uow, platform_id, livemode=False, now_ms=now_ms, actor=actor)
+    if actor is not None:
+        audit.record(
+            uow,
+            actor,
+            "platform.created",
+            now_ms=now_ms,
+            platform_id=platform_id,
+            target=platform_id,
+            detail={"name": name},
+        )
     platform = PlatformRecord(id=platform_id, name=name, created_ms=now_ms)
     return Created(view={**platform_view(platform), "secret_key": key.view}, secret=key.secret)
 
@@ -66,7 +81,14 @@ def list_platforms(uow: UnitOfWork) -> list[dict[str, Any]]:
     return [platform_view(p) for p in uow.keys.platforms()]
 
 
-def create_key(uow: UnitOfWork, *, platform_id: str | None, livemode: bool, now_ms: int) -> Created:
+def create_key(
+    uow: UnitOfWork,
+    *,
+    platform_id: str | None,
+    livemode: bool,
+    now_ms: int,
+    actor: Actor | None = None,
+) -> Created:
     """A new key for ``platform_id``, or for the first platform when none is named."""
     if platform_id is None:
         platform_id = uow.keys.default_platform()
@@ -76,14 +98,16 @@ def create_key(uow: UnitOfWork, *, platform_id: str | None, livemode: bool, now_
         raise NotFound(
             f"No such platform: '{platform_id}'", code="resource_missing", param="platform"
         )
-    return _add_key(uow, platform_id, livemode=livemode, now_ms=now_ms)
+    return _add_key(uow, platform_id, livemode=livemode, now_ms=now_ms, actor=actor)
 
 
 def list_keys(uow: UnitOfWork, *, platform_id: str | None = None) -> list[dict[str, Any]]:
     return [key_view(k) for k in uow.keys.keys(platform_id)]
 
 
-def revoke_key(uow: UnitOfWork, key_id: str, *, now_ms: int) -> dict[str, Any]:
+def revoke_key(
+    uow: UnitOfWork, key_id: str, *, now_ms: int, actor: Actor | None = None
+) -> dict[str, Any]:
     """Revoked for good, from this transaction's commit on, in every process (each request
     checks its key in its own transaction). Revoking a revoked key changes nothing."""
     record = uow.keys.key(key_id)
@@ -92,13 +116,25 @@ def revoke_key(uow: UnitOfWork, key_id: str, *, now_ms: int) -> dict[str, Any]:
     if record.revoked_ms is None:
         uow.keys.revoke(key_id, now_ms)
         record = replace(record, revoked_ms=now_ms)
+        if actor is not None:
+            audit.record(
+                uow,
+                actor,
+                "key.revoked",
+                now_ms=now_ms,
+                platform_id=record.platform_id,
+                livemode=record.livemode,
+                target=key_id,
+            )
     return key_view(record)
 
 
-def create_admin_token(uow: UnitOfWork, *, now_ms: int) -> Created:
+def create_admin_token(uow: UnitOfWork, *, now_ms: int, actor: Actor | None = None) -> Created:
     token = new_admin_token()
     token_id = new_id("admtok")
     uow.admin_tokens.add(token_id, token, now_ms)
+    if actor is not None:
+        audit.record(uow, actor, "admin_token.created", now_ms=now_ms, target=token_id)
     record = AdminTokenRecord(id=token_id, hint=token.hint, created_ms=now_ms, revoked_ms=None)
     return Created(view=token_view(record), secret=token.secret)
 
@@ -107,20 +143,36 @@ def list_admin_tokens(uow: UnitOfWork) -> list[dict[str, Any]]:
     return [token_view(t) for t in uow.admin_tokens.all()]
 
 
-def revoke_admin_token(uow: UnitOfWork, token_id: str, *, now_ms: int) -> dict[str, Any]:
+def revoke_admin_token(
+    uow: UnitOfWork, token_id: str, *, now_ms: int, actor: Actor | None = None
+) -> dict[str, Any]:
     record = uow.admin_tokens.get(token_id)
     if record is None:
         raise NotFound(f"No such admin token: '{token_id}'", code="resource_missing")
     if record.revoked_ms is None:
         uow.admin_tokens.revoke(token_id, now_ms)
         record = replace(record, revoked_ms=now_ms)
+        if actor is not None:
+            audit.record(uow, actor, "admin_token.revoked", now_ms=now_ms, target=token_id)
     return token_view(record)
 
 
-def _add_key(uow: UnitOfWork, platform_id: str, *, livemode: bool, now_ms: int) -> Created:
+def _add_key(
+    uow: UnitOfWork, platform_id: str, *, livemode: bool, now_ms: int, actor: Actor | None
+) -> Created:
     key = new_secret_key(livemode=livemode)
     key_id = new_id("key")
     uow.keys.add_key(key_id, platform_id, key, now_ms)
+    if actor is not None:
+        audit.record(
+            uow,
+            actor,
+            "key.created",
+            now_ms=now_ms,
+            platform_id=platform_id,
+            livemode=livemode,
+            target=key_id,
+        )
     record = KeyRecord(
         id=key_id,
         platform_id=platform_id,
