@@ -189,6 +189,7 @@ class Console:
                 return await self._guarded(request, handler, permission, scoped)
 
             endpoint.__name__ = handler.__name__
+            endpoint.permission = permission  # type: ignore[attr-defined]  # read by the tests
             return endpoint
 
         return wrap
