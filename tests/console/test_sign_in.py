@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 
-from tests.conftest import RunningServer
+from tests.conftest import RunningServer, start_server, stop_server
 from tests.console.conftest import PASSWORD, csrf_of, platform_of, sign_in
 
 
@@ -112,3 +114,13 @@ def test_pages_forbid_scripts_and_framing(console_server: RunningServer) -> None
     assert "script-src" not in csp
     assert answer.headers["cache-control"] == "no-store"
     assert "<script" not in answer.text
+
+
+def test_the_console_can_be_turned_off(tmp_path: Path) -> None:
+    server = start_server(tmp_path / "off", env={"GANGWAY_CONSOLE": "false"})
+    try:
+        answer = httpx.get(f"{server.url}/console/login")
+        assert answer.status_code == 404
+        assert httpx.get(f"{server.url}/_gangway/health").status_code == 200
+    finally:
+        stop_server(server)
