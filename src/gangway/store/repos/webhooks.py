@@ -691,6 +691,22 @@ class WebhookRepository:
         ).all()
         return [_delivery(row) for row in rows]
 
+    def event_types(
+        self, platform_id: str, livemode: bool, event_ids: Sequence[str]
+    ) -> dict[str, str]:
+        """The type of each of several events of one platform and mode (a page of deliveries
+        names them), by primary key, in one query; an event pruned meanwhile is absent."""
+        if not event_ids:
+            return {}
+        rows = self._conn.execute(
+            select(events.c.id, events.c.type).where(
+                events.c.id.in_(sorted(set(event_ids))),
+                events.c.platform_id == platform_id,
+                events.c.livemode == livemode,
+            )
+        ).all()
+        return {row.id: row.type for row in rows}
+
     def destinations_named(
         self, platform_id: str, livemode: bool, destination_ids: Sequence[str]
     ) -> dict[str, DestinationRecord]:
