@@ -238,3 +238,20 @@ def test_test_and_live_destinations_are_never_mixed(world: World) -> None:
     assert world.flaky not in live_page.text and live_id not in other.text
     assert crossed.status_code == 404
     assert refused.status_code == 403
+
+
+def test_a_destinations_deliveries_page_newest_first(world: World) -> None:
+    pinged = [world.client.v2.core.event_destinations.ping(world.healthy).id for _ in range(26)]
+    base = f"{world.prefix}/deliveries/{world.healthy}"
+    with sign_in(world.server, "viewer") as client:
+        first = client.get(base)
+        older = re.search(r'href="([^"]+)">Older', first.text)
+        assert older, first.text
+        second = client.get(older.group(1).replace("&amp;", "&"))
+        newer = re.search(r'href="([^"]+)">← Newer', second.text)
+        assert newer
+        back = client.get(newer.group(1).replace("&amp;", "&"))
+    events = re.compile(r"/events/(evt_[A-Za-z0-9_]+)")
+    assert events.findall(first.text)[:25] == list(reversed(pinged))[:25]
+    assert pinged[0] in events.findall(second.text) and pinged[0] not in events.findall(first.text)
+    assert events.findall(back.text) == events.findall(first.text)

@@ -20,7 +20,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from gangway.console import web
-from gangway.console.guard import Console, Screen
+from gangway.console.guard import NOT_FOUND, Console, Screen
 from gangway.core.ids import random_token
 from gangway.core.pagination import Cursor
 from gangway.hosted.i18n import N_
@@ -271,7 +271,7 @@ async def delivery_page(screen: Screen) -> Response:
 
     found = await screen.work(read)
     if found is None:
-        return screen.message(_NOT_FOUND, 404)
+        return screen.message(NOT_FOUND, 404)
     return screen.render(
         "delivery_attempts.html",
         section="deliveries",
@@ -338,7 +338,7 @@ async def event_page(screen: Screen) -> Response:
 
     found = await screen.work(read)
     if found is None:
-        return screen.message(_NOT_FOUND, 404)
+        return screen.message(NOT_FOUND, 404)
     event: EventRecord = found["event"]
     return screen.render(
         "event.html",
@@ -355,9 +355,6 @@ async def event_page(screen: Screen) -> Response:
 
 
 # helpers ---------------------------------------------------------------------------------
-
-_NOT_FOUND = (N_("Not found"), N_("There is nothing at this address."))
-
 
 def _call(screen: Screen, uow: UnitOfWork) -> Call:
     """The services' view of this request: the page's platform and mode, its clock."""
