@@ -4,17 +4,42 @@ destination's deliveries, and an event's deliveries; one platform's mode at a ti
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
 from gangway.core.keys import KeyPrincipal
 from gangway.services import destinations
 from gangway.services.context import Call
+from gangway.store.database import Database
+from gangway.store.migrate import upgrade
 from gangway.store.repos.events import EventRecord
+from gangway.store.repos.keys import KeyRepository
 from gangway.store.repos.webhooks import Attempt
+from gangway.store.sealing import Sealer
 from gangway.store.uow import Store
+from tests.conftest import scratch_postgres
 
 T0 = 1_795_000_000_000
 TEST = KeyPrincipal(platform_id="plat_1", livemode=False, key_id="key_1")
 LIVE = KeyPrincipal(platform_id="plat_1", livemode=True, key_id="key_2")
 TYPE = "v2.core.account.created"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def both(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """Both backends: the percentiles are window functions in each one's SQL."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("store")
+        return
+    with scratch_postgres("gangway_stats") as url:
+        database = Database(url)
+        upgrade(database.engine)
+        with database.transaction(write=True) as conn:
+            KeyRepository(conn).add_platform("plat_1", "Test", 0)
+        yield Store(database, Sealer(b"k" * 32), b"fingerprints")
+        database.dispose()
 
 
 def _destination(store: Store, principal: KeyPrincipal, url: str) -> str:
@@ -62,7 +87,8 @@ def _attempt(
         uow.webhooks.record_attempts([(attempt, status, None)], at)
 
 
-def test_a_windows_rates_and_percentiles_per_destination(store: Store) -> None:
+def test_a_windows_rates_and_percentiles_per_destination(both: Store) -> None:
+    store = both
     busy = _destination(store, TEST, "http://127.0.0.1:9/busy")
     quiet = _destination(store, TEST, "http://127.0.0.1:9/quiet")
     live = _destination(store, LIVE, "https://hooks.invalid/live")
@@ -89,7 +115,8 @@ def test_a_windows_rates_and_percentiles_per_destination(store: Store) -> None:
     assert backlog == {quiet: 99}  # every busy delivery was tried; quiet's others still owed
 
 
-def test_status_filter_and_an_events_deliveries(store: Store) -> None:
+def test_status_filter_and_an_events_deliveries(both: Store) -> None:
+    store = both
     first = _destination(store, TEST, "http://127.0.0.1:9/a")
     second = _destination(store, TEST, "http://127.0.0.1:9/b")
     events = _events(store, TEST, 3)

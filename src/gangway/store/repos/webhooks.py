@@ -599,7 +599,7 @@ class WebhookRepository:
                     partition_by=deliveries.c.destination_id,
                     order_by=(delivery_attempts.c.latency_ms, delivery_attempts.c.id),
                 )
-                .label("position"),
+                .label("place"),
                 func.count().over(partition_by=deliveries.c.destination_id).label("total"),
             )
             .select_from(
@@ -618,7 +618,7 @@ class WebhookRepository:
         def rank(percent: int) -> Any:
             """The latency at the nearest rank: the smallest position with ``percent`` of the
             attempts at or below it."""
-            position, total = ranked.c.position, ranked.c.total
+            position, total = ranked.c.place, ranked.c.total
             return func.max(
                 case(
                     (
