@@ -356,6 +356,7 @@ async def event_page(screen: Screen) -> Response:
 
 # helpers ---------------------------------------------------------------------------------
 
+
 def _call(screen: Screen, uow: UnitOfWork) -> Call:
     """The services' view of this request: the page's platform and mode, its clock."""
     assert screen.scope is not None
