@@ -4,7 +4,6 @@ the operator (or a platform's tests) reads it here."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 from urllib.parse import quote
 
@@ -13,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from gangway.api.app import Request, Route
 from gangway.api.handlers import list_body
 from gangway.core.clock import to_rfc3339
-from gangway.core.errors import NotFound
 from gangway.core.pagination import (
     DEFAULT_LIMIT,
     ListTokens,
@@ -55,16 +53,8 @@ def delivery_routes(pages: PageTokens) -> list[Route]:
     def resend(request: Request) -> tuple[int, dict[str, Any]]:
         """Due at once, whatever its state (a failed delivery gets one more attempt, a
         succeeded one is sent again); the worker is woken by the commit."""
-        destination = destinations.retrieve(request.uow, request.call, request.args[0])
-        webhooks = request.uow.webhooks
-        record = webhooks.delivery(destination.id, request.args[1])
-        if record is None:
-            raise NotFound(f"No such delivery: '{request.args[1]}'", param="delivery")
-        # real time, not the test clock: the worker schedules by the wall clock
-        webhooks.resend(record.id, time.time_ns() // 1_000_000)
-        again = webhooks.delivery(destination.id, record.id)
-        assert again is not None
-        return 200, render_delivery(again, webhooks.attempts(record.id))
+        again = destinations.resend(request.uow, request.call, request.args[0], request.args[1])
+        return 200, render_delivery(again, request.uow.webhooks.attempts(again.id))
 
     base = "/_gangway/event_destinations/{id}/deliveries"
     return [

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -23,7 +24,7 @@ from gangway.core.pagination import PageRequest
 from gangway.services.context import Call
 from gangway.store.repos.events import EventRecord
 from gangway.store.repos.paging import Page
-from gangway.store.repos.webhooks import DestinationRecord
+from gangway.store.repos.webhooks import DeliveryRecord, DestinationRecord
 from gangway.store.uow import UnitOfWork
 from gangway.validation import urls
 from gangway.webhooks.egress import EgressPolicy, IPAddress
@@ -38,6 +39,7 @@ __all__ = [
     "mark_deleted",
     "merged_metadata",
     "ping",
+    "resend",
     "retrieve",
     "set_enabled",
     "set_status",
@@ -197,6 +199,22 @@ def set_status(
     record.updated_ms = call.now_ms
     uow.webhooks.save_destination(record)
     return record
+
+
+def resend(uow: UnitOfWork, call: Call, destination_id: str, delivery_id: str) -> DeliveryRecord:
+    """Due at once, whatever its state (a failed delivery gets one more attempt, a succeeded
+    one is sent again); the worker is woken by the commit. The API's resend and the console's
+    both come here."""
+    destination = retrieve(uow, call, destination_id)
+    webhooks = uow.webhooks
+    record = webhooks.delivery(destination.id, delivery_id)
+    if record is None:
+        raise NotFound(f"No such delivery: '{delivery_id}'", param="delivery")
+    # real time, not the test clock: the worker schedules by the wall clock
+    webhooks.resend(record.id, time.time_ns() // 1_000_000)
+    again = webhooks.delivery(destination.id, record.id)
+    assert again is not None
+    return again
 
 
 def merged_metadata(document: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:

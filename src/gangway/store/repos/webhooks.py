@@ -19,7 +19,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from gangway.core.clock import to_rfc3339
 from gangway.core.ids import sortable_id
@@ -48,6 +59,7 @@ __all__ = [
     "DestinationRecord",
     "Route",
     "WebhookRepository",
+    "WindowStats",
     "snapshot_event",
     "thin_event",
 ]
@@ -117,6 +129,21 @@ class Attempt:
     error: str | None
     latency_ms: int
     response_body: str | None
+
+
+@dataclass(frozen=True)
+class WindowStats:
+    """One destination's attempts over a window: how many, how many got a 2xx, and the
+    nearest-rank median and 99th percentile of their latency."""
+
+    attempts: int
+    succeeded: int
+    p50_ms: int | None
+    p99_ms: int | None
+
+    @property
+    def success_rate(self) -> float | None:
+        return self.succeeded / self.attempts if self.attempts else None
 
 
 # built once: fan-out runs in every transaction that records an event (every account create)
@@ -529,16 +556,172 @@ class WebhookRepository:
 
     # outside the Stripe namespace: a destination's deliveries -------------------------------
     def deliveries_page(
-        self, destination_id: str, *, limit: int, cursor: Cursor | None
+        self,
+        destination_id: str,
+        *,
+        limit: int,
+        cursor: Cursor | None,
+        status: str | None = None,
     ) -> tuple[list[DeliveryRecord], Page]:
-        page = keyset_page(
-            self._conn,
-            deliveries,
-            [deliveries.c.destination_id == destination_id],
-            limit=limit,
-            cursor=cursor,
-        )
+        """Newest first; ``status`` (pending, succeeded, failed) narrows. One range read of
+        ``ix_deliveries_destination``; a status filter skips the other rows of that range."""
+        where = [deliveries.c.destination_id == destination_id]
+        if status is not None:
+            where.append(deliveries.c.status == status)
+        page = keyset_page(self._conn, deliveries, where, limit=limit, cursor=cursor)
         return [_delivery(row) for row in page.rows], page
+
+    def stats_since(
+        self, platform_id: str, livemode: bool, since_ms: int
+    ) -> dict[str, WindowStats]:
+        """Each destination of one platform and mode with an attempt at or after ``since_ms``:
+        attempts, successes, p50 and p99 latency, computed in the database in one statement.
+
+        Reads every attempt of the window once (a range of ``ix_delivery_attempts_attempted``,
+        each joined to its delivery by primary key and kept if it is this platform's and mode's),
+        and ranks each destination's latencies with a window function: O(A log A) for the A
+        attempts of the window, however many deliveries are older. Only a row per destination
+        leaves the database."""
+        ok = case(
+            (
+                and_(delivery_attempts.c.status_code >= 200, delivery_attempts.c.status_code < 300),
+                1,
+            ),
+            else_=0,
+        )
+        ranked = (
+            select(
+                deliveries.c.destination_id.label("destination_id"),
+                delivery_attempts.c.latency_ms.label("latency_ms"),
+                ok.label("ok"),
+                func.row_number()
+                .over(
+                    partition_by=deliveries.c.destination_id,
+                    order_by=(delivery_attempts.c.latency_ms, delivery_attempts.c.id),
+                )
+                .label("place"),
+                func.count().over(partition_by=deliveries.c.destination_id).label("total"),
+            )
+            .select_from(
+                delivery_attempts.join(
+                    deliveries, deliveries.c.id == delivery_attempts.c.delivery_id
+                )
+            )
+            .where(
+                delivery_attempts.c.attempted_ms >= since_ms,
+                deliveries.c.platform_id == platform_id,
+                deliveries.c.livemode == livemode,
+            )
+            .subquery()
+        )
+
+        def rank(percent: int) -> Any:
+            """The latency at the nearest rank: the smallest position with ``percent`` of the
+            attempts at or below it."""
+            position, total = ranked.c.place, ranked.c.total
+            return func.max(
+                case(
+                    (
+                        and_(
+                            position * 100 >= total * percent,
+                            (position - 1) * 100 < total * percent,
+                        ),
+                        ranked.c.latency_ms,
+                    ),
+                    else_=None,
+                )
+            )
+
+        rows = self._conn.execute(
+            select(
+                ranked.c.destination_id,
+                func.count(),
+                func.sum(ranked.c.ok),
+                rank(50),
+                rank(99),
+            ).group_by(ranked.c.destination_id)
+        ).all()
+        return {
+            row[0]: WindowStats(
+                attempts=int(row[1]),
+                succeeded=int(row[2] or 0),
+                p50_ms=int(row[3]) if row[3] is not None else None,
+                p99_ms=int(row[4]) if row[4] is not None else None,
+            )
+            for row in rows
+        }
+
+    def backlog(self, destination_ids: Sequence[str]) -> dict[str, int]:
+        """Pending deliveries per destination, in one query (a range of
+        ``ix_deliveries_queue`` per destination)."""
+        if not destination_ids:
+            return {}
+        rows = self._conn.execute(
+            select(deliveries.c.destination_id, func.count())
+            .where(
+                deliveries.c.destination_id.in_(list(destination_ids)),
+                deliveries.c.status == "pending",
+            )
+            .group_by(deliveries.c.destination_id)
+        ).all()
+        return {row[0]: int(row[1]) for row in rows}
+
+    def circuits(self, destination_ids: Sequence[str]) -> dict[str, Circuit]:
+        """Several destinations' circuits in one query."""
+        if not destination_ids:
+            return {}
+        rows = self._conn.execute(
+            select(*_CIRCUIT_COLUMNS).where(event_destinations.c.id.in_(list(destination_ids)))
+        ).all()
+        return {row.id: _circuit(row) for row in rows}
+
+    def event_deliveries(
+        self, platform_id: str, livemode: bool, event_id: str
+    ) -> list[DeliveryRecord]:
+        """One event's deliveries (one per destination that wanted it), oldest first, through
+        ``ix_deliveries_event``."""
+        rows = self._conn.execute(
+            select(deliveries)
+            .where(
+                deliveries.c.event_id == event_id,
+                deliveries.c.platform_id == platform_id,
+                deliveries.c.livemode == livemode,
+            )
+            .order_by(deliveries.c.created_ms, deliveries.c.id)
+        ).all()
+        return [_delivery(row) for row in rows]
+
+    def event_types(
+        self, platform_id: str, livemode: bool, event_ids: Sequence[str]
+    ) -> dict[str, str]:
+        """The type of each of several events of one platform and mode (a page of deliveries
+        names them), by primary key, in one query; an event pruned meanwhile is absent."""
+        if not event_ids:
+            return {}
+        rows = self._conn.execute(
+            select(events.c.id, events.c.type).where(
+                events.c.id.in_(sorted(set(event_ids))),
+                events.c.platform_id == platform_id,
+                events.c.livemode == livemode,
+            )
+        ).all()
+        return {row.id: row.type for row in rows}
+
+    def destinations_named(
+        self, platform_id: str, livemode: bool, destination_ids: Sequence[str]
+    ) -> dict[str, DestinationRecord]:
+        """Several destinations of one platform and mode by id, deleted ones included (an old
+        event's deliveries may name one)."""
+        if not destination_ids:
+            return {}
+        rows = self._conn.execute(
+            select(event_destinations).where(
+                event_destinations.c.id.in_(list(destination_ids)),
+                event_destinations.c.platform_id == platform_id,
+                event_destinations.c.livemode == livemode,
+            )
+        ).all()
+        return {row.id: self._record(row) for row in rows}
 
     def delivery(self, destination_id: str, delivery_id: str) -> DeliveryRecord | None:
         row = self._conn.execute(

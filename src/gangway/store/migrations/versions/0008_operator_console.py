@@ -39,6 +39,11 @@ _INDEXES = (
     ("ix_accounts_name", ["platform_id", "livemode", "name_index"]),
     ("ix_accounts_unlisted", ["listed"]),
 )
+_DELIVERY_INDEXES = (
+    # the console's deliveries pages: an event's deliveries, and the last day's attempts
+    ("ix_deliveries_event", "deliveries", ["event_id"]),
+    ("ix_delivery_attempts_attempted", "delivery_attempts", ["attempted_ms"]),
+)
 _APPEND_ONLY = {
     "sqlite": (
         "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
@@ -58,6 +63,8 @@ _APPEND_ONLY = {
 
 
 def upgrade() -> None:
+    for name, table, columns in _DELIVERY_INDEXES:
+        op.create_index(name, table, columns)
     for name, type_ in _LISTING:
         op.add_column("accounts", sa.Column(name, type_, nullable=True))
     for name, columns in _INDEXES:
@@ -141,3 +148,5 @@ def downgrade() -> None:
     with op.batch_alter_table("accounts") as batch:
         for name, _ in reversed(_LISTING):
             batch.drop_column(name)
+    for name, table, _ in reversed(_DELIVERY_INDEXES):
+        op.drop_index(name, table_name=table)
