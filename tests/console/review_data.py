@@ -60,7 +60,13 @@ def live_platform(server: RunningServer) -> LivePlatform:
     return LivePlatform(platform_id, live_key, client)
 
 
-def live_merchant(client: stripe.StripeClient, *, country: str = "us", name: str) -> Any:
+def live_merchant(
+    client: stripe.StripeClient,
+    *,
+    country: str = "us",
+    name: str,
+    ssn: tuple[str, str] = ("us_ssn_last_4", "6789"),
+) -> Any:
     """An individual taking card payments: date of birth, address, SSN last 4 and website each
     wait for a reviewer (live mode decides nothing by itself)."""
     person: dict[str, Any] = {
@@ -78,7 +84,7 @@ def live_merchant(client: stripe.StripeClient, *, country: str = "us", name: str
     }
     if country == "us":
         person["address"]["state"] = "CA"
-        person["id_numbers"] = [{"type": "us_ssn_last_4", "value": "6789"}]
+        person["id_numbers"] = [{"type": ssn[0], "value": ssn[1]}]
     return client.v2.core.accounts.create(
         {
             "display_name": name,

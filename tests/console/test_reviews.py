@@ -32,7 +32,7 @@ def live(console_server: RunningServer) -> LivePlatform:
 def queued(live: LivePlatform) -> dict[str, Any]:
     """Three accounts, made in this order: two in the US, one in Great Britain."""
     first = live_merchant(live.client, name="First Shop")
-    second = live_merchant(live.client, name="Second Shop")
+    second = live_merchant(live.client, name="Second Shop", ssn=("us_ssn", "123-45-6789"))
     british = live_merchant(live.client, country="gb", name="British Shop")
     return {"first": first, "second": second, "british": british}
 
@@ -93,6 +93,23 @@ def test_filters_by_kind_and_country_narrow_the_queue(
     assert "2 pending" in text_of(both)
     assert bad.status_code == 400
     assert "That filter is not one the queue knows" in text_of(bad)
+
+
+def test_a_review_shows_what_was_submitted_with_id_numbers_masked(
+    console_server: RunningServer, live: LivePlatform, queued: dict[str, Any]
+) -> None:
+    with sign_in(console_server, "reviewer") as client:
+        full = verification(live, client, queued["second"].id, "id_number")
+        page = client.get(f"{live.prefix}/reviews/{full}")
+        address = verification(live, client, queued["british"].id, "address")
+        british = client.get(f"{live.prefix}/reviews/{address}")
+    shown = text_of(page)
+    assert "Second Shop" in shown and "identity.individual.id_numbers.us_ssn" in shown
+    assert "us_ssn" in shown and "•••• 6789" in shown
+    assert "123456789" not in page.text and "123-45-6789" not in page.text
+    assert "Date of birth" not in shown.split("What was submitted")[1].split("Effect")[0]
+    assert "Address line 1 1 Main Street" in text_of(british)
+    assert "Postal code EC1Y 8SY" in text_of(british)
 
 
 def test_approving_changes_requirements_and_capabilities_as_the_api_does(

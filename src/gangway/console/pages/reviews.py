@@ -59,6 +59,24 @@ KIND_LABELS: Mapping[str, str] = {
 }
 assert set(KIND_LABELS) == set(KINDS), "every kind needs a console label"
 
+#: What each part of a submitted value is called on the review page.
+FIELD_LABELS: Mapping[str, str] = {
+    "type": N_("Type"),
+    "value": N_("Value"),
+    "number": N_("Number"),
+    "date": N_("Date"),
+    "persons": N_("People"),
+    "attested": N_("Confirmed by the account"),
+    "files": N_("Files"),
+    "line1": N_("Address line 1"),
+    "line2": N_("Address line 2"),
+    "city": N_("City"),
+    "state": N_("State or region"),
+    "postal_code": N_("Postal code"),
+    "town": N_("Town"),
+    "country": N_("Country"),
+}
+
 BAD_FILTER = N_("That filter is not one the queue knows. Choose a kind and country from the lists.")
 NEED_REASON = N_("Give a reason for the rejection: the account's owner is told why.")
 NEED_CODE = N_("Choose a rejection code from the list.")
@@ -282,6 +300,7 @@ async def _page(
         entries=data.get("entries", []),
         capabilities=data.get("capabilities", []),
         kind_labels=KIND_LABELS,
+        field_labels=FIELD_LABELS,
         test_actor=TEST_MODE_ACTOR,
         codes=reviews.REJECTION_CODES,
         notice=notice,
@@ -313,7 +332,7 @@ def _shown(kind: str, value: Any, locale: Any) -> list[tuple[str, str]]:
         return []
     if kind in ("id_number", "business_tax_id") and isinstance(value, Mapping):
         number = str(value.get("value") or "")
-        return [("type", str(value.get("type") or "")), ("value", mask(number))]
+        return [("type", str(value.get("type") or "")), ("number", mask(number))]
     if kind == "date_of_birth" and isinstance(value, Mapping):
         day, month, year = value.get("day"), value.get("month"), value.get("year")
         try:
@@ -328,7 +347,7 @@ def _shown(kind: str, value: Any, locale: Any) -> list[tuple[str, str]]:
             for p in value.get("persons") or []
         ]
         shown = [("persons", ", ".join(people) or "—")]
-        shown.append(("attested", "yes" if value.get("attested") else "no"))
+        shown.append(("attested", N_("Yes") if value.get("attested") else N_("No")))
         return shown
     if isinstance(value, Mapping):
         return [(str(k), str(v)) for k, v in value.items()]
@@ -338,8 +357,9 @@ def _shown(kind: str, value: Any, locale: Any) -> list[tuple[str, str]]:
 
 
 def mask(number: str) -> str:
-    """``•••• 6789``: at most the last 4 digits of an ID number, never the whole of a short one."""
-    if len(number) <= 4:
+    """``•••• 6789``: at most the last 4 digits of an ID number (all a last-4 submission holds),
+    nothing of a shorter one."""
+    if len(number) < 4:
         return "••••"
     return "•••• " + number[-4:]
 
