@@ -13,7 +13,13 @@ import stripe
 from tests.browser.conftest import Journey
 from tests.browser.console import shoot, signed_in
 from tests.conftest import RunningServer
-from tests.console.review_data import live_merchant, live_platform, retrieve, upload_document
+from tests.console.review_data import (
+    live_merchant,
+    live_platform,
+    recipient,
+    retrieve,
+    upload_document,
+)
 
 KINDS = ("date_of_birth", "address", "id_number", "business_url")
 
@@ -33,18 +39,7 @@ def test_a_reviewer_approves_and_rejects_live_verifications(
     live = live_platform(gangway)
     approved = live_merchant(live.client, name="Approved Shop")
     rejected = live_merchant(live.client, name="Rejected Shop", country="gb")
-    documented = live.client.v2.core.accounts.create(
-        {
-            "display_name": "Document Shop",
-            "contact_email": "doc@example.com",
-            "identity": {"country": "us", "entity_type": "individual"},
-            "configuration": {
-                "recipient": {
-                    "capabilities": {"stripe_balance": {"stripe_transfers": {"requested": True}}}
-                }
-            },
-        }
-    )
+    documented = recipient(live.client, "Document Shop")
     file_id = upload_document(gangway, live.client, documented.id)
     journey = signed_in(open_journey, gangway, "reviewer")
     base = gangway.url + live.prefix

@@ -38,6 +38,28 @@ def _png(width: int, height: int) -> bytes:
 
 
 PNG = _png(320, 200)
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 100]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def recipient(client: stripe.StripeClient, name: str) -> Any:
+    """An individual receiving transfers, with nothing submitted yet (a document to upload)."""
+    return client.v2.core.accounts.create(
+        {
+            "display_name": name,
+            "contact_email": "doc@example.com",
+            "identity": {"country": "us", "entity_type": "individual"},
+            "configuration": {
+                "recipient": {
+                    "capabilities": {"stripe_balance": {"stripe_transfers": {"requested": True}}}
+                }
+            },
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -121,9 +143,14 @@ def retrieve(client: stripe.StripeClient, account_id: str) -> Any:
     )
 
 
-def upload_document(server: RunningServer, client: stripe.StripeClient, account_id: str) -> str:
-    """Upload ``PNG`` as the account holder's identity document through the hosted form's
-    documents step; returns the stored file id."""
+def upload_document(
+    server: RunningServer,
+    client: stripe.StripeClient,
+    account_id: str,
+    content: tuple[str, bytes, str] | None = None,
+) -> str:
+    """Upload ``content`` (name, bytes, type; ``PNG`` by default) as the account holder's
+    identity document through the hosted form's documents step; returns the stored file id."""
     link = client.v2.core.account_links.create(
         {
             "account": account_id,
@@ -147,7 +174,7 @@ def upload_document(server: RunningServer, client: stripe.StripeClient, account_
         answer = http.post(
             "/onboarding/step/documents",
             data={"csrf_token": csrf.group(1), "action": "continue"},
-            files={unescape(field.group(1)): ("passport.png", PNG, "image/png")},
+            files={unescape(field.group(1)): content or ("passport.png", PNG, "image/png")},
             follow_redirects=False,
         )
         assert answer.status_code == 303, answer.text

@@ -14,10 +14,12 @@ import stripe
 from tests.conftest import RunningServer
 from tests.console.conftest import csrf_of, platform_of, sign_in
 from tests.console.review_data import (
+    PDF,
     PNG,
     LivePlatform,
     live_merchant,
     live_platform,
+    recipient,
     retrieve,
     upload_document,
 )
@@ -233,14 +235,25 @@ def test_a_viewer_sees_no_buttons_and_a_forced_approve_is_refused(
             },
         }
     )
+    later = client_sdk.v2.core.accounts.create(  # decided by the test clock, 5 s from now
+        {
+            "display_name": "Later Shop",
+            "defaults": {"profile": {"business_url": "https://accessible.stripe.com"}},
+        }
+    )
     with sign_in(console_server, "viewer") as client:
         prefix = f"/console/{platform_of(console_server)}/test"
+        websites = client.get(f"{prefix}/reviews", params={"kind": "business_url"})
         page = client.get(f"{prefix}/reviews", params={"kind": "date_of_birth"})
         dob = next(v for a, v in queue_rows(page) if a == account.id)
         review = client.get(f"{prefix}/reviews/{dob}")
         csrf = csrf_of(client, f"{prefix}/reviews/{dob}")
         forced = client.post(f"{prefix}/reviews/{dob}/approve", data={"csrf": csrf})
         after = client.get(f"{prefix}/reviews/{dob}")
+    row = next(r for r in websites.text.split("<tr>") if later.id in r)
+    assert re.search(r'Decides itself"><time datetime="[^"]+">', row), row
+    held_row = next(r for r in page.text.split("<tr>") if account.id in r)
+    assert "No: a reviewer decides" in held_row
     assert review.status_code == 200
     assert "/approve" not in review.text and "/reject" not in review.text
     assert "Your role can see this verification but not decide it." in text_of(review)
@@ -266,18 +279,7 @@ def test_a_test_only_reviewer_cannot_open_live_reviews(
 def test_a_review_shows_the_uploaded_document_from_storage(
     console_server: RunningServer, live: LivePlatform
 ) -> None:
-    account = live.client.v2.core.accounts.create(
-        {
-            "display_name": "Document Shop",
-            "contact_email": "doc@example.com",
-            "identity": {"country": "us", "entity_type": "individual"},
-            "configuration": {
-                "recipient": {
-                    "capabilities": {"stripe_balance": {"stripe_transfers": {"requested": True}}}
-                }
-            },
-        }
-    )
+    account = recipient(live.client, "Document Shop")
     file_id = upload_document(console_server, live.client, account.id)
     with sign_in(console_server, "reviewer") as client:
         menu = re.findall(
@@ -298,6 +300,51 @@ def test_a_review_shows_the_uploaded_document_from_storage(
     assert "frame-ancestors 'self'" in image.headers["content-security-policy"]
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     assert elsewhere.status_code == 404 and test_mode.status_code == 404
+
+
+def test_a_pdf_document_is_shown_in_a_frame(
+    console_server: RunningServer, live: LivePlatform
+) -> None:
+    account = recipient(live.client, "PDF Shop")
+    file_id = upload_document(
+        console_server, live.client, account.id, ("passport.pdf", PDF, "application/pdf")
+    )
+    with sign_in(console_server, "reviewer") as client:
+        doc = verification(live, client, account.id, "identity_document")
+        page = client.get(f"{live.prefix}/reviews/{doc}")
+        served = client.get(f"{live.prefix}/files/{file_id}")
+    assert f'<iframe src="{live.prefix}/files/{file_id}"' in page.text
+    assert served.headers["content-type"] == "application/pdf" and served.content == PDF
+    assert served.headers["x-frame-options"] == "SAMEORIGIN"
+
+
+def test_the_queue_pages_on_oldest_first_without_repeating_a_row(
+    console_server: RunningServer, live: LivePlatform
+) -> None:
+    made = {live_merchant(live.client, name=f"Paged Shop {n}").id for n in range(13)}
+    seen: list[tuple[str, str]] = []
+    created: list[str] = []
+    with sign_in(console_server, "reviewer") as client:
+        path: str | None = f"{live.prefix}/reviews"
+        pages = 0
+        while path is not None:
+            page = client.get(path)
+            assert page.status_code == 200
+            rows = queue_rows(page)
+            assert len(rows) <= 50
+            seen.extend(rows)
+            body = page.text.split("<tbody>", 1)[1]
+            created.extend(re.findall(r'<time datetime="([^"]+)" title=', body))
+            pages += 1
+            newer = re.search(r'href="([^"]+)">Newer', page.text)
+            path = unescape(newer.group(1)) if newer else None
+        bad = client.get(f"{live.prefix}/reviews", params={"after": "yesterday"})
+    assert pages >= 2 and len(seen) >= 52
+    ids = [v for _, v in seen]
+    assert len(ids) == len(set(ids))  # no row twice
+    assert made <= {a for a, _ in seen}  # and none left out
+    assert len(created) == len(seen) and created == sorted(created)  # oldest first throughout
+    assert bad.status_code == 400
 
 
 def test_an_unknown_verification_is_not_found(
