@@ -160,6 +160,11 @@ def test_approving_changes_requirements_and_capabilities_as_the_api_does(
     decided = retrieve(live.client, account.id)
     assert decided.configuration.merchant.capabilities.card_payments.status == "active"
     assert not [e for e in decided.requirements.entries or [] if e.awaiting_action_from == "stripe"]
+    table = after.text.split('class="data stack capabilities"', 1)[1].split("</table>", 1)[0]
+    names = re.findall(r"<code>([a-z_.]+)</code>", table)
+    rendered = decided.configuration.merchant.capabilities.to_dict()
+    assert {n.split(".")[0] for n in names} == {k for k, v in rendered.items() if v}  # as the API
+    assert "active" in table
     through_api = retrieve(live.client, twin.id)  # the same decisions through the review API
     assert decided.requirements.to_dict() == through_api.requirements.to_dict()
     assert (

@@ -18,6 +18,7 @@ from babel.dates import format_date, format_timedelta
 from starlette.responses import Response
 from starlette.routing import Route
 
+from gangway.api import render
 from gangway.console import web
 from gangway.console.guard import NOT_FOUND, Console, Screen
 from gangway.core.errors import GangwayError, InvalidRequest
@@ -35,6 +36,12 @@ from gangway.verification.submissions import find
 __all__ = ["KIND_LABELS", "routes"]
 
 _PAGE = 50
+_INCLUDE = (
+    "configuration.customer",
+    "configuration.merchant",
+    "configuration.recipient",
+    "requirements",
+)
 _MAX_REASON = 2000
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 _AFTER = re.compile(r"^(\d{1,15})\.([A-Za-z0-9_]{1,80})$")
@@ -250,6 +257,7 @@ async def _page(
         persons = timeline.persons_of(uow, account)
         now_ms = screen.now_ms(uow)
         evaluation = account_service.evaluation(uow, account, rules, now_ms)
+        wire = render.account(account, _INCLUDE, evaluation)  # as the API shows the account
         submitted = find(
             account.document, persons, (record.subject, record.kind, _descriptions(record))
         )
@@ -272,12 +280,8 @@ async def _page(
             "current": current,
             "documents": documents,
             "person": person,
-            "entries": _affected(evaluation.requirements, record),
-            "capabilities": [
-                (configuration, name, state)
-                for configuration, statuses in sorted(evaluation.capabilities.items())
-                for name, state in sorted(statuses.items())
-            ],
+            "entries": _affected(wire.get("requirements") or {}, record),
+            "capabilities": _capabilities(wire),
         }
 
     data = await screen.work(read)
@@ -308,6 +312,25 @@ async def _page(
         detail=detail,
         form=screen.form,
     )
+
+
+def _capabilities(wire: Mapping[str, Any]) -> list[tuple[str, str, Mapping[str, Any]]]:
+    """(configuration, dotted capability, status object) of every requested capability."""
+    out: list[tuple[str, str, Mapping[str, Any]]] = []
+
+    def walk(configuration: str, node: Mapping[str, Any], prefix: str) -> None:
+        for key, value in sorted(node.items()):
+            if not isinstance(value, Mapping):
+                continue
+            if "status" in value:
+                out.append((configuration, prefix + key, value))
+            else:
+                walk(configuration, value, f"{prefix}{key}.")
+
+    for configuration, config in sorted((wire.get("configuration") or {}).items()):
+        if isinstance(config, Mapping):
+            walk(configuration, config.get("capabilities") or {}, "")
+    return out
 
 
 def _descriptions(record: VerificationRecord) -> tuple[str, ...]:
