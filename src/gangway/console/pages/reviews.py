@@ -21,7 +21,7 @@ from starlette.routing import Route
 from gangway.api import render
 from gangway.console import web
 from gangway.console.guard import NOT_FOUND, Console, Screen
-from gangway.core.errors import GangwayError, InvalidRequest
+from gangway.core.errors import InvalidRequest
 from gangway.hosted import i18n
 from gangway.hosted.i18n import N_
 from gangway.services import accounts as account_service
@@ -88,6 +88,7 @@ BAD_FILTER = N_("That filter is not one the queue knows. Choose a kind and count
 NEED_REASON = N_("Give a reason for the rejection: the account's owner is told why.")
 NEED_CODE = N_("Choose a rejection code from the list.")
 TOO_LONG = N_("The reason is too long: use at most 2,000 characters.")
+NOT_DECIDED = N_("That did not work. Check what you entered and try again.")
 NOT_PENDING = N_("This verification has already been decided; nothing was changed.")
 DONE = {
     "approved": N_("Approved. The account's requirements and capabilities are updated below."),
@@ -456,15 +457,9 @@ async def _decide(screen: Screen, *, approve: bool) -> Response:
     except InvalidRequest as exc:
         if exc.code == "verification_not_pending":
             return await _page(screen, 409, error=NOT_PENDING)
-        return await _page(screen, 400, error=web_failed(), detail=exc.message)
-    except GangwayError:
-        raise
+        return await _page(screen, 400, error=NOT_DECIDED, detail=exc.message)
     done = "approved" if approve else "rejected"
     return web.redirect(f"{scope.prefix}/reviews/{verification_id}?done={done}")
-
-
-def web_failed() -> str:
-    return N_("That did not work. Check what you entered and try again.")
 
 
 # ---- documents -------------------------------------------------------------------------------
