@@ -13,7 +13,7 @@ from gangway.api.app import Request, Route
 from gangway.core.clock import to_rfc3339
 from gangway.core.errors import NotFound
 from gangway.requirements import RuleBook
-from gangway.services import timeline, verifications
+from gangway.services import reviews
 from gangway.store.repos.verifications import VerificationRecord
 from gangway.store.uow import UnitOfWork
 
@@ -65,7 +65,7 @@ def review_routes(rules: RuleBook) -> list[Route]:
     def decide(approve: bool) -> Any:
         def handler(request: Request) -> tuple[int, dict[str, Any]]:
             params, call = request.params, request.call
-            record = verifications.decide(
+            record = reviews.decide(
                 request.uow,
                 call.principal,
                 request.args[0],
@@ -74,10 +74,8 @@ def review_routes(rules: RuleBook) -> list[Route]:
                 reason=params.get("reason", "approved"),
                 reviewer=f"{params['reviewer']} (key {call.principal.key_id})",
                 now_ms=call.now_ms,
+                rules=rules,
             )
-            account = request.uow.accounts.get(call.principal, record.account_id, for_update=True)
-            if account is not None and not account.closed:  # requirements and events follow
-                timeline.refresh(request.uow, account, rules, call.now_ms, reason=None)
             return 200, _render(record, decisions=request.uow.verifications.decisions(record.id))
 
         return handler

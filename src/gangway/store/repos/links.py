@@ -189,3 +189,14 @@ class LinkRepository:
             content_type=str(orjson.loads(header)["content_type"]),
             content=content,
         )
+
+    def file_of(self, file_id: str, platform_id: str, livemode: bool) -> FileRecord | None:
+        """A file by id, only if it belongs to that platform and mode (the operator console)."""
+        row = self._conn.execute(
+            select(files.c.account_id).where(
+                files.c.id == file_id,
+                files.c.platform_id == platform_id,
+                files.c.livemode == livemode,
+            )
+        ).first()
+        return self.file(file_id, row.account_id) if row is not None else None

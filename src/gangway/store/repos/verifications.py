@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from gangway.core.keys import KeyPrincipal
 from gangway.store.fastpath import DriverStatement
 from gangway.store.sealing import Sealer
-from gangway.store.tables import verification_decisions, verifications
+from gangway.store.tables import accounts, verification_decisions, verifications
 
-__all__ = ["DecisionRecord", "VerificationRecord", "VerificationRepository"]
+__all__ = ["DecisionRecord", "QueuedVerification", "VerificationRecord", "VerificationRepository"]
 
 _V = verifications
 _OF_ACCOUNT = select(_V).where(
@@ -63,6 +63,14 @@ class DecisionRecord:
     """``{"errors", "reason"}``."""
 
 
+@dataclass(frozen=True)
+class QueuedVerification:
+    """A pending verification as the console's queue lists it, with its account's country."""
+
+    record: VerificationRecord
+    country: str | None
+
+
 class VerificationRepository:
     def __init__(self, conn: Connection, sealer: Sealer) -> None:
         self._conn = conn
@@ -103,6 +111,75 @@ class VerificationRepository:
                 (_V.c.created_ms > anchor) | ((_V.c.created_ms == anchor) & (_V.c.id > after_id))
             )
         return [self._record(row) for row in self._conn.execute(query).all()]
+
+    def pending(
+        self,
+        principal: KeyPrincipal,
+        *,
+        kind: str | None,
+        country: str | None,
+        limit: int,
+        after: tuple[int, str] | None,
+    ) -> list[QueuedVerification]:
+        """The console's queue: pending verifications oldest first, narrowed by kind and by the
+        account's country, paged by ``(created_ms, id)`` of the last one shown."""
+        query = (
+            select(_V, accounts.c.country.label("account_country"))
+            .join(accounts, accounts.c.id == _V.c.account_id)
+            .where(*self._pending_where(principal, kind, country))
+            .order_by(_V.c.created_ms, _V.c.id)
+            .limit(limit)
+        )
+        if after is not None:
+            at, last_id = after
+            query = query.where(
+                (_V.c.created_ms > at) | ((_V.c.created_ms == at) & (_V.c.id > last_id))
+            )
+        return [
+            QueuedVerification(self._record(row), row.account_country)
+            for row in self._conn.execute(query).all()
+        ]
+
+    def pending_count(
+        self, principal: KeyPrincipal, *, kind: str | None, country: str | None
+    ) -> int:
+        query = (
+            select(func.count())
+            .select_from(_V.join(accounts, accounts.c.id == _V.c.account_id))
+            .where(*self._pending_where(principal, kind, country))
+        )
+        return int(self._conn.execute(query).scalar_one())
+
+    def pending_facets(self, principal: KeyPrincipal) -> tuple[list[str], list[str]]:
+        """The kinds and account countries that occur among pending verifications (the queue's
+        filter choices), each sorted."""
+        where = self._pending_where(principal, None, None)
+        kinds = self._conn.execute(select(_V.c.kind).where(*where).distinct()).scalars().all()
+        countries = (
+            self._conn.execute(
+                select(accounts.c.country)
+                .select_from(_V.join(accounts, accounts.c.id == _V.c.account_id))
+                .where(*where, accounts.c.country.is_not(None))
+                .distinct()
+            )
+            .scalars()
+            .all()
+        )
+        return sorted(kinds), sorted(str(c) for c in countries)
+
+    def _pending_where(
+        self, principal: KeyPrincipal, kind: str | None, country: str | None
+    ) -> list[Any]:
+        where: list[Any] = [
+            _V.c.platform_id == principal.platform_id,
+            _V.c.livemode == principal.livemode,
+            _V.c.status == "pending",
+        ]
+        if kind is not None:
+            where.append(_V.c.kind == kind)
+        if country is not None:
+            where.append(accounts.c.country == country)
+        return where
 
     def add(self, record: VerificationRecord) -> None:
         _INSERT.execute(self._conn, self._columns(record))
