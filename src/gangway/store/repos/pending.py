@@ -27,7 +27,9 @@ def changes_by(
     )
     count = conn.execute(select(func.count()).select_from(accounts).where(*where)).scalar()
     rows = conn.execute(
-        select(accounts.c.id).where(*where).order_by(accounts.c.next_change_ms, accounts.c.id)
+        select(accounts.c.id)
+        .where(*where)
+        .order_by(accounts.c.next_change_ms, accounts.c.id)
         .limit(limit)
     ).all()
     return int(count or 0), [str(row.id) for row in rows]
