@@ -139,7 +139,7 @@ def test_a_reviewer_triggers_next_requirements_and_the_api_sees_it(
 def test_an_unknown_account_or_another_platforms_is_not_found(
     console_server: RunningServer, mine: tuple[str, str]
 ) -> None:
-    platform, key = mine
+    platform, _ = mine
     theirs = sdk(console_server).v2.core.accounts.create(individual("Not yours"))
     first = platform_of(console_server)
     with sign_in(console_server, "reviewer") as browser:
