@@ -19,6 +19,7 @@ from starlette.routing import Route
 from gangway.api import render
 from gangway.console import web
 from gangway.console.guard import NOT_FOUND, Console, Screen
+from gangway.core.clock import from_rfc3339
 from gangway.hosted.i18n import N_
 from gangway.services import accounts, audit, timeline
 from gangway.store.repos.events import EventRecord
@@ -85,6 +86,8 @@ class AccountView:
     verifications: list[tuple[VerificationRecord, list[DecisionRecord]]]
     events: list[EventRecord]
     now_ms: int
+    created_ms: int
+    next_deadline_ms: int | None
 
 
 async def account_page(screen: Screen) -> Response:
@@ -193,7 +196,20 @@ def _load(screen: Screen, uow: UnitOfWork, account_id: str) -> AccountView | Non
         verifications=[(check, uow.verifications.decisions(check.id)) for check in checks],
         events=uow.events.newest_for_object(principal, record.id, limit=_EVENTS),
         now_ms=now,
+        created_ms=record.created_ms,
+        next_deadline_ms=_ms_of((requirements.get("summary") or {}).get("minimum_deadline") or {}),
     )
+
+
+def _ms_of(deadline: Mapping[str, Any]) -> int | None:
+    """A wire deadline's ``time`` (RFC 3339) as epoch ms, for ``when()``."""
+    time = deadline.get("time")
+    if not time:
+        return None
+    try:
+        return from_rfc3339(str(time))
+    except ValueError:
+        return None
 
 
 def _reference_of(entry: Mapping[str, Any]) -> str | None:
