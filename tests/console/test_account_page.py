@@ -78,8 +78,8 @@ def test_a_company_shows_its_persons_masked_and_events_newest_first(
     assert f'data-person="{person.id}"' in html and "Ann Owner" in html
     assert "owner" in html and "50%" in html
     assert "456780123" not in html and "•••• 0123" in html
-    assert "000000000" not in html  # the EIN: "provided", its last four would be most of it
-    assert "us_ein" in html and "provided" in html
+    assert "000000000" not in html and "•••• 0000" in html  # the EIN, masked too
+    assert "us_ein" in html
     assert "•• •• 1985" in html
     events = client.v2.core.events.list({"object_id": account.id})
     ids = [e.id for e in events.data]
@@ -156,3 +156,18 @@ def test_an_unknown_account_or_another_platforms_is_not_found(
     assert "Not found" in other.text and "Not yours" not in other.text
     assert own.status_code == 200 and "Not yours" in own.text
     assert poke.status_code == 404
+
+
+def test_a_live_account_has_no_triggers(console_server: RunningServer) -> None:
+    live = sdk(console_server, console_server.new_key("live")).v2.core.accounts.create(
+        {"display_name": "Live one", "contact_email": "live@example.com"}
+    )
+    path = f"/console/{platform_of(console_server)}/live/accounts/{live.id}"
+    with sign_in(console_server, "reviewer") as browser:
+        page = browser.get(path)
+        poke = browser.post(
+            f"{path}/triggers", data={"csrf": csrf_of(browser, path), "type": "charge_block"}
+        )
+    assert page.status_code == 200 and "Live one" in page.text
+    assert "Test triggers" not in page.text
+    assert poke.status_code == 400 and "Test mode only" in poke.text

@@ -7,6 +7,7 @@ import re
 import pytest
 import stripe
 
+from gangway.core.clock import from_rfc3339
 from tests.conftest import RunningServer
 from tests.console.accounts_data import (
     api_entries,
@@ -65,6 +66,13 @@ def test_the_preview_names_the_account_that_will_become_past_due(
     row = block.split(f'data-entry="{ENTRY}"', 1)[1].split("</tr>", 1)[0]
     assert "currently_due" in row and "will become past_due" in row
     assert 'name="to_ms"' not in later.text  # a viewer previews but cannot move
+    with sign_in(console_server, "tester") as browser:
+        nxt = browser.get(f"/console/{platform}/test/clock", params={"advance": "next"})
+    to_ms = _TO_MS.search(nxt.text)
+    assert to_ms, nxt.text
+    next_change = re.search(r'Next change: <time datetime="([^"]+)"', nxt.text)
+    assert next_change
+    assert int(to_ms.group(1)) == from_rfc3339(next_change.group(1))
     assert clock_now(console_server, key) == before  # a preview moves nothing
 
 
