@@ -89,7 +89,7 @@ def test_a_company_with_persons_and_the_reset_confirmation(
     assert "456780123" not in page.content()
     shoot(journey, "account-company")
 
-    reset = f"{gangway.url}/console/{platform}/test/reset"
+    reset = f"{gangway.url}/console/{platform}/test/sandbox/reset"
     journey.goto(reset)
     shoot(journey, "reset-confirmation")
     page.get_by_label("To confirm").fill("not the id")

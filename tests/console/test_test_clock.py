@@ -88,11 +88,11 @@ def test_a_reviewer_advances_past_the_deadline(
         to_ms = _TO_MS.search(preview.text)
         assert to_ms, preview.text
         csrf = csrf_of(browser, clock)
-        moved = browser.post(clock, data={"csrf": csrf, "to_ms": to_ms.group(1)})
+        moved = browser.post(f"{clock}/advance", data={"csrf": csrf, "to_ms": to_ms.group(1)})
         assert moved.status_code == 303
         assert moved.headers["location"] == f"{clock}?done=advanced"
         done = browser.get(moved.headers["location"]).text
-        again = browser.post(clock, data={"csrf": csrf, "to_ms": to_ms.group(1)})
+        again = browser.post(f"{clock}/advance", data={"csrf": csrf, "to_ms": to_ms.group(1)})
         audit = browser.get("/console/audit", params={"target": platform}).text
         account_page = browser.get(f"/console/{platform}/test/accounts/{account_id}").text
     assert "The test clock moved." in done
@@ -110,12 +110,14 @@ def test_a_viewer_cannot_advance_and_bad_input_says_why(
     clock = f"/console/{platform}/test/clock"
     with sign_in(console_server, "viewer") as browser:
         csrf = csrf_of(browser, clock)
-        refused = browser.post(clock, data={"csrf": csrf, "to_ms": "99999999999999"})
+        refused = browser.post(f"{clock}/advance", data={"csrf": csrf, "to_ms": "99999999999999"})
         words = browser.get(clock, params={"amount": "soon", "unit": "days"})
         huge = browser.get(clock, params={"advance": "9999999d"})
         weeks = browser.get(clock, params={"amount": "3", "unit": "weeks"})
     with sign_in(console_server, "tester") as browser:
-        garbage = browser.post(clock, data={"csrf": csrf_of(browser, clock), "to_ms": "tomorrow"})
+        garbage = browser.post(
+            f"{clock}/advance", data={"csrf": csrf_of(browser, clock), "to_ms": "tomorrow"}
+        )
         live = browser.get(f"/console/{platform}/live/clock")
     assert refused.status_code == 403
     for answer in (words, huge, weeks, garbage):
@@ -129,7 +131,7 @@ def test_live_mode_has_no_clock(console_server: RunningServer, mine: tuple[str, 
     platform, _ = mine
     with sign_in(console_server, "admin") as browser:
         answer = browser.get(f"/console/{platform}/live/clock")
-        reset = browser.get(f"/console/{platform}/live/reset")
+        reset = browser.get(f"/console/{platform}/live/sandbox/reset")
     assert answer.status_code == reset.status_code == 404
     assert "Live mode has no test clock" in answer.text
 
@@ -140,7 +142,7 @@ def test_reset_needs_an_admin_and_the_exact_confirmation(
     platform, key = mine
     client = sdk(console_server, key)
     account = client.v2.core.accounts.create(individual("To be reset"))
-    reset = f"/console/{platform}/test/reset"
+    reset = f"/console/{platform}/test/sandbox/reset"
     with sign_in(console_server, "tester") as browser:
         page = browser.get(reset)
         csrf = csrf_of(browser, f"/console/{platform}/test/clock")

@@ -52,18 +52,19 @@ def routes(console: Console) -> list[Route]:
         Route(
             "/console/{platform}/{mode}/clock", console.page("read")(clock_page), methods=["GET"]
         ),
+        # four segments after /console: never mistaken for /console/operators/{id}/{action}
         Route(
-            "/console/{platform}/{mode}/clock",
+            "/console/{platform}/{mode}/clock/advance",
             console.page("review")(advance_clock),
             methods=["POST"],
         ),
         Route(
-            "/console/{platform}/{mode}/reset",
+            "/console/{platform}/{mode}/sandbox/reset",
             console.page("manage")(reset_page),
             methods=["GET"],
         ),
         Route(
-            "/console/{platform}/{mode}/reset",
+            "/console/{platform}/{mode}/sandbox/reset",
             console.page("manage")(reset_sandbox),
             methods=["POST"],
         ),
