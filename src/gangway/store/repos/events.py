@@ -173,3 +173,19 @@ class EventRepository:
         self._conn.execute(delete(deliveries).where(deliveries.c.event_id.in_(old)))
         result = self._conn.execute(delete(events).where(events.c.created_ms < before_ms))
         return int(result.rowcount or 0)
+
+    def newest_for_object(
+        self, principal: KeyPrincipal, object_id: str, *, limit: int
+    ) -> list[EventRecord]:
+        """Both views' events of one object (v2 and v1 types), newest first."""
+        rows = self._conn.execute(
+            select(events)
+            .where(
+                events.c.platform_id == principal.platform_id,
+                events.c.livemode == principal.livemode,
+                events.c.object_id == object_id,
+            )
+            .order_by(events.c.created_ms.desc(), events.c.id.desc())
+            .limit(limit)
+        ).all()
+        return [self._record(row) for row in rows]

@@ -200,3 +200,26 @@ class LinkRepository:
             )
         ).first()
         return self.file(file_id, row.account_id) if row is not None else None
+
+    # the console ---------------------------------------------------------------------------
+    def of_account(self, account_id: str, limit: int) -> list[LinkRecord]:
+        """An account's links, newest first (the operator console's account page)."""
+        rows = self._conn.execute(
+            select(account_links)
+            .where(account_links.c.account_id == account_id)
+            .order_by(account_links.c.created_ms.desc(), account_links.c.token_hash)
+            .limit(limit)
+        ).all()
+        return [
+            LinkRecord(
+                token_hash=row.token_hash,
+                platform_id=row.platform_id,
+                livemode=row.livemode,
+                account_id=row.account_id,
+                created_ms=row.created_ms,
+                expires_ms=row.expires_ms,
+                redeemed_ms=row.redeemed_ms,
+                use_case=orjson.loads(self._sealer.open(row.sealed, row.token_hash)),
+            )
+            for row in rows
+        ]
