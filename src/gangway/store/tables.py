@@ -127,6 +127,8 @@ accounts = Table(
         "ix_accounts_pending", "platform_id", "livemode", "pending_verification", "created_ms", "id"
     ),
     Index("ix_accounts_restricted", "platform_id", "livemode", "restricted", "created_ms", "id"),
+    # the console overview's count of fully active accounts
+    Index("ix_accounts_fully_active", "platform_id", "livemode", "fully_active"),
     Index("ix_accounts_email", "platform_id", "livemode", "email_index"),
     Index("ix_accounts_name", "platform_id", "livemode", "name_index"),
     Index("ix_accounts_unlisted", "listed"),
@@ -317,6 +319,8 @@ delivery_attempts = Table(
     Column("latency_ms", Integer, nullable=False),
     Column("response_body", String(2000), nullable=True),
     Index("ix_delivery_attempts_delivery", "delivery_id", "attempted_ms"),
+    # the console overview's latency of the last 24 hours
+    Index("ix_delivery_attempts_attempted_ms", "attempted_ms"),
 )
 """Every attempt: when, the receiver's status code or the transport error, how long it took, and
 the start of the response body."""

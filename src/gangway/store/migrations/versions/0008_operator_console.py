@@ -35,6 +35,7 @@ _INDEXES = (
         ["platform_id", "livemode", "pending_verification", "created_ms", "id"],
     ),
     ("ix_accounts_restricted", ["platform_id", "livemode", "restricted", "created_ms", "id"]),
+    ("ix_accounts_fully_active", ["platform_id", "livemode", "fully_active"]),
     ("ix_accounts_email", ["platform_id", "livemode", "email_index"]),
     ("ix_accounts_name", ["platform_id", "livemode", "name_index"]),
     ("ix_accounts_unlisted", ["listed"]),
@@ -122,6 +123,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_audit_log_listing", "audit_log", ["at_ms", "id"])
     op.create_index("ix_audit_log_target", "audit_log", ["target", "at_ms"])
+    # the console overview: delivery latency by attempt time
+    op.create_index("ix_delivery_attempts_attempted_ms", "delivery_attempts", ["attempted_ms"])
     for statement in _APPEND_ONLY.get(op.get_bind().dialect.name, ()):
         op.execute(statement)
 
@@ -132,6 +135,7 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log")
         op.execute("DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log")
         op.execute("DROP FUNCTION IF EXISTS audit_log_append_only()")
+    op.drop_index("ix_delivery_attempts_attempted_ms", table_name="delivery_attempts")
     op.drop_table("audit_log")
     op.drop_table("operator_sign_in_failures")
     op.drop_table("operator_sessions")
