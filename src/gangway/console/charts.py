@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from babel import Locale
 from markupsafe import Markup, escape
 
 __all__ = [
@@ -52,16 +53,18 @@ Number = Callable[[float], str]
 class Series:
     label: str
     values: Sequence[float]
+    style: int | None = None
+    """Which of ``s0`` .. ``s4`` (colour and pattern) to draw in; by default its position."""
 
 
-def week_label(start_ms: int, babel_locale: object) -> str:
+def week_label(start_ms: int, babel_locale: Locale | str) -> str:
     """``Mar 4`` / ``4 mars`` / ``3月4日``: a week by its first day, as the locale writes it."""
     from babel.dates import format_skeleton
 
     return str(format_skeleton("MMMd", _date(start_ms), locale=babel_locale))
 
 
-def day_label(start_ms: int, babel_locale: object) -> str:
+def day_label(start_ms: int, babel_locale: Locale | str) -> str:
     return week_label(start_ms, babel_locale)
 
 
@@ -112,9 +115,12 @@ def bar_chart(
         raise ValueError(f"at most {SERIES_MAX} series; fold the rest into one")
     if any(len(s.values) != len(categories) for s in series):
         raise ValueError("every series needs one value per category")
+    styles = [i if s.style is None else s.style for i, s in enumerate(series)]
+    if any(not 0 <= style < SERIES_MAX for style in styles):
+        raise ValueError(f"a series style is one of 0 .. {SERIES_MAX - 1}")
     total = [sum(s.values[j] for s in series) for j in range(len(categories))]
     peak = max(total if stacked else [v for s in series for v in s.values], default=0)
-    parts = [_open(chart_id, title, desc, len(series))]
+    parts = [_open(chart_id, title, desc, styles)]
     if not categories or not series or peak <= 0:
         parts.append(_empty(no_data))
         parts.append("</svg>")
@@ -137,7 +143,7 @@ def bar_chart(
             x = x0 if stacked else x0 + i * bar_w
             y = _TOP + _PLOT_H - base - height
             tip = f"{category} · {one.label}: {number(value)}"
-            parts.append(_bar(chart_id, i, x, y, bar_w, height, tip, value))
+            parts.append(_bar(chart_id, styles[i], x, y, bar_w, height, tip, value))
             if stacked:
                 base += height
         if j % max(1, label_every) == 0:
@@ -147,7 +153,9 @@ def bar_chart(
                 f'text-anchor="middle">{escape(category)}</text>'
             )
     parts.append("</svg>")
-    parts.append(_legend(chart_id, [s.label for s in series]))
+    parts.append(
+        _legend(chart_id, [(s.label, style) for s, style in zip(series, styles, strict=True)])
+    )
     return _figure(parts)
 
 
@@ -166,7 +174,7 @@ def histogram(
     ``buckets[j]``."""
     chart_id = _safe_id(chart_id)
     peak = max(counts, default=0)
-    parts = [_open(chart_id, title, desc, 1)]
+    parts = [_open(chart_id, title, desc, [0])]
     if not buckets or peak <= 0:
         parts.append(_empty(no_data))
         parts.append("</svg>")
@@ -189,7 +197,7 @@ def histogram(
             f'y="{_f(HEIGHT - 10)}" text-anchor="middle">{escape(bucket)}</text>'
         )
     parts.append("</svg>")
-    parts.append(_legend(chart_id, [label]))
+    parts.append(_legend(chart_id, [(label, 0)]))
     return _figure(parts)
 
 
@@ -206,11 +214,12 @@ def _safe_id(value: str) -> str:
     return cleaned or "chart"
 
 
-def _open(chart_id: str, title: str, desc: str, patterns: int) -> str:
+def _open(chart_id: str, title: str, desc: str, styles: Sequence[int]) -> str:
     defs = "".join(
         f'<pattern id="{chart_id}-p{i}" width="6" height="6" patternUnits="userSpaceOnUse">'
         f"{_PATTERNS[i]}</pattern>"
-        for i in range(1, min(patterns, SERIES_MAX))
+        for i in sorted(set(styles))
+        if i
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
@@ -253,9 +262,9 @@ def _bar(
     )
 
 
-def _legend(chart_id: str, labels: Sequence[str]) -> str:
+def _legend(chart_id: str, labels: Sequence[tuple[str, int]]) -> str:
     items = []
-    for i, label in enumerate(labels):
+    for label, i in labels:
         overlay = f'<rect width="12" height="12" fill="url(#{chart_id}-p{i})"/>' if i else ""
         items.append(
             f'<li><svg class="swatch" viewBox="0 0 12 12" aria-hidden="true" '
