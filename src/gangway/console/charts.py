@@ -33,7 +33,7 @@ SERIES_MAX = 5
 """Series classes ``s0`` .. ``s4``: a caller with more series folds the rest into an "other"."""
 
 WIDTH, HEIGHT = 480, 260
-_LEFT, _RIGHT, _TOP, _BOTTOM = 44, 8, 12, 30
+_LEFT, _RIGHT, _TOP, _BOTTOM = 56, 8, 12, 30
 _PLOT_W = WIDTH - _LEFT - _RIGHT
 _PLOT_H = HEIGHT - _TOP - _BOTTOM
 
@@ -146,9 +146,11 @@ def bar_chart(
             parts.append(_bar(chart_id, styles[i], x, y, bar_w, height, tip, value))
             if stacked:
                 base += height
-        if j % max(1, label_every) == 0:
+        every = max(1, label_every)
+        # a sparse axis leaves out a label with no room for it before the right edge
+        if j % every == 0 and (every == 1 or j + every / 2 <= len(categories)):
             parts.append(
-                f'<text class="x{" odd" if (j // max(1, label_every)) % 2 else ""}" '
+                f'<text class="x{" odd" if every == 1 and j % 2 else ""}" '
                 f'x="{_f(_LEFT + j * slot + slot / 2)}" y="{_f(HEIGHT - 10)}" '
                 f'text-anchor="middle">{escape(category)}</text>'
             )

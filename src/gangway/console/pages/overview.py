@@ -159,9 +159,9 @@ def _charts(
             "How long each webhook delivery attempt took to be answered, in buckets of "
             "milliseconds. The table below has the numbers."
         ),
-        buckets=_latency_buckets(_, number),
+        buckets=_latency_buckets(_, number, short=True),
         counts=data.latency.buckets,
-        label=_("Delivery attempts"),
+        label=_("Delivery attempts, by milliseconds to answer"),
         number=number,
         no_data=_("No delivery attempts in the last 24 hours."),
     )
@@ -186,8 +186,13 @@ def _outcome_labels(_: Callable[..., str]) -> dict[str, str]:
     return {"verified": _("Verified"), "failed": _("Failed"), "pending": _("Pending")}
 
 
-def _latency_buckets(_: Callable[..., str], number: Callable[[float], str]) -> list[str]:
+def _latency_buckets(
+    _: Callable[..., str], number: Callable[[float], str], *, short: bool = False
+) -> list[str]:
+    """``< 50 ms`` ... ``≥ 2,500 ms`` (without the unit on the chart's narrow axis)."""
     bounds = insights.LATENCY_BOUNDS
+    if short:
+        return [f"< {number(bound)}" for bound in bounds] + [f"≥ {number(bounds[-1])}"]
     return [_("< %(ms)s ms", ms=number(bound)) for bound in bounds] + [
         _("≥ %(ms)s ms", ms=number(bounds[-1]))
     ]
