@@ -174,3 +174,15 @@ def test_ticks_are_round_and_cover_the_peak() -> None:
     assert nice_ticks(1) == [0, 1]
     assert nice_ticks(1234) == [0, 500, 1000, 1500]
     assert nice_ticks(0) == [0, 1]
+
+
+def test_long_labels_are_thinned_so_they_never_overlap() -> None:
+    weeks = [f"{m}月{d}日" for m, d in ((10, 12), (10, 19), (10, 26), (11, 2), (11, 9), (11, 16))]
+    weeks += ["11月23日", "11月30日"]  # eight weeks, as the overview shows
+    values = [1, 2, 3, 4, 5, 6, 7, 8]
+    root = _parse(_chart(categories=weeks, series=[Series("Created", values)]))
+    shown = [t.text for t in root.iter(f"{SVG}text") if t.get("class", "").startswith("x")]
+    assert shown == weeks[::2]
+    short = [f"Oct {d}" for d in (5, 12, 19, 26, 2, 9, 16, 23)]
+    root = _parse(_chart(categories=short, series=[Series("Created", values)]))
+    assert len([t for t in root.iter(f"{SVG}text") if t.get("class", "").startswith("x")]) == 8

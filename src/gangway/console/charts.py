@@ -147,6 +147,8 @@ def bar_chart(
             if stacked:
                 base += height
         every = max(1, label_every)
+        if every == 1 and _crowded(categories, slot):
+            every = 2  # long labels (Japanese dates, say): every other one only
         # a sparse axis leaves out a label with no room for it before the right edge
         if j % every == 0 and (every == 1 or j + every / 2 <= len(categories)):
             parts.append(
@@ -204,6 +206,19 @@ def histogram(
 
 
 # pieces ------------------------------------------------------------------------------------
+
+
+_FONT = 12
+"""The labels' size in the chart's units (``overview.css`` sets the same on a desktop)."""
+
+
+def _crowded(labels: Sequence[str], slot: float) -> bool:
+    """Whether the widest label, estimated (wide characters a full em, others 0.6), would touch
+    its neighbours."""
+    widest = max(
+        (sum(1.0 if ord(c) >= 0x2E80 else 0.6 for c in label) for label in labels), default=0
+    )
+    return widest * _FONT > slot * 0.9
 
 
 def _figure(parts: list[str]) -> Markup:
