@@ -28,6 +28,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    literal_column,
     select,
 )
 
@@ -110,7 +111,7 @@ class StatsRepository:
                 a.c.created_ms >= origin_ms,
                 a.c.created_ms < end_ms,
             )
-            .group_by(week)
+            .group_by(_BY_WEEK)
         )
         return [
             FunnelWeek(
@@ -141,7 +142,7 @@ class StatsRepository:
                 v.c.created_ms >= origin_ms,
                 v.c.created_ms < end_ms,
             )
-            .group_by(week, v.c.status)
+            .group_by(_BY_WEEK, v.c.status)
         )
         return {(int(row.week), str(row.status)): int(row.n) for row in self._conn.execute(query)}
 
@@ -168,7 +169,7 @@ class StatsRepository:
                 d.c.platform_id == platform_id,
                 d.c.livemode == livemode,
             )
-            .group_by(bucket)
+            .group_by(literal_column("bucket"))
         )
         counts = [0] * (len(LATENCY_BOUNDS) + 1)
         succeeded = total = 0
@@ -215,6 +216,9 @@ class StatsRepository:
         return [str(row.id) for row in self._conn.execute(query)]
 
 
+_BY_WEEK = literal_column("week")
+"""Grouped by the output column's name: PostgreSQL would not match the expression itself,
+whose bound parameters differ between the select list and the GROUP BY."""
 _FLAGS = frozenset({"currently_due", "past_due", "pending_verification", "fully_active"})
 
 
