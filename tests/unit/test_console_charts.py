@@ -186,3 +186,37 @@ def test_long_labels_are_thinned_so_they_never_overlap() -> None:
     short = [f"Oct {d}" for d in (5, 12, 19, 26, 2, 9, 16, 23)]
     root = _parse(_chart(categories=short, series=[Series("Created", values)]))
     assert len([t for t in root.iter(f"{SVG}text") if t.get("class", "").startswith("x")]) == 8
+
+
+def test_the_overview_folds_capabilities_beyond_five_into_other() -> None:
+    from gangway.console import web
+    from gangway.console.pages.overview import _charts
+    from gangway.services.insights import Deadlines, Headline, Overview
+    from gangway.store.repos.stats import FunnelWeek, Latency
+
+    keys = [f"merchant.cap_{i}" for i in range(7)]
+    deadlines = Deadlines(
+        days=[i * 86_400_000 for i in range(30)],
+        capabilities=keys,
+        counts={(i, key): 7 - i for i, key in enumerate(keys)},
+        accounts=7,
+        capped=False,
+    )
+    data = Overview(
+        now_ms=0,
+        weeks=[i * 7 * 86_400_000 for i in range(8)],
+        funnel=[FunnelWeek(i, 0, 0, 0, 0) for i in range(8)],
+        outcomes=[{"verified": 0, "failed": 0, "pending": 0} for _ in range(8)],
+        latency=Latency([0] * 7, 0, 0),
+        latency_since_ms=0,
+        headline=Headline(0, 0, 0, 0, 0),
+        deadlines=deadlines,
+    )
+    helpers = web.helpers("en-US")
+    charts = _charts(data, ["w"] * 8, ["d"] * 30, helpers["_"], helpers["number"])
+    root = _parse(charts["deadlines"])
+    legend = ["".join(li.itertext()) for li in root.iter("li")]
+    assert legend == [*keys[:4], "Other capabilities"]
+    values = sorted(v for _, _, v in _bars(root))
+    assert values == [1, 2, 3, 4, 5, 6, 7]  # days 4, 5 and 6 are "other", each its own bar
+    assert "No accounts were created in these weeks." in str(charts["funnel"])
