@@ -216,7 +216,7 @@ class StatsRepository:
         return [str(row.id) for row in self._conn.execute(query)]
 
 
-_BY_WEEK = literal_column("week")
+_BY_WEEK: ColumnElement[int] = literal_column("week")
 """Grouped by the output column's name: PostgreSQL would not match the expression itself,
 whose bound parameters differ between the select list and the GROUP BY."""
 _FLAGS = frozenset({"currently_due", "past_due", "pending_verification", "fully_active"})
