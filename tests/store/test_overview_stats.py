@@ -83,7 +83,7 @@ def test_every_query_searches_an_index_range(store: Store) -> None:
         in (ranges[0])
     )
     assert "ix_verifications_queue" in ranges[1] and "created_ms>?" in ranges[1]
-    assert "ix_delivery_attempts_attempted_ms (attempted_ms>? AND attempted_ms<?)" in ranges[2]
+    assert "ix_delivery_attempts_attempted (attempted_ms>? AND attempted_ms<?)" in ranges[2]
     assert "ix_accounts_fully_active" in ranges[7]
     assert "ix_accounts_due (platform_id=? AND livemode=? AND next_change_ms<?)" in ranges[8]
 

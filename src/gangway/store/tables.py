@@ -301,6 +301,7 @@ deliveries = Table(
     Index("ix_deliveries_due", "status", "next_attempt_ms"),
     Index("ix_deliveries_destination", "destination_id", "created_ms", "id"),
     Index("ix_deliveries_queue", "destination_id", "status", "next_attempt_ms"),
+    Index("ix_deliveries_event", "event_id"),
 )
 """One event owed to one destination, written in the transaction that recorded the event, so a
 committed change can never lose its delivery. ``pending`` until a 2xx (``succeeded``) or until
@@ -319,8 +320,7 @@ delivery_attempts = Table(
     Column("latency_ms", Integer, nullable=False),
     Column("response_body", String(2000), nullable=True),
     Index("ix_delivery_attempts_delivery", "delivery_id", "attempted_ms"),
-    # the console overview's latency of the last 24 hours
-    Index("ix_delivery_attempts_attempted_ms", "attempted_ms"),
+    Index("ix_delivery_attempts_attempted", "attempted_ms"),
 )
 """Every attempt: when, the receiver's status code or the transport error, how long it took, and
 the start of the response body."""

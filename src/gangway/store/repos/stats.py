@@ -7,7 +7,7 @@ Every query is bounded by an index range, never a scan of a whole table:
   ``v2.core.account_link.returned`` events (``ix_events_object``);
 * verification outcomes: verifications by ``created_ms`` window per status
   (``ix_verifications_queue``);
-* delivery latency: attempts by ``attempted_ms`` window (``ix_delivery_attempts_attempted_ms``),
+* delivery latency: attempts by ``attempted_ms`` window (``ix_delivery_attempts_attempted``),
   each joined to its delivery for the platform and mode;
 * the headline counts: the listing columns' indexes, each count capped (``capped_count``);
 * the accounts whose requirements change soon: ``ix_accounts_due``, capped.

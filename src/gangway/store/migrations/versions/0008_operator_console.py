@@ -40,6 +40,11 @@ _INDEXES = (
     ("ix_accounts_name", ["platform_id", "livemode", "name_index"]),
     ("ix_accounts_unlisted", ["listed"]),
 )
+_DELIVERY_INDEXES = (
+    # the console's deliveries pages: an event's deliveries, and the last day's attempts
+    ("ix_deliveries_event", "deliveries", ["event_id"]),
+    ("ix_delivery_attempts_attempted", "delivery_attempts", ["attempted_ms"]),
+)
 _APPEND_ONLY = {
     "sqlite": (
         "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
@@ -59,6 +64,8 @@ _APPEND_ONLY = {
 
 
 def upgrade() -> None:
+    for name, table, columns in _DELIVERY_INDEXES:
+        op.create_index(name, table, columns)
     for name, type_ in _LISTING:
         op.add_column("accounts", sa.Column(name, type_, nullable=True))
     for name, columns in _INDEXES:
@@ -123,8 +130,6 @@ def upgrade() -> None:
     )
     op.create_index("ix_audit_log_listing", "audit_log", ["at_ms", "id"])
     op.create_index("ix_audit_log_target", "audit_log", ["target", "at_ms"])
-    # the console overview: delivery latency by attempt time
-    op.create_index("ix_delivery_attempts_attempted_ms", "delivery_attempts", ["attempted_ms"])
     for statement in _APPEND_ONLY.get(op.get_bind().dialect.name, ()):
         op.execute(statement)
 
@@ -135,7 +140,6 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log")
         op.execute("DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log")
         op.execute("DROP FUNCTION IF EXISTS audit_log_append_only()")
-    op.drop_index("ix_delivery_attempts_attempted_ms", table_name="delivery_attempts")
     op.drop_table("audit_log")
     op.drop_table("operator_sign_in_failures")
     op.drop_table("operator_sessions")
@@ -145,3 +149,5 @@ def downgrade() -> None:
     with op.batch_alter_table("accounts") as batch:
         for name, _ in reversed(_LISTING):
             batch.drop_column(name)
+    for name, table, _ in reversed(_DELIVERY_INDEXES):
+        op.drop_index(name, table_name=table)
