@@ -33,6 +33,7 @@ from gangway.store.repos.idempotency import IdempotencyRepository
 from gangway.store.repos.keys import KeyRepository
 from gangway.store.repos.links import LinkRepository
 from gangway.store.repos.operators import OperatorRepository
+from gangway.store.repos.stats import StatsRepository
 from gangway.store.repos.tokens import TokenRepository
 from gangway.store.repos.verifications import VerificationRepository
 from gangway.store.repos.webhooks import WebhookRepository
@@ -136,6 +137,10 @@ class UnitOfWork:
     @lazy
     def links(self) -> LinkRepository:
         return LinkRepository(self.conn, self._sealer)
+
+    @lazy
+    def stats(self) -> StatsRepository:
+        return StatsRepository(self.conn)
 
     @lazy
     def tokens(self) -> TokenRepository:

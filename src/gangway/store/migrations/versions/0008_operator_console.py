@@ -35,6 +35,7 @@ _INDEXES = (
         ["platform_id", "livemode", "pending_verification", "created_ms", "id"],
     ),
     ("ix_accounts_restricted", ["platform_id", "livemode", "restricted", "created_ms", "id"]),
+    ("ix_accounts_fully_active", ["platform_id", "livemode", "fully_active"]),
     ("ix_accounts_email", ["platform_id", "livemode", "email_index"]),
     ("ix_accounts_name", ["platform_id", "livemode", "name_index"]),
     ("ix_accounts_unlisted", ["listed"]),
