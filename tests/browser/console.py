@@ -31,7 +31,7 @@ def signed_in(
     journey.goto(f"{gangway.url}/console/login")
     journey.page.fill("input[name=email]", OPERATORS[who].email)
     journey.page.fill("input[name=password]", PASSWORD)
-    journey.page.click('form[action="/console/login"] button[type=submit]')
+    journey.page.click("form[action=\"/console/login\"] button[type=submit]")
     journey.page.wait_for_load_state()
     assert "/console/login" not in journey.page.url, journey.page.content()[:2000]
     return journey

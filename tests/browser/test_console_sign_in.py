@@ -22,7 +22,7 @@ def test_sign_in_page_and_a_wrong_password(
     journey.page.fill("input[name=email]", "viewer@example.com")
     journey.page.fill("input[name=password]", "not the password")
     journey.refused.add(f"{gangway.url}/console/login")
-    journey.page.click('form[action="/console/login"] button[type=submit]')
+    journey.page.click("form[action=\"/console/login\"] button[type=submit]")
     alert = journey.page.get_by_role("alert")
     assert "do not match an active operator" in alert.inner_text()
     shoot(journey, "sign-in-refused")
