@@ -128,8 +128,12 @@ accounts = Table(
     ),
     Index("ix_accounts_restricted", "platform_id", "livemode", "restricted", "created_ms", "id"),
     Index("ix_accounts_entity_type", "platform_id", "livemode", "entity_type", "created_ms", "id"),
-    Index("ix_accounts_email", "platform_id", "livemode", "email_index", "created_ms", "id"),
-    Index("ix_accounts_name", "platform_id", "livemode", "name_index", "created_ms", "id"),
+    Index(
+        "ix_accounts_email", "platform_id", "livemode", "email_index", "closed", "created_ms", "id"
+    ),
+    Index(
+        "ix_accounts_name", "platform_id", "livemode", "name_index", "closed", "created_ms", "id"
+    ),
     Index("ix_accounts_unlisted", "listed"),
 )
 
