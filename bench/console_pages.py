@@ -223,6 +223,7 @@ def main() -> int:
         print(f"seeding {args.accounts:,} accounts into {directory}")
         facts = seed(directory, args.accounts, args.batch)
         print(f"seeded in {facts['seed_seconds']} s ({facts['templates']} templates)")
+    facts["load_before"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     with tempfile.TemporaryDirectory(prefix="gangway-console-bench-") as tmp:
         workdir = Path(tmp)
         ceiling_port, port = _free_port(), _free_port()
@@ -246,7 +247,7 @@ def main() -> int:
             _wait(f"{base}/_gangway/health")
             loads, skipped = _loads(base, facts, workdir)
             rounds = [
-                [_wrk(name, base + path, script, cookie, args, workdir)
+                [_wrk(name, (base + path) if path else ceiling_url, script, cookie, args, workdir)
                  for name, path, script, cookie in [(CEILING, "", None, None), *loads]]
                 for _ in range(args.rounds)
             ]  # fmt: skip
@@ -378,7 +379,8 @@ def _report(results: list[Result], args: argparse.Namespace, facts: dict[str, An
     print(
         f"\nGangway console benchmark: SQLite, {facts['accounts']:,} accounts stored (seeded in "
         f"{facts['seed_seconds']} s), {args.workers} workers, {args.connections} connections, "
-        f"{args.seconds}s each, {args.rounds} round(s), {os.cpu_count()} CPUs, loopback\n"
+        f"{args.seconds}s each, {args.rounds} round(s), {os.cpu_count()} CPUs, loopback, "
+        f"load average before {facts.get('load_before', '?')}\n"
     )
     print(f"{'page':34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}  target")
     for r in results:
