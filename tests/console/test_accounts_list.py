@@ -210,26 +210,31 @@ def test_a_viewer_without_live_access_cannot_list_live(
     assert platform.made["live"] not in answer.text
 
 
-def test_paging_forward_and_back(console_server: RunningServer) -> None:
+def test_paging_forward_and_back_keeps_the_search(console_server: RunningServer) -> None:
+    """53 accounts of one name (a name search may match many): 50, then 3, then the 50 again;
+    the pager's links keep the search."""
     key = console_server.new_platform_key()
     platform_id = str(orjson.loads(console_server._cli("platforms", "list", "--json"))[-1]["id"])
     client = stripe.StripeClient(key, base_addresses={"api": console_server.url})
-    made = [client.v2.core.accounts.create({"display_name": f"Shop {n}"}).id for n in range(53)]
+    made = [client.v2.core.accounts.create({"display_name": "Twin Shop"}).id for _ in range(53)]
+    client.v2.core.accounts.create({"display_name": "Other Shop"})
     newest_first = made[::-1]
     prefix = f"/console/{platform_id}/test/accounts"
     with sign_in(console_server, "viewer") as viewer:
-        first = viewer.get(prefix)
+        first = viewer.get(prefix, params={"q": "twin shop"})
         assert _ROW_IDS.findall(first.text) == newest_first[:50]
-        assert "Newer" not in first.text
+        assert "50 accounts on this page" in first.text
+        assert 'rel="prev"' not in first.text
         older = re.search(r'href="([^"]+)" rel="next"', first.text)
-        assert older is not None
+        assert older is not None and "q=twin+shop" in older.group(1)
         second = viewer.get(older.group(1).replace("&amp;", "&"))
         assert _ROW_IDS.findall(second.text) == newest_first[50:]
         assert 'rel="next"' not in second.text
         newer = re.search(r'href="([^"]+)" rel="prev"', second.text)
-        assert newer is not None
+        assert newer is not None and "q=twin+shop" in newer.group(1)
         back = viewer.get(newer.group(1).replace("&amp;", "&"))
         assert _ROW_IDS.findall(back.text) == newest_first[:50]
+        assert 'rel="prev"' not in back.text and 'rel="next"' in back.text
 
 
 @pytest.mark.parametrize(
@@ -253,3 +258,23 @@ def test_a_bad_filter_or_page_address_is_a_400_with_a_reason(
     assert message in answer.text
     assert 'name="q"' in answer.text  # the form is still there to fix it
     assert "Traceback" not in answer.text
+
+
+def test_countries_are_named_in_the_operators_language(
+    viewer: httpx.Client, platform: Platform
+) -> None:
+    german = viewer.get(platform.prefix, params={"locale": "de-DE"})
+    assert german.status_code == 200
+    assert '<option value="GB">Vereinigtes Königreich</option>' in german.text
+    assert "Vereinigtes Königreich" in german.text.split("<tbody>")[1]  # the row, too
+    english = viewer.get(platform.prefix)
+    assert '<option value="GB">United Kingdom</option>' in english.text
+
+
+def test_the_form_shows_the_filters_a_list_was_asked_for(
+    viewer: httpx.Client, platform: Platform
+) -> None:
+    page = viewer.get(platform.prefix, params={"restricted": "1", "country": "GB"})
+    assert 'id="f-restricted" type="checkbox" name="restricted" value="1" checked' in page.text
+    assert '<option value="GB" selected>' in page.text
+    assert "Clear filters" in page.text
