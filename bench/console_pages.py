@@ -284,6 +284,10 @@ def _loads(
             page.raise_for_status()
         fiftieth = str(page.url.raw_path.decode())
         account = client.get(f"{prefix}/{facts['sample_ids'][1]}")
+        warm = [prefix, f"{prefix}?past_due=1&country=GB", fiftieth]
+        warm += [f"{prefix}?q={email}" for email in facts["sample_emails"][:20]]
+        for path in warm * 10:  # both workers: templates compiled, index pages cached
+            client.get(path)
     loads: list[tuple[str, str, Path | None, str]] = [
         ("accounts list, first page", prefix, None, cookie),
         ("list filtered: past due in GB", f"{prefix}?past_due=1&country=GB", None, cookie),
