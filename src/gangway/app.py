@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -166,6 +167,10 @@ class Gangway:
                     worker = DeliveryWorker.from_settings(self.store, self.settings)
                     self.store.on_deliveries = worker.wake
                     self._tasks.append(asyncio.create_task(worker.run()))
+                # what start-up loaded (rules, schemas, modules) lives as long as the process:
+                # frozen, a full collection no longer walks it (a 100 ms pause, the p99 of a page)
+                gc.collect()
+                gc.freeze()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 for task in self._tasks:

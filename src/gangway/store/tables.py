@@ -129,8 +129,13 @@ accounts = Table(
     Index("ix_accounts_restricted", "platform_id", "livemode", "restricted", "created_ms", "id"),
     # the console overview's count of fully active accounts
     Index("ix_accounts_fully_active", "platform_id", "livemode", "fully_active"),
-    Index("ix_accounts_email", "platform_id", "livemode", "email_index"),
-    Index("ix_accounts_name", "platform_id", "livemode", "name_index"),
+    Index("ix_accounts_entity_type", "platform_id", "livemode", "entity_type", "created_ms", "id"),
+    Index(
+        "ix_accounts_email", "platform_id", "livemode", "email_index", "closed", "created_ms", "id"
+    ),
+    Index(
+        "ix_accounts_name", "platform_id", "livemode", "name_index", "closed", "created_ms", "id"
+    ),
     Index("ix_accounts_unlisted", "listed"),
 )
 

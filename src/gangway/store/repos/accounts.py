@@ -6,7 +6,19 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
 
 from gangway.core.accounts import applied_configurations
 from gangway.core.keys import KeyPrincipal
@@ -26,7 +38,10 @@ from gangway.store.tables import (
     verifications,
 )
 
-__all__ = ["AccountRecord", "AccountRepository", "PersonRecord"]
+__all__ = ["AccountFilters", "AccountRecord", "AccountRepository", "ConsolePage", "PersonRecord"]
+
+CONFIGURATIONS = ("customer", "merchant", "recipient")
+_FLAGS = ("past_due", "currently_due", "pending_verification", "restricted")
 
 # Statements built once: building and cache-keying a select costs more than running it.
 _GET = select(accounts).where(
@@ -76,6 +91,34 @@ class AccountRecord:
         return applied_configurations(self.document)
 
 
+@dataclass(frozen=True)
+class AccountFilters:
+    """What the console's account list narrows by; every field left empty matches everything.
+
+    ``search`` is an account id (``acct_...``), an email (has ``@``) or an exact display name,
+    each matched exactly (names and emails case- and whitespace-insensitively, through the
+    blind indexes). ``closed`` lists closed accounts instead of open ones."""
+
+    search: str = ""
+    country: str | None = None
+    entity_type: str | None = None
+    configuration: str | None = None
+    past_due: bool = False
+    currently_due: bool = False
+    pending_verification: bool = False
+    restricted: bool = False
+    closed: bool = False
+
+
+@dataclass(frozen=True)
+class ConsolePage:
+    accounts: list[AccountRecord]
+    newer: Cursor | None
+    """Where the previous (newer) page starts, if there is one."""
+    older: Cursor | None
+    """Where the next (older) page starts, if there is one."""
+
+
 @dataclass
 class PersonRecord:
     id: str
@@ -109,6 +152,12 @@ class AccountRepository:
     def insert(self, record: AccountRecord) -> None:
         _INSERT.execute(self._conn, self._account_columns(record))
 
+    def insert_many(self, records: list[AccountRecord]) -> None:
+        """Many new accounts in one executemany (the console benchmark's loader): the very
+        columns ``insert`` writes, sealed and indexed alike."""
+        if records:
+            self._conn.execute(insert(accounts), [self._account_columns(r) for r in records])
+
     def save(self, record: AccountRecord) -> AccountRecord:
         saved = replace(record, version=record.version + 1)
         columns = self._account_columns(saved)
@@ -136,6 +185,86 @@ class AccountRepository:
         where += created_bounds(accounts.c.created_ms, created)
         page = keyset_page(self._conn, accounts, where, limit=limit, cursor=cursor)
         return [self._account(row) for row in page.rows], page
+
+    def console_page(
+        self,
+        principal: KeyPrincipal,
+        filters: AccountFilters,
+        *,
+        limit: int,
+        cursor: Cursor | None = None,
+    ) -> ConsolePage:
+        """One platform and mode's accounts, newest first, narrowed by ``filters``; a keyset
+        page (``cursor``: "next" continues after it, "prev" ends before it) through the
+        listing indexes, so a page costs the same on the first and the 50th page and never
+        sorts the table (``tests/store/test_console_listing_plans.py`` checks the plans)."""
+        query = self.console_query(principal, filters, limit=limit, cursor=cursor)
+        if query is None:
+            return ConsolePage([], None, None)
+        fetched = list(self._conn.execute(query).all())
+        more = len(fetched) > limit
+        rows = fetched[:limit]
+        backwards = cursor is not None and cursor.direction == "prev"
+        if backwards:
+            rows.reverse()
+        if not rows:
+            return ConsolePage([], None, None)
+        first, last = rows[0], rows[-1]
+        has_older = more if not backwards else True
+        has_newer = more if backwards else cursor is not None
+        return ConsolePage(
+            [self._account(row) for row in rows],
+            newer=Cursor(first.created_ms, first.id, "prev") if has_newer else None,
+            older=Cursor(last.created_ms, last.id, "next") if has_older else None,
+        )
+
+    def console_query(
+        self,
+        principal: KeyPrincipal,
+        filters: AccountFilters,
+        *,
+        limit: int,
+        cursor: Cursor | None = None,
+    ) -> Select[Any] | None:
+        """The statement ``console_page`` runs (None: nothing can match), for its plan tests."""
+        where: list[ColumnElement[bool]] = [
+            accounts.c.platform_id == principal.platform_id,
+            accounts.c.livemode == principal.livemode,
+            accounts.c.closed == filters.closed,
+        ]
+        term = filters.search.strip()
+        if term.startswith("acct_"):
+            where.append(accounts.c.id == term)
+        elif "@" in term:
+            where.append(accounts.c.email_index == self.search_digest("email", term))
+        elif term:
+            where.append(accounts.c.name_index == self.search_digest("name", term))
+        if filters.country:
+            where.append(accounts.c.country == filters.country.upper())
+        if filters.entity_type:
+            where.append(accounts.c.entity_type == filters.entity_type)
+        if filters.configuration:
+            if filters.configuration not in CONFIGURATIONS:
+                return None
+            where.append(accounts.c[f"cfg_{filters.configuration}"] == true())
+        for flag in _FLAGS:
+            if getattr(filters, flag):
+                where.append(accounts.c[flag] == true())
+        created, ident = accounts.c.created_ms, accounts.c.id
+        if cursor is not None and cursor.direction == "prev":  # newer than the cursor
+            where += [
+                created >= cursor.created_ms,
+                or_(created > cursor.created_ms, ident > cursor.id),
+            ]
+            order = (created.asc(), ident.asc())
+        else:
+            if cursor is not None:
+                where += [
+                    created <= cursor.created_ms,
+                    or_(created < cursor.created_ms, ident < cursor.id),
+                ]
+            order = (created.desc(), ident.desc())
+        return select(accounts).where(*where).order_by(*order).limit(limit + 1)
 
     def unlisted(self, limit: int) -> list[AccountRecord]:
         """Accounts whose listing columns predate ``LISTING_VERSION`` (or the console)."""

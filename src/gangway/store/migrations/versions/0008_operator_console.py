@@ -36,8 +36,9 @@ _INDEXES = (
     ),
     ("ix_accounts_restricted", ["platform_id", "livemode", "restricted", "created_ms", "id"]),
     ("ix_accounts_fully_active", ["platform_id", "livemode", "fully_active"]),
-    ("ix_accounts_email", ["platform_id", "livemode", "email_index"]),
-    ("ix_accounts_name", ["platform_id", "livemode", "name_index"]),
+    ("ix_accounts_entity_type", ["platform_id", "livemode", "entity_type", "created_ms", "id"]),
+    ("ix_accounts_email", ["platform_id", "livemode", "email_index", "closed", "created_ms", "id"]),
+    ("ix_accounts_name", ["platform_id", "livemode", "name_index", "closed", "created_ms", "id"]),
     ("ix_accounts_unlisted", ["listed"]),
 )
 _DELIVERY_INDEXES = (
