@@ -73,7 +73,7 @@ def test_a_reviewer_approves_and_rejects_live_verifications(
     status = journey.page.get_by_role("status")
     assert "Approved." in status.inner_text()
     capability = journey.page.locator("table.capabilities tr", has_text="card_payments")
-    assert "active" in capability.inner_text()
+    assert capability.locator(".badge.active").inner_text() == "Active"
     assert (
         "Reviewer: reviewer@example.com (console)"
         in journey.page.locator("table.history").inner_text()
@@ -85,8 +85,8 @@ def test_a_reviewer_approves_and_rejects_live_verifications(
     # reject the other account's date of birth with a documented code
     journey.goto(f"{base}/reviews?kind=date_of_birth&country=GB")
     journey.goto(gangway.url + review_link(journey, rejected.id))
-    before = journey.page.locator("table.capabilities tr", has_text="card_payments").inner_text()
-    assert "pending" in before
+    before = journey.page.locator("table.capabilities tr", has_text="card_payments")
+    assert before.locator(".badge.pending").inner_text() == "Pending"
     journey.page.select_option("#reject-code", "verification_failed_keyed_identity")
     journey.page.fill("#reject-reason", "The date does not match the passport.")
     journey.page.get_by_role("button", name="Reject").click()
@@ -95,7 +95,7 @@ def test_a_reviewer_approves_and_rejects_live_verifications(
     error = journey.page.locator(".requirement-error").first
     assert "verification_failed_keyed_identity" in error.inner_text()
     capability = journey.page.locator("table.capabilities tr", has_text="card_payments")
-    assert "restricted" in capability.inner_text()
+    assert capability.locator(".badge.restricted").inner_text() == "Restricted"
     shoot(journey, "review-rejected")
     stored = retrieve(live.client, rejected.id)
     dob = next(

@@ -64,7 +64,8 @@ def test_the_preview_names_the_account_that_will_become_past_due(
     assert later.status_code == 200
     block = later.text.split(f'data-account="{account_id}"', 1)[1].split('class="move"', 1)[0]
     row = block.split(f'data-entry="{ENTRY}"', 1)[1].split("</tr>", 1)[0]
-    assert "currently_due" in row and "will become past_due" in row
+    assert "currently_due" in row and "Currently due" in row
+    assert 'data-then="past_due">Past due<' in row
     assert 'name="to_ms"' not in later.text  # a viewer previews but cannot move
     with sign_in(console_server, "tester") as browser:
         nxt = browser.get(f"/console/{platform}/test/clock", params={"advance": "next"})

@@ -16,8 +16,17 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from gangway.core.clock import to_rfc3339
 from gangway.hosted import i18n
+from gangway.hosted.i18n import N_
 
-__all__ = ["FormUnreadable", "Renderer", "headers", "query_with", "read_form", "redirect"]
+__all__ = [
+    "STATUS_NAMES",
+    "FormUnreadable",
+    "Renderer",
+    "headers",
+    "query_with",
+    "read_form",
+    "redirect",
+]
 
 MAX_BODY = 64 * 1024
 MAX_FIELDS = 100
@@ -25,6 +34,31 @@ CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; frame-src 'self'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+
+
+STATUS_NAMES = {
+    # requirement deadlines
+    "currently_due": N_("Currently due"),
+    "past_due": N_("Past due"),
+    "eventually_due": N_("Eventually due"),
+    # capabilities
+    "active": N_("Active"),
+    "pending": N_("Pending"),
+    "restricted": N_("Restricted"),
+    "unsupported": N_("Unsupported"),
+    "inactive": N_("Inactive"),
+    # verifications, deliveries, destinations
+    "verified": N_("Verified"),
+    "failed": N_("Failed"),
+    "succeeded": N_("Succeeded"),
+    "enabled": N_("Enabled"),
+    "disabled": N_("Disabled"),
+    # who a requirement awaits
+    "user": N_("The account holder"),
+    "stripe": N_("A reviewer"),
+}
+"""The console's one name for each status the API reports as a code; ``status()`` in templates
+shows the translated name (the code itself stays in ``class`` and ``data-status``)."""
 
 
 class FormUnreadable(Exception):
@@ -140,10 +174,17 @@ def helpers(locale: str) -> dict[str, Callable[..., Any]]:
     def iso(ms: int | None) -> str:
         return to_rfc3339(ms) if ms is not None else ""
 
+    def status(code: str | None) -> str:
+        if not code:
+            return "—"
+        name = STATUS_NAMES.get(code)
+        return gettext(name) if name else code
+
     return {
         "_": gettext,
         "when": when,
         "number": number,
         "percent": percent,
         "iso": iso,
+        "status": status,
     }

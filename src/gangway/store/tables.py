@@ -185,7 +185,7 @@ events = Table(
     Column("object_id", String(80), nullable=True),
     Column("sealed", LargeBinary, nullable=False),
     Index("ix_events_listing", "platform_id", "livemode", "created_ms", "id"),
-    Index("ix_events_object", "platform_id", "livemode", "object_id", "created_ms"),
+    Index("ix_events_object", "platform_id", "livemode", "object_id", "created_ms", "id"),
 )
 
 verifications = Table(

@@ -64,7 +64,14 @@ _APPEND_ONLY = {
 }
 
 
+_EVENTS_OBJECT = ["platform_id", "livemode", "object_id", "created_ms"]
+"""``ix_events_object`` gains ``id``: an object's events newest first (the console's account
+page) then read that index alone; without it SQLite walked every event of the platform."""
+
+
 def upgrade() -> None:
+    op.drop_index("ix_events_object", table_name="events")
+    op.create_index("ix_events_object", "events", [*_EVENTS_OBJECT, "id"])
     for name, table, columns in _DELIVERY_INDEXES:
         op.create_index(name, table, columns)
     for name, type_ in _LISTING:
@@ -152,3 +159,5 @@ def downgrade() -> None:
             batch.drop_column(name)
     for name, table, _ in reversed(_DELIVERY_INDEXES):
         op.drop_index(name, table_name=table)
+    op.drop_index("ix_events_object", table_name="events")
+    op.create_index("ix_events_object", "events", _EVENTS_OBJECT)
