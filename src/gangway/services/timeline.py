@@ -10,7 +10,7 @@ deadlines fire in order, each stamped with its own time.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Literal
 
@@ -258,15 +258,23 @@ def trigger(
     return refresh(uow, record, rules, now_ms, reason=reason, before_record=before)
 
 
-def reset(store: Store, platform_id: str) -> int:
+def reset(
+    store: Store,
+    platform_id: str,
+    *,
+    also: Callable[[UnitOfWork, int], None] | None = None,
+) -> int:
     """Empty a platform's test sandbox: accounts, persons, events, verifications, idempotency
-    keys and the test clock. Live data is never touched. Returns how many accounts went."""
+    keys and the test clock. Live data is never touched. Returns how many accounts went.
+    ``also(uow, removed)`` runs in the same transaction (the console's audit entry)."""
     with store.unit_of_work(write=True) as uow:
         removed = uow.accounts.delete_mode(platform_id, False)
         uow.webhooks.delete_mode(platform_id, False)  # deliveries go; destinations stay
         uow.events.delete_mode(platform_id, False)
         uow.idempotency.delete_mode(platform_id, False)
         uow.clocks.reset(platform_id)
+        if also is not None:
+            also(uow, removed)
     return removed
 
 

@@ -188,11 +188,9 @@ async def reset_sandbox(screen: Screen) -> Response:
             "reset.html", 400, section="clock", title="Reset the sandbox", error=WRONG_CONFIRMATION
         )
     console = screen.console
-    removed = await console.store.database.in_thread(
-        lambda: timeline.reset(console.store, scope.platform_id)
-    )
 
-    def record(uow: UnitOfWork) -> None:
+    def record(uow: UnitOfWork, removed: int) -> None:
+        """In the reset's own transaction: no reset without its audit entry."""
         audit.record(
             uow,
             screen.actor,
@@ -204,7 +202,9 @@ async def reset_sandbox(screen: Screen) -> Response:
             detail={"deleted_accounts": removed},
         )
 
-    await screen.work(record, write=True)
+    await console.store.database.in_thread(
+        lambda: timeline.reset(console.store, scope.platform_id, also=record)
+    )
     return web.redirect(f"{scope.prefix}/clock?done=reset")
 
 
