@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import httpx
@@ -124,3 +125,15 @@ def test_the_console_can_be_turned_off(tmp_path: Path) -> None:
         assert httpx.get(f"{server.url}/_gangway/health").status_code == 200
     finally:
         stop_server(server)
+
+
+def test_sign_ins_failures_and_sign_outs_are_audited(console_server: RunningServer) -> None:
+    console_server.new_operator("audited@example.com", "viewer", PASSWORD)
+    with httpx.Client(base_url=console_server.url, headers={"origin": console_server.url}) as c:
+        c.post("/console/login", data={"email": "audited@example.com", "password": "wrong one"})
+    with sign_in(console_server, "audited@example.com") as client:
+        client.post("/console/logout", data={"csrf": csrf_of(client)})
+    with sign_in(console_server, "admin") as admin:
+        trail = admin.get("/console/audit", params={"actor": "audited@example.com"}).text
+    actions = re.findall(r"<code>(operator\.[a-z_]+)</code>", trail)
+    assert actions == ["operator.signed_out", "operator.signed_in", "operator.sign_in_failed"]
