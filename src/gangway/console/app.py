@@ -73,7 +73,7 @@ class ConsoleApp:
         return web.redirect("/console/")
 
     async def home(self, screen: Screen) -> Response:
-        """The first platform's test accounts (or live, for an operator who only has live...)."""
+        """The first platform's test accounts."""
         if not screen.platforms:
             return screen.render(
                 "message.html",
@@ -101,13 +101,12 @@ class ConsoleApp:
         user_agent = request.headers.get("user-agent", "")[:400]
         now_ms = console.clock.now_ms()
 
-        def work() -> operators.SignIn:
-            with console.store.unit_of_work(write=True) as uow:
-                return operators.sign_in(
-                    uow, email=email, password=password, ip=ip, user_agent=user_agent, now_ms=now_ms
-                )
-
-        outcome = await console.store.database.in_thread(work)
+        outcome = await console.work(
+            lambda uow: operators.sign_in(
+                uow, email=email, password=password, ip=ip, user_agent=user_agent, now_ms=now_ms
+            ),
+            write=True,
+        )
         if outcome.outcome == "throttled":
             minutes = max(1, (outcome.retry_after_s + 59) // 60)
             response = self._login_page(

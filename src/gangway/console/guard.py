@@ -30,6 +30,7 @@ from gangway.services import operators
 from gangway.services.audit import Actor
 from gangway.services.clocks import Clocks
 from gangway.services.operators import ConsoleSession
+from gangway.store.repos.operators import OperatorRecord
 from gangway.store.uow import Store, UnitOfWork
 
 __all__ = ["Console", "Scope", "Screen"]
@@ -88,7 +89,7 @@ class Screen:
     form: dict[str, str] = field(default_factory=dict)
 
     @property
-    def operator(self) -> Any:
+    def operator(self) -> OperatorRecord:
         return self.session.operator
 
     @property
@@ -102,13 +103,7 @@ class Screen:
         return self.console.clocks.now_ms(self.scope.principal, uow)
 
     async def work(self, fn: Callable[[UnitOfWork], T], *, write: bool = False) -> T:
-        store = self.console.store
-
-        def run() -> T:
-            with store.unit_of_work(write=write) as uow:
-                return fn(uow)
-
-        return await store.database.in_thread(run)
+        return await self.console.work(fn, write=write)
 
     def render(self, template: str, status: int = 200, **context: Any) -> Response:
         return self.console.renderer.render(
@@ -156,6 +151,16 @@ class Console:
         self.idle_ms = idle_ms
         self.absolute_ms = absolute_ms
         self.renderer = web.Renderer()
+
+    async def work(self, fn: Callable[[UnitOfWork], T], *, write: bool = False) -> T:
+        """``fn(uow)`` in one unit of work on a worker thread, admitted by the database's own
+        limiter, as in the hosted form."""
+
+        def run() -> T:
+            with self.store.unit_of_work(write=write) as uow:
+                return fn(uow)
+
+        return await self.store.database.in_thread(run)
 
     def locale_of(self, request: Request) -> str:
         return i18n.negotiate(

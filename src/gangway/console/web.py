@@ -7,9 +7,12 @@ Forms are ``application/x-www-form-urlencoded`` only (the console uploads nothin
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from babel.dates import format_datetime
+from babel.numbers import format_decimal, format_percent
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -147,9 +150,6 @@ class Renderer:
 
 def helpers(locale: str) -> dict[str, Callable[..., Any]]:
     """What every template may call: ``_`` and the locale's formatting of times and numbers."""
-    from babel.dates import format_datetime
-    from babel.numbers import format_decimal, format_percent
-
     translations = i18n.translations(locale)
     babel_locale = i18n.babel_locale(locale)
 
@@ -160,8 +160,6 @@ def helpers(locale: str) -> dict[str, Callable[..., Any]]:
     def when(ms: int | None, style: str = "medium") -> str:
         if ms is None:
             return "—"
-        from datetime import UTC, datetime
-
         moment = datetime.fromtimestamp(ms / 1000, tz=UTC)
         return format_datetime(moment, format=style, tzinfo=UTC, locale=babel_locale) + " UTC"
 

@@ -19,6 +19,7 @@ from starlette.routing import Route
 from gangway.api import render
 from gangway.console import web
 from gangway.console.guard import NOT_FOUND, Console, Screen
+from gangway.console.wire import capabilities, person_of
 from gangway.core.clock import from_rfc3339
 from gangway.hosted.i18n import N_
 from gangway.services import accounts, audit, timeline
@@ -178,7 +179,7 @@ def _load(screen: Screen, uow: UnitOfWork, account_id: str) -> AccountView | Non
                 "dob": _partial_dob(shown.get("date_of_birth")),
                 "address": _address(shown.get("address")),
                 "id_numbers": _numbers(person.document.get("id_numbers")),
-                "entries": [e for e in entries if _reference_of(e) == person.id],
+                "entries": [e for e in entries if person_of(e) == person.id],
             }
         )
     checks = uow.verifications.of_account(record.id)
@@ -188,7 +189,7 @@ def _load(screen: Screen, uow: UnitOfWork, account_id: str) -> AccountView | Non
         identity=identity,
         individual=individual,
         business=business,
-        capabilities=_capabilities(wire.get("configuration") or {}),
+        capabilities=capabilities(wire),
         requirements=requirements,
         future=wire.get("future_requirements") or {},
         persons=persons,
@@ -210,30 +211,6 @@ def _ms_of(deadline: Mapping[str, Any]) -> int | None:
         return from_rfc3339(str(time))
     except ValueError:
         return None
-
-
-def _reference_of(entry: Mapping[str, Any]) -> str | None:
-    reference = entry.get("reference") or {}
-    return reference.get("resource") if reference.get("type") == "person" else None
-
-
-def _capabilities(configuration: Mapping[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
-    """``(configuration, dotted capability, status object)`` for every requested capability."""
-    out: list[tuple[str, str, dict[str, Any]]] = []
-
-    def walk(name: str, node: Mapping[str, Any], prefix: str) -> None:
-        for key, value in node.items():
-            if not isinstance(value, Mapping):
-                continue
-            if "status" in value:
-                out.append((name, prefix + key, dict(value)))
-            else:
-                walk(name, value, prefix + key + ".")
-
-    for name, config in configuration.items():
-        if isinstance(config, Mapping):
-            walk(name, config.get("capabilities") or {}, "")
-    return out
 
 
 def _name(person: Mapping[str, Any]) -> str:

@@ -21,6 +21,7 @@ from starlette.routing import Route
 from gangway.api import render
 from gangway.console import web
 from gangway.console.guard import NOT_FOUND, Console, Screen
+from gangway.console.wire import capabilities, person_of
 from gangway.core.errors import InvalidRequest
 from gangway.hosted import i18n
 from gangway.hosted.i18n import N_
@@ -43,6 +44,8 @@ _INCLUDE = (
     "requirements",
 )
 _MAX_REASON = 2000
+_INLINE = frozenset({"image/png", "image/jpeg", "application/pdf"})
+"""What the hosted form accepts (``hosted.web`` sniffs it on upload): shown in the page."""
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 _AFTER = re.compile(r"^(\d{1,15})\.([A-Za-z0-9_]{1,80})$")
 
@@ -270,7 +273,7 @@ async def _page(
         if record.kind in ("identity_document", "supporting_document") and value:
             for file_id in value:
                 stored = uow.links.file_of(str(file_id), scope.platform_id, scope.livemode)
-                kind = _sniff(stored.content) if stored is not None else None
+                kind = stored.content_type if stored is not None else None
                 documents.append(_Document(str(file_id), kind))
         person = next((p for p in persons if p.get("id") == record.subject), None)
         return {
@@ -282,7 +285,7 @@ async def _page(
             "documents": documents,
             "person": person,
             "entries": _affected(wire.get("requirements") or {}, record),
-            "capabilities": _capabilities(wire),
+            "capabilities": capabilities(wire),
         }
 
     data = await screen.work(read)
@@ -315,25 +318,6 @@ async def _page(
     )
 
 
-def _capabilities(wire: Mapping[str, Any]) -> list[tuple[str, str, Mapping[str, Any]]]:
-    """(configuration, dotted capability, status object) of every requested capability."""
-    out: list[tuple[str, str, Mapping[str, Any]]] = []
-
-    def walk(configuration: str, node: Mapping[str, Any], prefix: str) -> None:
-        for key, value in sorted(node.items()):
-            if not isinstance(value, Mapping):
-                continue
-            if "status" in value:
-                out.append((configuration, prefix + key, value))
-            else:
-                walk(configuration, value, f"{prefix}{key}.")
-
-    for configuration, config in sorted((wire.get("configuration") or {}).items()):
-        if isinstance(config, Mapping):
-            walk(configuration, config.get("capabilities") or {}, "")
-    return out
-
-
 def _descriptions(record: VerificationRecord) -> tuple[str, ...]:
     return tuple(str(d) for d in record.payload.get("descriptions") or ())
 
@@ -343,9 +327,7 @@ def _affected(requirements: Mapping[str, Any], record: VerificationRecord) -> li
     descriptions = set(_descriptions(record))
     out = []
     for entry in requirements.get("entries") or []:
-        reference = entry.get("reference") or {}
-        subject = reference.get("resource") if reference.get("type") == "person" else None
-        if entry.get("description") in descriptions and subject == record.subject:
+        if entry.get("description") in descriptions and person_of(entry) == record.subject:
             out.append(entry)
     return out
 
@@ -386,16 +368,6 @@ def mask(number: str) -> str:
     if len(number) < 4:
         return "••••"
     return "•••• " + number[-4:]
-
-
-def _sniff(content: bytes) -> str:
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if content.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if content.startswith(b"%PDF-"):
-        return "application/pdf"
-    return "application/octet-stream"
 
 
 # ---- decisions -------------------------------------------------------------------------------
@@ -475,9 +447,9 @@ async def file(screen: Screen) -> Response:
     )
     if stored is None:
         return screen.message(NOT_FOUND, 404)
-    content_type = _sniff(stored.content)
+    content_type = stored.content_type  # sniffed from the bytes when they were uploaded
     response = Response(stored.content, media_type=content_type)
     web.headers(response, frame_ancestors="'self'")
-    disposition = "inline" if content_type != "application/octet-stream" else "attachment"
+    disposition = "inline" if content_type in _INLINE else "attachment"
     response.headers["content-disposition"] = f'{disposition}; filename="{stored.id}"'
     return response
