@@ -14,21 +14,27 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-CEILING = "ceiling (raw ASGI hello world)"
+from bench.harness import (
+    CEILING,
+    ROOT,
+    WrkResult,
+    ceiling_server,
+    gangway_server,
+    median_result,
+    wrk,
+)
+from bench.harness import free_port as _free_port  # noqa: F401  (bench.webhook_delivery's)
+from bench.harness import start as _start  # noqa: F401
+from bench.harness import stop as _stop  # noqa: F401
+from bench.harness import wait as _wait  # noqa: F401
 
 CREATE_BODY = {
     "display_name": "Bench Shop",
@@ -61,16 +67,6 @@ TWINS = (
 retrieve does the work of a v2 retrieve that includes them; both ratios are printed."""
 
 
-@dataclass
-class Result:
-    name: str
-    requests_per_second: float
-    p50_ms: float
-    p99_ms: float
-    non_2xx: int
-    ratio_to_ceiling: float | None = None
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -88,49 +84,40 @@ def main() -> int:
         return 2
     with tempfile.TemporaryDirectory(prefix="gangway-bench-") as tmp:
         workdir = Path(tmp)
-        ceiling_port, port = _free_port(), _free_port()
-        ceiling = _start(
-            [
-                *(sys.executable, "-m", "uvicorn", "bench.hello:app", "--port", str(ceiling_port)),
-                *("--workers", str(args.workers), "--log-level", "warning", "--no-access-log"),
-            ],
-            workdir / "ceiling.log",
-        )
-        server = _start(
-            [
-                *(sys.executable, "-m", "gangway.cli.main", "serve", "--port", str(port)),
-                *("--workers", str(args.workers)),
-            ],
-            workdir / "gangway.log",
-            env={**os.environ, "GANGWAY_DATA_DIR": str(workdir / "data")},
-        )
-        try:
-            ceiling_url, base = f"http://127.0.0.1:{ceiling_port}/", f"http://127.0.0.1:{port}"
-            _wait(ceiling_url)
-            _wait(f"{base}/_gangway/health")
+        with (
+            ceiling_server(workdir, args.workers) as ceiling_url,
+            gangway_server(workdir, workers=args.workers) as base,
+        ):
             key = (workdir / "data" / "test_secret_key").read_text().strip()
-            ids = _seed(base, key, args.accounts)
+            ids = seed(base, key, args.accounts)
             loads = [
                 (CEILING, ceiling_url, None),
-                ("retrieve account", base, _retrieve_script(key, ids, workdir, "/v2/core")),
+                ("retrieve account", base, retrieve_script(key, ids, workdir, "/v2/core")),
                 (
                     "retrieve, include requirements",
                     base,
-                    _retrieve_script(key, ids, workdir, "/v2/core", "?include[0]=requirements"),
+                    retrieve_script(key, ids, workdir, "/v2/core", "?include[0]=requirements"),
                 ),
-                ("create account", base, _create_script(key, workdir)),
-                ("v1 retrieve account", base, _retrieve_script(key, ids, workdir, "/v1")),
-                ("v1 create account", base, _create_script(key, workdir, v1=True)),
+                ("create account", base, create_script(key, workdir)),
+                ("v1 retrieve account", base, retrieve_script(key, ids, workdir, "/v1")),
+                ("v1 create account", base, create_script(key, workdir, v1=True)),
             ]
             # Rounds alternate the loads, so a noisy minute hits all of them alike.
             rounds = [
-                [_wrk(name, url, script, args, workdir) for name, url, script in loads]
+                [
+                    wrk(
+                        name,
+                        url,
+                        seconds=args.seconds,
+                        connections=args.connections,
+                        workdir=workdir,
+                        script=script,
+                    )
+                    for name, url, script in loads
+                ]
                 for _ in range(args.rounds)
             ]
-        finally:
-            _stop(server)
-            _stop(ceiling)
-    results = [_median([r[i] for r in rounds]) for i in range(len(rounds[0]))]
+    results = [median_result([r[i] for r in rounds]) for i in range(len(rounds[0]))]
     ceiling_rps = results[0].requests_per_second
     for result in results[1:]:
         result.ratio_to_ceiling = result.requests_per_second / ceiling_rps
@@ -139,20 +126,7 @@ def main() -> int:
     return 0
 
 
-def _median(runs: list[Result]) -> Result:
-    def mid(values: list[float]) -> float:
-        return statistics.median(values)
-
-    return Result(
-        name=runs[0].name,
-        requests_per_second=mid([r.requests_per_second for r in runs]),
-        p50_ms=mid([r.p50_ms for r in runs]),
-        p99_ms=mid([r.p99_ms for r in runs]),
-        non_2xx=sum(r.non_2xx for r in runs),
-    )
-
-
-def _seed(base: str, key: str, count: int) -> list[str]:
+def seed(base: str, key: str, count: int) -> list[str]:
     headers = {"Authorization": f"Bearer {key}"}
     with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
         return [
@@ -161,7 +135,7 @@ def _seed(base: str, key: str, count: int) -> list[str]:
         ]
 
 
-def _retrieve_script(key: str, ids: list[str], workdir: Path, prefix: str, query: str = "") -> Path:
+def retrieve_script(key: str, ids: list[str], workdir: Path, prefix: str, query: str = "") -> Path:
     script = workdir / f"retrieve{prefix.replace('/', '_')}{'_include' if query else ''}.lua"
     id_list = ",".join(f'"{i}"' for i in ids)
     script.write_text(
@@ -173,7 +147,7 @@ def _retrieve_script(key: str, ids: list[str], workdir: Path, prefix: str, query
     return script
 
 
-def _create_script(key: str, workdir: Path, *, v1: bool = False) -> Path:
+def create_script(key: str, workdir: Path, *, v1: bool = False) -> Path:
     script = workdir / ("v1_create.lua" if v1 else "create.lua")
     raw = V1_CREATE_BODY if v1 else json.dumps(CREATE_BODY)
     body = raw.replace("\\", "\\\\").replace('"', '\\"')
@@ -193,42 +167,9 @@ def _create_script(key: str, workdir: Path, *, v1: bool = False) -> Path:
     return script
 
 
-def _wrk(
-    name: str, url: str, script: Path | None, args: argparse.Namespace, workdir: Path
-) -> Result:
-    command = [
-        "wrk",
-        "-t2",
-        f"-c{args.connections}",
-        f"-d{args.seconds}s",
-        "--latency",
-        "--timeout",
-        "5s",
-    ]
-    if script is not None:
-        command += ["-s", str(script)]
-    output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
-    (workdir / f"{name.replace(' ', '_')}.wrk.txt").write_text(output)
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    return Result(
-        name=name,
-        requests_per_second=rps,
-        p50_ms=_latency(output, "50"),
-        p99_ms=_latency(output, "99"),
-        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
-    )
-
-
-def _latency(output: str, percentile: str) -> float:
-    match = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
-    if match is None:
-        return float("nan")
-    value, unit = float(match.group(1)), match.group(2)
-    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-
-
-def _report(results: list[Result], args: argparse.Namespace, ceiling_spread: list[float]) -> None:
+def _report(
+    results: list[WrkResult], args: argparse.Namespace, ceiling_spread: list[float]
+) -> None:
     print(
         f"\nGangway API benchmark: SQLite, {args.workers} workers, {args.connections} connections, "
         f"{args.seconds}s each, {args.rounds} alternating rounds (medians), {os.cpu_count()} CPUs, "
@@ -252,39 +193,6 @@ def _report(results: list[Result], args: argparse.Namespace, ceiling_spread: lis
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "api_throughput.json").write_text(json.dumps([asdict(r) for r in results], indent=2))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _start(
-    command: list[str], log: Path, env: dict[str, str] | None = None
-) -> subprocess.Popen[bytes]:
-    with open(log, "wb") as handle:  # the child keeps its own descriptor
-        return subprocess.Popen(command, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT, env=env)
-
-
-def _wait(url: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer within 30 s")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 if __name__ == "__main__":

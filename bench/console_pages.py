@@ -35,7 +35,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -47,9 +46,10 @@ from typing import Any
 
 import httpx
 
+from bench.harness import CEILING, ceiling_server, gangway_server, wrk
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / ".data"
-CEILING = "ceiling (raw ASGI hello world)"
 EMAIL = "bench-viewer@example.com"
 PASSWORD = "bench console password, not for production"
 CREATED_MS = 1_767_225_600_000  # 2026-01-01T00:00:00.000Z
@@ -226,25 +226,10 @@ def main() -> int:
     facts["load_before"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     with tempfile.TemporaryDirectory(prefix="gangway-console-bench-") as tmp:
         workdir = Path(tmp)
-        ceiling_port, port = _free_port(), _free_port()
-        ceiling = _start(
-            [
-                *(sys.executable, "-m", "uvicorn", "bench.hello:app", "--port", str(ceiling_port)),
-                *("--workers", str(args.workers), "--log-level", "warning", "--no-access-log"),
-            ],
-            workdir / "ceiling.log",
-        )
-        server = _start(
-            [
-                *(sys.executable, "-m", "gangway.cli.main", "serve", "--port", str(port)),
-                *("--workers", str(args.workers), "--data-dir", str(directory)),
-            ],
-            workdir / "gangway.log",
-        )
-        try:
-            ceiling_url, base = f"http://127.0.0.1:{ceiling_port}/", f"http://127.0.0.1:{port}"
-            _wait(ceiling_url)
-            _wait(f"{base}/_gangway/health")
+        with (
+            ceiling_server(workdir, args.workers) as ceiling_url,
+            gangway_server(workdir, workers=args.workers, data_dir=directory) as base,
+        ):
             loads, skipped = _loads(base, facts, workdir)
             rounds = [
                 [_wrk(name, (base + path) if path else ceiling_url, script, cookie, args, workdir)
@@ -254,9 +239,6 @@ def main() -> int:
             for name in rounds[0][1:]:
                 if name.non_2xx:
                     print(f"warning: {name.name} answered {name.non_2xx} non-2xx responses")
-        finally:
-            _stop(server)
-            _stop(ceiling)
     results = [_median([r[i] for r in rounds]) for i in range(len(rounds[0]))]
     results[0].name = CEILING
     results += skipped
@@ -339,31 +321,16 @@ def _wrk(
     args: argparse.Namespace,
     workdir: Path,
 ) -> Result:
-    command = ["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--latency"]
-    command += ["--timeout", "5s"]
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
-    if script is not None:
-        command += ["-s", str(script)]
-    output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
-    (workdir / f"{re.sub(r'[^a-z0-9]+', '_', name)}.wrk.txt").write_text(output)
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    return Result(
-        name=name,
-        requests_per_second=rps,
-        p50_ms=_latency(output, "50"),
-        p99_ms=_latency(output, "99"),
-        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
+    ran = wrk(
+        name,
+        url,
+        seconds=args.seconds,
+        connections=args.connections,
+        workdir=workdir,
+        script=script,
+        cookie=cookie,
     )
-
-
-def _latency(output: str, percentile: str) -> float:
-    match = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
-    if match is None:
-        return float("nan")
-    value, unit = float(match.group(1)), match.group(2)
-    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    return Result(ran.name, ran.requests_per_second, ran.p50_ms, ran.p99_ms, ran.non_2xx)
 
 
 def _median(runs: list[Result]) -> Result:
@@ -406,37 +373,6 @@ def _report(results: list[Result], args: argparse.Namespace, facts: dict[str, An
             {"seed": facts["seed_seconds"], "results": [asdict(r) for r in results]}, indent=2
         )
     )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _start(command: list[str], log: Path) -> subprocess.Popen[bytes]:
-    with open(log, "wb") as handle:  # the child keeps its own descriptor
-        return subprocess.Popen(command, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT)
-
-
-def _wait(url: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer within 60 s")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 if __name__ == "__main__":

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import httpx
 
-from bench.api_throughput import _free_port, _start, _stop, _wait
+from bench.harness import ceiling_server, gangway_server
 
 LOCALES = ("en-US", "en-GB", "fr-FR", "de-DE", "es-ES", "it-IT", "nl-NL", "ja-JP")
 ACCOUNTS = {
@@ -46,50 +46,31 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=200, help="per page and locale")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="gangway-bench-") as tmp:
-        workdir = Path(tmp)
-        ceiling_port, port = _free_port(), _free_port()
-        uvicorn = ("--log-level", "warning", "--no-access-log")
-        ceiling = _start(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "bench.hello:app",
-                "--port",
-                str(ceiling_port),
-                *uvicorn,
-            ],
-            workdir / "hello.log",
-        )
-        server = _start(
-            [
-                sys.executable,
-                "-m",
-                "gangway.cli.main",
-                "serve",
-                "--port",
-                str(port),
-                "--data-dir",
-                str(workdir / "data"),
-            ],
-            workdir / "gangway.log",
-        )
-        try:
-            base, ceiling_url = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{ceiling_port}/"
-            _wait(base + "/_gangway/health")
-            _wait(ceiling_url)
-            key = (workdir / "data" / "test_secret_key").read_text().strip()
-            rows = _measure(base, ceiling_url, key, args.requests)
-        finally:
-            _stop(server)
-            _stop(ceiling)
-    _report(rows)
+    _report(run(args.requests))
     return 0
 
 
+def run(count: int, locales: Sequence[str] = LOCALES) -> list[tuple[str, int, float, float]]:
+    """Start the servers, time every page ``count`` times in each of ``locales``, stop them:
+    rows of (name, bytes, p50 ms, p99 ms), the ceiling first."""
+    with (
+        tempfile.TemporaryDirectory(prefix="gangway-bench-") as tmp,
+        ceiling_server(Path(tmp)) as ceiling_url,
+        gangway_server(Path(tmp)) as base,
+    ):
+        key = (Path(tmp) / "data" / "test_secret_key").read_text().strip()
+        return _measure(base, ceiling_url, key, count, locales)
+
+
+def step_pages(
+    rows: Sequence[tuple[str, int, float, float]],
+) -> list[tuple[str, int, float, float]]:
+    """The step page rows (``kind: page [locale]``), without the ceiling, redemption and posts."""
+    return [r for r in rows if "[" in r[0]]
+
+
 def _measure(
-    base: str, ceiling_url: str, key: str, count: int
+    base: str, ceiling_url: str, key: str, count: int, locales: Sequence[str]
 ) -> list[tuple[str, int, float, float]]:
     api = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=10)
     rows = []
@@ -106,7 +87,7 @@ def _measure(
                 redeem.append((time.perf_counter() - started) * 1000)
             rows.append((f"{kind}: redeem link", 0, *_percentiles(redeem)))
             for page in PAGES[kind]:
-                for locale in LOCALES:
+                for locale in locales:
                     path = f"/onboarding/step/{page}?locale={locale}"
                     size, p50, p99 = _time(lambda path=path: browser.get(path), count)  # type: ignore[misc]
                     rows.append((f"{kind}: {page} [{locale}]", size, p50, p99))
@@ -172,7 +153,7 @@ def _report(rows: list[tuple[str, int, float, float]]) -> None:
     print(f"{'page':48} {'bytes':>7} {'p50 ms':>8} {'p99 ms':>8}")
     for name, size, p50, p99 in rows:
         print(f"{name:48} {size:>7} {p50:>8.2f} {p99:>8.2f}")
-    pages = [r for r in rows if "[" in r[0]]
+    pages = step_pages(rows)
     heaviest = max(pages, key=lambda r: r[1])
     slowest = max(pages, key=lambda r: r[2])
     print(f"\nheaviest page: {heaviest[0]} at {heaviest[1] / 1024:.1f} KB (target < 60 KB)")
