@@ -49,8 +49,10 @@ typecheck: install-dev
 
 check: lint typecheck test
 
+# Every figure of the performance issue beside its ceiling, in one run (about 6 minutes; needs
+# wrk; PostgreSQL's scale-out part when its server answers). BENCH_ARGS=--quick for a smoke run.
 bench: install-dev
-	$(BIN)/python bench/api_throughput.py
+	$(BIN)/python -m bench.report $(BENCH_ARGS)
 
 demo: install-dev
 	$(if $(API),DEMO_API=$(API)) $(BIN)/python -m examples.platform.demo

@@ -147,8 +147,11 @@ def retrieve_script(key: str, ids: list[str], workdir: Path, prefix: str, query:
     return script
 
 
-def create_script(key: str, workdir: Path, *, v1: bool = False) -> Path:
-    script = workdir / ("v1_create.lua" if v1 else "create.lua")
+def create_script(key: str, workdir: Path, *, v1: bool = False, tag: str = "") -> Path:
+    """A wrk script that creates with a fresh ``Idempotency-Key`` each request: unique per
+    ``tag`` (one per process driven at once), per run (the second it started: a later round
+    must not replay an earlier round's keys) and per thread and request."""
+    script = workdir / f"{'v1_' if v1 else ''}create{tag}.lua"
     raw = V1_CREATE_BODY if v1 else json.dumps(CREATE_BODY)
     body = raw.replace("\\", "\\\\").replace('"', '\\"')
     content_type = "application/x-www-form-urlencoded" if v1 else "application/json"
@@ -156,7 +159,7 @@ def create_script(key: str, workdir: Path, *, v1: bool = False) -> Path:
     script.write_text(
         # one key per request: each wrk thread gets its own id in setup()
         "local threads = 0\nfunction setup(thread)\n  threads = threads + 1\n"
-        '  thread:set("tid", threads)\nend\n'
+        f'  thread:set("tid", "{tag}" .. os.time() .. "-" .. threads)\nend\n'
         "local n = 0\n"
         "request = function()\n  n = n + 1\n"
         # wrk.format replaces wrk.headers when given a table, so every header goes here

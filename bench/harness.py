@@ -53,6 +53,7 @@ class WrkResult:
     p99_ms: float
     non_2xx: int
     ratio_to_ceiling: float | None = None
+    requests: int = 0
 
 
 def free_port() -> int:
@@ -165,12 +166,14 @@ def wrk(
 def parse_wrk(name: str, output: str) -> WrkResult:
     rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    total = re.search(r"(\d+) requests in", output)
     return WrkResult(
         name=name,
         requests_per_second=float(rps.group(1)) if rps else float("nan"),
         p50_ms=wrk_latency(output, "50"),
         p99_ms=wrk_latency(output, "99"),
         non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
+        requests=int(total.group(1)) if total else 0,
     )
 
 
