@@ -7,20 +7,18 @@ input it came from.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup, escape
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from gangway.api.query import parse_query
 from gangway.core.errors import GangwayError
-from gangway.hosted import i18n
+from gangway.hosted import field_html, i18n
 from gangway.hosted.controls.model import FieldError
 from gangway.hosted.steps import Upload
 from gangway.hosted.wording import ERROR_MESSAGES, GENERIC_ERROR
@@ -142,56 +140,21 @@ class Renderer:
         state: SessionState | None = None,
         **context: Any,
     ) -> HTMLResponse:
-        gettext = _gettext(locale)
+        gettext = field_html.page_gettext(locale)
+        error_message = error_text(gettext, locale)
         body = self.env.get_template(template).render(
             _=gettext,
             locale=locale,
             lang=locale.split("-")[0],
             languages=LANGUAGES,
             language_name=i18n.LANGUAGE_NAMES.get(locale, locale),
-            error_message=error_text(gettext, locale),
-            options=functools.partial(options, locale=locale),
+            error_message=error_message,
+            field_html=field_html.Renderer(locale, gettext, error_message),
             **context,
         )
         response = HTMLResponse(body, status_code=status)
         headers(response, state)
         return response
-
-
-def _gettext(locale: str) -> Callable[..., str]:
-    translations = i18n.translations(locale)
-
-    def gettext(message: str, **variables: Any) -> str:
-        text = str(translations.gettext(message)) if message else ""
-        return text % variables if variables and "%(" in text else text
-
-    return gettext
-
-
-def options(item: Any, locale: str) -> Markup:
-    """A select's ``<option>`` lines after its empty one, the current value selected. The
-    choices (the states of a country, every country) are escaped and translated once per
-    locale, not once per page: a loop in the template cost a third of a step page."""
-    current = str(item.value).lower()
-    lines = _option_lines(tuple(item.choices), bool(item.literal_choices), locale)
-    return Markup(
-        "\n    ".join(selected if value == current else plain for value, plain, selected in lines)
-    )
-
-
-@functools.lru_cache(maxsize=256)  # the choice lists are package data: few, and bounded
-def _option_lines(
-    choices: Sequence[tuple[str, str]], literal: bool, locale: str
-) -> tuple[tuple[str, str, str], ...]:
-    gettext = _gettext(locale)
-    lines = []
-    for value, name in choices:
-        text = escape(name if literal else gettext(name, type=value.upper()))
-        opening = f'<option value="{escape(value)}"'
-        lines.append(
-            (value.lower(), f"{opening}>{text}</option>", f"{opening} selected>{text}</option>")
-        )
-    return tuple(lines)
 
 
 def error_text(gettext: Callable[..., str], locale: str) -> Callable[[FieldError], str]:
