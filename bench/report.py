@@ -556,6 +556,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.postgres = postgres_reachable()
     facts = machine_facts()
     raw: dict[str, Any] = {}
+    failed: dict[str, str] = {}
     began = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="gangway-report-") as tmp:
         workdir = Path(tmp)
@@ -570,9 +571,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         (workdir / "api").mkdir()
         for name, measure in parts:
             print(f"[{time.monotonic() - began:5.0f} s] measuring {name} ...", flush=True)
-            raw[name] = measure()
+            try:
+                raw[name] = measure()
+            except Exception as exc:  # one part failing must not lose the others' figures
+                print(f"  {name} failed: {exc!r}", file=sys.stderr)
+                failed[name] = repr(exc)
     options = {k: v for k, v in vars(args).items()}
     doc = document(raw, options, {**facts, "seconds_taken": round(time.monotonic() - began)})
+    doc["failed"] = failed
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     path = out / f"report-{facts['timestamp']}.json".replace(":", "")
@@ -589,8 +595,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             "(PostgreSQL scale-out not run: no server at GANGWAY_BENCH_POSTGRES, or --no-postgres)"
         )
+    for name, error in failed.items():
+        print(f"{name}: not measured, it failed: {error}")
     print(f"\nraw numbers: {path.relative_to(ROOT)} ({doc['machine']['seconds_taken']} s)")
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
