@@ -842,7 +842,7 @@ def _due_queues() -> Any:
         .correlate(event_destinations)
         .scalar_subquery()
     )
-    now_ms = bindparam("now_ms")
+    now_ms: Any = bindparam("now_ms")
     queues = (
         select(*_CIRCUIT_COLUMNS, event_destinations.c.sealed, head.label("head"))
         .where(
