@@ -82,7 +82,11 @@ _BODIES_KEPT = 4096
 _SHUTDOWN_GRACE_SECONDS = 2.0
 _FINAL_RECORD_SECONDS = 10.0
 
-Outcome = tuple[Attempt, str, int | None]
+Outcome = tuple[str, bool, int, int | None, str | None, int, str | None, str, int | None]
+"""An attempt made, not yet recorded: delivery id, livemode, when (ms), status code, error,
+latency (ms), the start of the answer, the delivery's new status and its next attempt. Its
+``Attempt`` (and the id, whose randomness is a system call that lets go of the GIL) is made in
+the recorder's thread, off the loop."""
 
 
 def _wall_ms() -> int:
@@ -271,7 +275,7 @@ class DeliveryWorker:
         try:
             outcome = await self._post(client, claimed)
             self._outcomes.append(outcome)
-            if outcome[1] != "succeeded":
+            if outcome[7] != "succeeded":
                 self._unrecorded_failures.append(claimed.destination_id)
                 recording = True
             self._outcome_ready.set()
@@ -345,21 +349,13 @@ class DeliveryWorker:
             ]
         latency_ms = int((time.perf_counter() - started) * 1000)
         now_ms = self._now_ms()
-        attempt = Attempt(
-            id=sortable_id("dlat", livemode=claimed.livemode, at_ms=started_ms),
-            delivery_id=claimed.delivery_id,
-            attempted_ms=started_ms,
-            status_code=status_code,
-            error=error,
-            latency_ms=latency_ms,
-            response_body=text,
-        )
+        tried = (claimed.delivery_id, claimed.livemode, started_ms, status_code, error, latency_ms)
         if status_code is not None and 200 <= status_code < 300:
-            return attempt, "succeeded", None
+            return (*tried, text, "succeeded", None)
         retry = next_attempt_ms(
             self._schedules[claimed.livemode], claimed.attempts + 1, now_ms, self._jitter()
         )
-        return attempt, ("pending" if retry is not None else "failed"), retry
+        return (*tried, text, ("pending" if retry is not None else "failed"), retry)
 
     def _request_head(self, raw: str) -> tuple[httpx.URL, bytes]:
         """The parsed URL and the request's head up to its signature, once per destination
@@ -409,8 +405,26 @@ class DeliveryWorker:
                 return
 
     def _record(self, outcomes: list[Outcome]) -> None:
+        results = [
+            (
+                Attempt(
+                    sortable_id("dlat", livemode=livemode, at_ms=at_ms),
+                    delivery_id,
+                    at_ms,
+                    status_code,
+                    error,
+                    latency_ms,
+                    text,
+                ),
+                status,
+                retry,
+            )
+            for delivery_id, livemode, at_ms, status_code, error, latency_ms, text, status, retry in (
+                outcomes
+            )
+        ]
         with self._store.unit_of_work(write=True) as uow:
-            disabled = uow.webhooks.record_attempts(outcomes, self._now_ms(), self._circuit)
+            disabled = uow.webhooks.record_attempts(results, self._now_ms(), self._circuit)
         for destination_id in disabled:
             log.warning(
                 "event destination %s disabled: every attempt failed for too long", destination_id
