@@ -29,6 +29,16 @@ machine) is not what is measured. Prints each round and the ratio of the medians
 
     .venv/bin/python -m bench.webhook_delivery --fairness [--changes 1000] [--dead-backlog 2000]
         [--rounds 3]
+
+With ``--drain`` it measures the worker alone: in each round ``--destinations`` fresh
+destinations, ``--changes`` account creations committed with nothing delivering, then a
+``gangway worker`` started and timed from its first attempt to the last receipt.
+
+    .venv/bin/python -m bench.webhook_delivery --drain [--changes 1000] [--destinations 4]
+        [--rounds 3]
+
+``--json PATH`` also writes the figures as a JSON object; ``figures(argv)`` returns the same
+dict to a caller (a report gathering several benchmarks).
 """
 
 from __future__ import annotations
@@ -100,7 +110,7 @@ async def receiver(
 ACCOUNT = {"display_name": "Bench Shop", "contact_email": "bench@example.com"}
 
 
-def main() -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -113,10 +123,42 @@ def main() -> int:
         "--fairness", action="store_true", help="a healthy receiver alone, then beside a dead one"
     )
     parser.add_argument(
+        "--drain",
+        action="store_true",
+        help="a gangway worker alone draining a committed backlog (--changes x --destinations)",
+    )
+    parser.add_argument(
         "--dead-backlog", type=int, default=2000, help="deliveries owed to the dead one first"
     )
-    parser.add_argument("--rounds", type=int, default=3, help="of the fairness scenario")
-    args = parser.parse_args()
+    parser.add_argument("--rounds", type=int, default=3, help="of the fairness or drain scenario")
+    parser.add_argument("--json", metavar="PATH", help="also write the figures there as JSON")
+    return parser
+
+
+def figures(argv: list[str] | None = None) -> dict[str, Any]:
+    """Run the benchmark (``argv`` as on the command line) and return its figures: what
+    ``--json`` writes, for a report that gathers several benchmarks."""
+    args = _parser().parse_args(argv or [])
+    return {"options": vars(args), **_run(args)}
+
+
+def main() -> int:
+    args = _parser().parse_args()
+    results = _run(args)
+    if args.fairness:
+        _report_fairness(results, args)
+    elif args.drain:
+        _report_drain(results, args)
+    else:
+        _report(results, args)
+    if args.json:
+        Path(args.json).write_bytes(
+            orjson.dumps({"options": vars(args), **results}, option=orjson.OPT_INDENT_2)
+        )
+    return 0
+
+
+def _run(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="gangway-bench-") as tmp:
         workdir = Path(tmp)
         hook_port, port = _free_port(), _free_port()
@@ -129,7 +171,7 @@ def main() -> int:
             workdir / "receiver.log",
         )
         env = {**os.environ, "GANGWAY_DATA_DIR": str(workdir / "data")}
-        if args.fairness:  # a `gangway worker` delivers, started once the backlog is committed
+        if args.fairness or args.drain:  # a `gangway worker` delivers, once the backlog is in
             env["GANGWAY_DELIVERIES"] = "false"
         server = _start(
             [
@@ -148,19 +190,20 @@ def main() -> int:
                 dead = _DeadEndpoint()
                 try:
                     worker = _Worker(workdir, env)
-                    fair = uvloop.run(_measure_fairness(base, key, hook_url, dead, worker, args))
+                    return uvloop.run(_measure_fairness(base, key, hook_url, dead, worker, args))
                 finally:
                     dead.close()
-            else:
-                results = uvloop.run(_measure(base, key, hook_url, args))
+            if args.drain:
+                dead = _DeadEndpoint()  # never used: _drain times from any first attempt
+                try:
+                    worker = _Worker(workdir, env)
+                    return uvloop.run(_measure_drain(base, key, hook_url, dead, worker, args))
+                finally:
+                    dead.close()
+            return uvloop.run(_measure(base, key, hook_url, args))
         finally:
             _stop(server)
             _stop(hook)
-    if args.fairness:
-        _report_fairness(fair, args)
-    else:
-        _report(results, args)
-    return 0
 
 
 async def _measure(base: str, key: str, hook_url: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -327,16 +370,20 @@ async def _drain(
     dead_end: _DeadEndpoint,
     changes: int,
     dead: str | None,
+    *,
+    per_change: int = 1,
 ) -> dict[str, Any]:
     """Commit ``changes`` creations (nothing delivers yet), start a worker, and time its
-    deliveries to the healthy receiver from its first attempt anywhere (a receipt, or a
-    connection to the dead endpoint) to the healthy receiver's last receipt."""
+    deliveries to the healthy receiver(s) from its first attempt anywhere (a receipt, or a
+    connection to the dead endpoint) to the healthy receivers' last receipt. Each change owes
+    ``per_change`` of them (one per healthy destination)."""
     await _burst(api, changes, concurrency=16)
     since, dead_since = await _arrival_count(plain, hook_url), len(dead_end.accepted)
+    expected = changes * per_change
     worker.start()
     try:
-        arrivals = await _await_arrivals(plain, hook_url, since, changes, within=120)
-        row: dict[str, Any] = {"deliveries": len(arrivals), "expected": changes}
+        arrivals = await _await_arrivals(plain, hook_url, since, expected, within=120)
+        row: dict[str, Any] = {"deliveries": len(arrivals), "expected": expected}
         if dead is not None:  # while the worker still runs: what became of the dead one's
             listed = await api.get(
                 f"/_gangway/event_destinations/{dead}/deliveries", params={"limit": 100}
@@ -350,10 +397,74 @@ async def _drain(
     times = sorted(a[0] for a in arrivals)
     first = min([*times[:1], *dead_end.accepted[dead_since:]], default=float("nan"))
     # what never arrived within the wait counts as arriving at its end
-    last = times[-1] if len(times) >= changes else time.monotonic()
+    last = times[-1] if len(times) >= expected else time.monotonic()
     row["seconds"] = last - first
     row["per_second"] = len(times) / row["seconds"] if times else 0.0
     return row
+
+
+async def _measure_drain(
+    base: str,
+    key: str,
+    hook_url: str,
+    dead_end: _DeadEndpoint,
+    worker: _Worker,
+    args: argparse.Namespace,
+) -> dict[str, Any]:
+    """Rounds of: ``--destinations`` fresh destinations, ``--changes`` creations committed
+    with nothing delivering, then one ``gangway worker`` started and timed draining them. What
+    the worker alone does, the commits' pace (another process's, noisy) aside."""
+    headers = {"Authorization": f"Bearer {key}"}
+    async with (
+        httpx.AsyncClient(
+            base_url=base,
+            headers=headers,
+            timeout=30,
+            transport=KeepAliveTransport(keep_bytes=1 << 24),
+        ) as api,
+        httpx.AsyncClient(timeout=30, transport=KeepAliveTransport(keep_bytes=1 << 24)) as plain,
+    ):
+        results: dict[str, Any] = {"ceiling": await _ceiling(plain, f"{hook_url}/", 5000)}
+        await _burst(api, 200, concurrency=16)  # warm up: first requests load caches
+        rounds = []
+        for _ in range(args.rounds):
+            owners = [
+                await _destination(api, hook_url, [CREATED]) for _ in range(args.destinations)
+            ]
+            rounds.append(
+                await _drain(
+                    api,
+                    plain,
+                    hook_url,
+                    worker,
+                    dead_end,
+                    args.changes,
+                    None,
+                    per_change=args.destinations,
+                )
+            )
+            for owner in owners:
+                await _disable(api, owner)
+        results["drain"] = rounds
+        results["drain_median_per_second"] = statistics.median(r["per_second"] for r in rounds)
+    return results
+
+
+def _report_drain(results: dict[str, Any], args: argparse.Namespace) -> None:
+    ceiling = results["ceiling"]
+    print(
+        f"\nGangway webhook delivery, drain: SQLite, one `gangway worker` draining "
+        f"{args.changes} changes x {args.destinations} destinations committed beforehand, "
+        f"{os.cpu_count()} CPUs, loopback, {args.rounds} round(s)\n"
+    )
+    print(f"ceiling: the worker's HTTP client to the receiver, 64 in flight: {ceiling:,.0f} req/s")
+    for n, row in enumerate(results["drain"]):
+        print(
+            f"round {n + 1}: {row['deliveries']}/{row['expected']} in {row['seconds']:.2f} s, "
+            f"{row['per_second']:,.0f} deliveries/s"
+        )
+    median = results["drain_median_per_second"]
+    print(f"median: {median:,.0f} deliveries/s, {median / ceiling:.0%} of the ceiling")
 
 
 async def _disable(api: httpx.AsyncClient, destination: str) -> None:
