@@ -37,6 +37,12 @@ destinations, ``--changes`` account creations committed with nothing delivering,
     .venv/bin/python -m bench.webhook_delivery --drain [--changes 1000] [--destinations 4]
         [--rounds 3]
 
+With ``--in-process`` the worker runs in the bench's own process instead (the figures then
+include its CPU time per delivery, every thread's) and ``--profile N`` prints the top N rows of
+one cProfile of its loop, claims and records:
+
+    .venv/bin/python -m bench.webhook_delivery --drain --in-process [--profile 25]
+
 ``--json PATH`` also writes the figures as a JSON object; ``figures(argv)`` returns the same
 dict to a caller (a report gathering several benchmarks).
 """
@@ -46,7 +52,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import cProfile
 import os
+import pstats
 import socket
 import statistics
 import sys
@@ -94,7 +102,17 @@ async def receiver(
         await send({"type": "http.response.start", "status": 200, "headers": _OK})
         await send({"type": "http.response.body", "body": b"{}"})
         return
-    since = int(scope["query_string"].decode().partition("since=")[2] or 0)
+    query = scope["query_string"].decode()
+    if query == "count":  # cheap to poll: the driver may share its process with a worker
+        payload = b"%d" % len(_ARRIVALS)
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", b"%d" % len(payload)),
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": payload})
+        return
+    since = int(query.partition("since=")[2] or 0)
     rows = []
     for at, raw in _ARRIVALS[since:]:
         event = orjson.loads(raw) if raw.startswith(b"{") else {}
@@ -131,6 +149,14 @@ def _parser() -> argparse.ArgumentParser:
         "--dead-backlog", type=int, default=2000, help="deliveries owed to the dead one first"
     )
     parser.add_argument("--rounds", type=int, default=3, help="of the fairness or drain scenario")
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="--drain with the worker in this process: its CPU time per delivery is measured",
+    )
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N", help="--in-process: print N cProfile rows"
+    )
     parser.add_argument("--json", metavar="PATH", help="also write the figures there as JSON")
     return parser
 
@@ -197,7 +223,9 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
                 dead = _DeadEndpoint()  # never used: _drain times from any first attempt
                 try:
                     worker = _Worker(workdir, env)
-                    return uvloop.run(_measure_drain(base, key, hook_url, dead, worker, args))
+                    return uvloop.run(
+                        _measure_drain(base, key, hook_url, dead, worker, workdir, args)
+                    )
                 finally:
                     dead.close()
             return uvloop.run(_measure(base, key, hook_url, args))
@@ -409,11 +437,13 @@ async def _measure_drain(
     hook_url: str,
     dead_end: _DeadEndpoint,
     worker: _Worker,
+    workdir: Path,
     args: argparse.Namespace,
 ) -> dict[str, Any]:
     """Rounds of: ``--destinations`` fresh destinations, ``--changes`` creations committed
-    with nothing delivering, then one ``gangway worker`` started and timed draining them. What
-    the worker alone does, the commits' pace (another process's, noisy) aside."""
+    with nothing delivering, then one ``gangway worker`` started and timed draining them (or,
+    ``--in-process``, a ``DeliveryWorker`` in this process). What the worker alone does, the
+    commits' pace (another process's, noisy) aside."""
     headers = {"Authorization": f"Bearer {key}"}
     async with (
         httpx.AsyncClient(
@@ -431,8 +461,12 @@ async def _measure_drain(
             owners = [
                 await _destination(api, hook_url, [CREATED]) for _ in range(args.destinations)
             ]
-            rounds.append(
-                await _drain(
+            if args.in_process:
+                await _burst(api, args.changes, concurrency=16)
+                expected = args.changes * args.destinations
+                row = await _drain_in_process(plain, hook_url, workdir, expected, args.profile)
+            else:
+                row = await _drain(
                     api,
                     plain,
                     hook_url,
@@ -442,7 +476,7 @@ async def _measure_drain(
                     None,
                     per_change=args.destinations,
                 )
-            )
+            rounds.append(row)
             for owner in owners:
                 await _disable(api, owner)
         results["drain"] = rounds
@@ -450,10 +484,69 @@ async def _measure_drain(
     return results
 
 
+async def _drain_in_process(
+    plain: httpx.AsyncClient, hook_url: str, workdir: Path, expected: int, profile: int
+) -> dict[str, Any]:
+    """A ``DeliveryWorker`` on this loop drains what is owed; the process's CPU time (every
+    thread's: the claims and records run in worker threads) per delivery, and with
+    ``profile`` the rows of one cProfile of the loop, the claims and the records together."""
+    from gangway.bootstrap import fingerprint_secret_for, sealer_for
+    from gangway.settings import Settings
+    from gangway.store.database import Database
+    from gangway.store.uow import Store
+    from gangway.webhooks.worker import DeliveryWorker
+
+    settings = Settings(data_dir=workdir / "data", scheduler=False)
+    database = Database(settings.resolved_database_url())
+    store = Store(database, sealer_for(settings), fingerprint_secret_for(settings))
+    worker = DeliveryWorker.from_settings(store, settings)
+    store.on_deliveries = worker.wake
+    profiles = [cProfile.Profile() for _ in range(3)] if profile else []
+    if profiles:  # one profile per thread that runs: the loop's, the claimer's, the recorder's
+        claim, record = worker._claim, worker._record
+        setattr(worker, "_claim", lambda *a: profiles[1].runcall(claim, *a))  # noqa: B010
+        setattr(worker, "_record", lambda *a: profiles[2].runcall(record, *a))  # noqa: B010
+        profiles[0].enable()
+    since = await _arrival_count(plain, hook_url)
+    cpu, started = time.process_time(), time.monotonic()
+    task = asyncio.create_task(worker.run())
+    deadline = started + 120
+    try:
+        while time.monotonic() < deadline:
+            if int((await plain.get(f"{hook_url}/arrivals?count")).content) - since >= expected:
+                break
+            await asyncio.sleep(0.05)
+        cpu = time.process_time() - cpu
+    finally:
+        if profiles:
+            profiles[0].disable()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        database.dispose()
+    arrivals = await _await_arrivals(plain, hook_url, since, expected, within=1)
+    times = sorted(a[0] for a in arrivals)
+    seconds = times[-1] - times[0] if len(times) > 1 else float("nan")
+    if profiles:
+        stats = pstats.Stats(profiles[0])
+        for other in profiles[1:]:
+            stats.add(other)
+        stats.sort_stats("tottime").print_stats(profile)
+    return {
+        "deliveries": len(arrivals),
+        "expected": expected,
+        "seconds": seconds,
+        "per_second": len(arrivals) / seconds,
+        "cpu_us_per_delivery": cpu * 1e6 / max(1, len(arrivals)),
+    }
+
+
 def _report_drain(results: dict[str, Any], args: argparse.Namespace) -> None:
     ceiling = results["ceiling"]
     print(
-        f"\nGangway webhook delivery, drain: SQLite, one `gangway worker` draining "
+        f"\nGangway webhook delivery, drain: SQLite, "
+        f"{'a DeliveryWorker in the bench' if args.in_process else 'one `gangway worker`'} "
+        "draining "
         f"{args.changes} changes x {args.destinations} destinations committed beforehand, "
         f"{os.cpu_count()} CPUs, loopback, {args.rounds} round(s)\n"
     )
@@ -462,6 +555,11 @@ def _report_drain(results: dict[str, Any], args: argparse.Namespace) -> None:
         print(
             f"round {n + 1}: {row['deliveries']}/{row['expected']} in {row['seconds']:.2f} s, "
             f"{row['per_second']:,.0f} deliveries/s"
+            + (
+                f", {row['cpu_us_per_delivery']:.0f} us of CPU per delivery"
+                if "cpu_us_per_delivery" in row
+                else ""
+            )
         )
     median = results["drain_median_per_second"]
     print(f"median: {median:,.0f} deliveries/s, {median / ceiling:.0%} of the ceiling")
