@@ -29,6 +29,22 @@ machine) is not what is measured. Prints each round and the ratio of the medians
 
     .venv/bin/python -m bench.webhook_delivery --fairness [--changes 1000] [--dead-backlog 2000]
         [--rounds 3]
+
+With ``--drain`` it measures the worker alone: in each round ``--destinations`` fresh
+destinations, ``--changes`` account creations committed with nothing delivering, then a
+``gangway worker`` started and timed from its first attempt to the last receipt.
+
+    .venv/bin/python -m bench.webhook_delivery --drain [--changes 1000] [--destinations 4]
+        [--rounds 3]
+
+With ``--in-process`` the worker runs in the bench's own process instead (the figures then
+include its CPU time per delivery, every thread's) and ``--profile N`` prints the top N rows of
+one cProfile of its loop, claims and records:
+
+    .venv/bin/python -m bench.webhook_delivery --drain --in-process [--profile 25]
+
+``--json PATH`` also writes the figures as a JSON object; ``figures(argv)`` returns the same
+dict to a caller (a report gathering several benchmarks).
 """
 
 from __future__ import annotations
@@ -36,7 +52,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import cProfile
 import os
+import pstats
 import socket
 import statistics
 import sys
@@ -84,7 +102,17 @@ async def receiver(
         await send({"type": "http.response.start", "status": 200, "headers": _OK})
         await send({"type": "http.response.body", "body": b"{}"})
         return
-    since = int(scope["query_string"].decode().partition("since=")[2] or 0)
+    query = scope["query_string"].decode()
+    if query == "count":  # cheap to poll: the driver may share its process with a worker
+        payload = b"%d" % len(_ARRIVALS)
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", b"%d" % len(payload)),
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": payload})
+        return
+    since = int(query.partition("since=")[2] or 0)
     rows = []
     for at, raw in _ARRIVALS[since:]:
         event = orjson.loads(raw) if raw.startswith(b"{") else {}
@@ -100,7 +128,7 @@ async def receiver(
 ACCOUNT = {"display_name": "Bench Shop", "contact_email": "bench@example.com"}
 
 
-def main() -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -113,10 +141,50 @@ def main() -> int:
         "--fairness", action="store_true", help="a healthy receiver alone, then beside a dead one"
     )
     parser.add_argument(
+        "--drain",
+        action="store_true",
+        help="a gangway worker alone draining a committed backlog (--changes x --destinations)",
+    )
+    parser.add_argument(
         "--dead-backlog", type=int, default=2000, help="deliveries owed to the dead one first"
     )
-    parser.add_argument("--rounds", type=int, default=3, help="of the fairness scenario")
-    args = parser.parse_args()
+    parser.add_argument("--rounds", type=int, default=3, help="of the fairness or drain scenario")
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="--drain with the worker in this process: its CPU time per delivery is measured",
+    )
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N", help="--in-process: print N cProfile rows"
+    )
+    parser.add_argument("--json", metavar="PATH", help="also write the figures there as JSON")
+    return parser
+
+
+def figures(argv: list[str] | None = None) -> dict[str, Any]:
+    """Run the benchmark (``argv`` as on the command line) and return its figures: what
+    ``--json`` writes, for a report that gathers several benchmarks."""
+    args = _parser().parse_args(argv or [])
+    return {"options": vars(args), **_run(args)}
+
+
+def main() -> int:
+    args = _parser().parse_args()
+    results = _run(args)
+    if args.fairness:
+        _report_fairness(results, args)
+    elif args.drain:
+        _report_drain(results, args)
+    else:
+        _report(results, args)
+    if args.json:
+        Path(args.json).write_bytes(
+            orjson.dumps({"options": vars(args), **results}, option=orjson.OPT_INDENT_2)
+        )
+    return 0
+
+
+def _run(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="gangway-bench-") as tmp:
         workdir = Path(tmp)
         hook_port, port = _free_port(), _free_port()
@@ -129,7 +197,7 @@ def main() -> int:
             workdir / "receiver.log",
         )
         env = {**os.environ, "GANGWAY_DATA_DIR": str(workdir / "data")}
-        if args.fairness:  # a `gangway worker` delivers, started once the backlog is committed
+        if args.fairness or args.drain:  # a `gangway worker` delivers, once the backlog is in
             env["GANGWAY_DELIVERIES"] = "false"
         server = _start(
             [
@@ -148,19 +216,22 @@ def main() -> int:
                 dead = _DeadEndpoint()
                 try:
                     worker = _Worker(workdir, env)
-                    fair = uvloop.run(_measure_fairness(base, key, hook_url, dead, worker, args))
+                    return uvloop.run(_measure_fairness(base, key, hook_url, dead, worker, args))
                 finally:
                     dead.close()
-            else:
-                results = uvloop.run(_measure(base, key, hook_url, args))
+            if args.drain:
+                dead = _DeadEndpoint()  # never used: _drain times from any first attempt
+                try:
+                    worker = _Worker(workdir, env)
+                    return uvloop.run(
+                        _measure_drain(base, key, hook_url, dead, worker, workdir, args)
+                    )
+                finally:
+                    dead.close()
+            return uvloop.run(_measure(base, key, hook_url, args))
         finally:
             _stop(server)
             _stop(hook)
-    if args.fairness:
-        _report_fairness(fair, args)
-    else:
-        _report(results, args)
-    return 0
 
 
 async def _measure(base: str, key: str, hook_url: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -327,16 +398,20 @@ async def _drain(
     dead_end: _DeadEndpoint,
     changes: int,
     dead: str | None,
+    *,
+    per_change: int = 1,
 ) -> dict[str, Any]:
     """Commit ``changes`` creations (nothing delivers yet), start a worker, and time its
-    deliveries to the healthy receiver from its first attempt anywhere (a receipt, or a
-    connection to the dead endpoint) to the healthy receiver's last receipt."""
+    deliveries to the healthy receiver(s) from its first attempt anywhere (a receipt, or a
+    connection to the dead endpoint) to the healthy receivers' last receipt. Each change owes
+    ``per_change`` of them (one per healthy destination)."""
     await _burst(api, changes, concurrency=16)
     since, dead_since = await _arrival_count(plain, hook_url), len(dead_end.accepted)
+    expected = changes * per_change
     worker.start()
     try:
-        arrivals = await _await_arrivals(plain, hook_url, since, changes, within=120)
-        row: dict[str, Any] = {"deliveries": len(arrivals), "expected": changes}
+        arrivals = await _await_arrivals(plain, hook_url, since, expected, within=120)
+        row: dict[str, Any] = {"deliveries": len(arrivals), "expected": expected}
         if dead is not None:  # while the worker still runs: what became of the dead one's
             listed = await api.get(
                 f"/_gangway/event_destinations/{dead}/deliveries", params={"limit": 100}
@@ -350,10 +425,144 @@ async def _drain(
     times = sorted(a[0] for a in arrivals)
     first = min([*times[:1], *dead_end.accepted[dead_since:]], default=float("nan"))
     # what never arrived within the wait counts as arriving at its end
-    last = times[-1] if len(times) >= changes else time.monotonic()
+    last = times[-1] if len(times) >= expected else time.monotonic()
     row["seconds"] = last - first
     row["per_second"] = len(times) / row["seconds"] if times else 0.0
     return row
+
+
+async def _measure_drain(
+    base: str,
+    key: str,
+    hook_url: str,
+    dead_end: _DeadEndpoint,
+    worker: _Worker,
+    workdir: Path,
+    args: argparse.Namespace,
+) -> dict[str, Any]:
+    """Rounds of: ``--destinations`` fresh destinations, ``--changes`` creations committed
+    with nothing delivering, then one ``gangway worker`` started and timed draining them (or,
+    ``--in-process``, a ``DeliveryWorker`` in this process). What the worker alone does, the
+    commits' pace (another process's, noisy) aside."""
+    headers = {"Authorization": f"Bearer {key}"}
+    async with (
+        httpx.AsyncClient(
+            base_url=base,
+            headers=headers,
+            timeout=30,
+            transport=KeepAliveTransport(keep_bytes=1 << 24),
+        ) as api,
+        httpx.AsyncClient(timeout=30, transport=KeepAliveTransport(keep_bytes=1 << 24)) as plain,
+    ):
+        results: dict[str, Any] = {"ceiling": await _ceiling(plain, f"{hook_url}/", 5000)}
+        await _burst(api, 200, concurrency=16)  # warm up: first requests load caches
+        rounds = []
+        for _ in range(args.rounds):
+            owners = [
+                await _destination(api, hook_url, [CREATED]) for _ in range(args.destinations)
+            ]
+            if args.in_process:
+                await _burst(api, args.changes, concurrency=16)
+                expected = args.changes * args.destinations
+                row = await _drain_in_process(plain, hook_url, workdir, expected, args.profile)
+            else:
+                row = await _drain(
+                    api,
+                    plain,
+                    hook_url,
+                    worker,
+                    dead_end,
+                    args.changes,
+                    None,
+                    per_change=args.destinations,
+                )
+            rounds.append(row)
+            for owner in owners:
+                await _disable(api, owner)
+        results["drain"] = rounds
+        results["drain_median_per_second"] = statistics.median(r["per_second"] for r in rounds)
+    return results
+
+
+async def _drain_in_process(
+    plain: httpx.AsyncClient, hook_url: str, workdir: Path, expected: int, profile: int
+) -> dict[str, Any]:
+    """A ``DeliveryWorker`` on this loop drains what is owed; the process's CPU time (every
+    thread's: the claims and records run in worker threads) per delivery, and with
+    ``profile`` the rows of one cProfile of the loop, the claims and the records together."""
+    from gangway.bootstrap import fingerprint_secret_for, sealer_for
+    from gangway.settings import Settings
+    from gangway.store.database import Database
+    from gangway.store.uow import Store
+    from gangway.webhooks.worker import DeliveryWorker
+
+    settings = Settings(data_dir=workdir / "data", scheduler=False)
+    database = Database(settings.resolved_database_url())
+    store = Store(database, sealer_for(settings), fingerprint_secret_for(settings))
+    worker = DeliveryWorker.from_settings(store, settings)
+    store.on_deliveries = worker.wake
+    profiles = [cProfile.Profile() for _ in range(3)] if profile else []
+    if profiles:  # one profile per thread that runs: the loop's, the claimer's, the recorder's
+        claim, record = worker._claim, worker._record
+        setattr(worker, "_claim", lambda *a: profiles[1].runcall(claim, *a))  # noqa: B010
+        setattr(worker, "_record", lambda *a: profiles[2].runcall(record, *a))  # noqa: B010
+        profiles[0].enable()
+    since = await _arrival_count(plain, hook_url)
+    cpu, started = time.process_time(), time.monotonic()
+    task = asyncio.create_task(worker.run())
+    deadline = started + 120
+    try:
+        while time.monotonic() < deadline:
+            if int((await plain.get(f"{hook_url}/arrivals?count")).content) - since >= expected:
+                break
+            await asyncio.sleep(0.05)
+        cpu = time.process_time() - cpu
+    finally:
+        if profiles:
+            profiles[0].disable()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        database.dispose()
+    arrivals = await _await_arrivals(plain, hook_url, since, expected, within=1)
+    times = sorted(a[0] for a in arrivals)
+    seconds = times[-1] - times[0] if len(times) > 1 else float("nan")
+    if profiles:
+        stats = pstats.Stats(profiles[0])
+        for other in profiles[1:]:
+            stats.add(other)
+        stats.sort_stats("tottime").print_stats(profile)
+    return {
+        "deliveries": len(arrivals),
+        "expected": expected,
+        "seconds": seconds,
+        "per_second": len(arrivals) / seconds,
+        "cpu_us_per_delivery": cpu * 1e6 / max(1, len(arrivals)),
+    }
+
+
+def _report_drain(results: dict[str, Any], args: argparse.Namespace) -> None:
+    ceiling = results["ceiling"]
+    print(
+        f"\nGangway webhook delivery, drain: SQLite, "
+        f"{'a DeliveryWorker in the bench' if args.in_process else 'one `gangway worker`'} "
+        "draining "
+        f"{args.changes} changes x {args.destinations} destinations committed beforehand, "
+        f"{os.cpu_count()} CPUs, loopback, {args.rounds} round(s)\n"
+    )
+    print(f"ceiling: the worker's HTTP client to the receiver, 64 in flight: {ceiling:,.0f} req/s")
+    for n, row in enumerate(results["drain"]):
+        print(
+            f"round {n + 1}: {row['deliveries']}/{row['expected']} in {row['seconds']:.2f} s, "
+            f"{row['per_second']:,.0f} deliveries/s"
+            + (
+                f", {row['cpu_us_per_delivery']:.0f} us of CPU per delivery"
+                if "cpu_us_per_delivery" in row
+                else ""
+            )
+        )
+    median = results["drain_median_per_second"]
+    print(f"median: {median:,.0f} deliveries/s, {median / ceiling:.0%} of the ceiling")
 
 
 async def _disable(api: httpx.AsyncClient, destination: str) -> None:

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from gangway.core.keys import KeyPrincipal
@@ -19,7 +21,9 @@ from gangway.services.context import Call
 from gangway.store.repos.webhooks import Attempt
 from gangway.store.uow import Store
 from gangway.webhooks.schedule import RetrySchedule
-from gangway.webhooks.worker import DeliveryWorker
+from gangway.webhooks.signing import signature_header
+from gangway.webhooks.transport import encode_request
+from gangway.webhooks.worker import _HEADERS, DeliveryWorker
 from tests.api.receiver import Receiver, receiving
 
 PRINCIPAL = KeyPrincipal(platform_id="plat_1", livemode=False, key_id="key_1")
@@ -190,3 +194,48 @@ def test_wake_before_the_worker_runs_is_harmless(store: Store) -> None:
     )
     threading.Thread(target=worker.wake).start()
     worker.wake()
+
+
+def test_the_request_on_the_wire_is_what_httpx_would_send_and_verifies(store: Store) -> None:
+    """The worker writes each request's bytes itself (a head per URL, then the signature, the
+    length and the body): they must be exactly httpx's, with one Content-Length, and signed."""
+    seen: list[bytes] = []
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def answer() -> None:
+        conn, _ = server.accept()
+        with conn:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += conn.recv(65536)
+            head, _, body = data.partition(b"\r\n\r\n")
+            length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+            while len(body) < length:
+                body += conn.recv(65536)
+            seen.append(head + b"\r\n\r\n" + body)
+            conn.sendall(b"HTTP/1.1 204 No Content\r\n\r\n")
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.getsockname()[1]}/hooks?tenant=a"
+    destination_id = destination(store, url)
+    ping(store, destination_id)
+    assert run(store, lambda: deliveries(store, destination_id)[0][0].status == "succeeded")
+    thread.join(timeout=5)
+    server.close()
+    (raw,) = seen
+    head, _, body = raw.partition(b"\r\n\r\n")
+    signature = dict(line.split(b": ", 1) for line in head.split(b"\r\n")[1:])[b"Stripe-Signature"]
+    expected = httpx.Request(
+        "POST",
+        url,
+        headers=[*_HEADERS, (b"Stripe-Signature", signature)],
+        content=body,
+    )
+    assert raw == encode_request(expected, body)
+    assert head.lower().count(b"content-length") == 1
+    with store.unit_of_work(write=False) as uow:
+        record = uow.webhooks.destination(PRINCIPAL, destination_id)
+    assert record is not None
+    stamp = int(signature.split(b",")[0].removeprefix(b"t="))
+    assert signature.decode() == signature_header(body, record.document["signing_secret"], stamp)

@@ -12,7 +12,7 @@ other statement, so error handling above it does not care which path ran.
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Boolean, ClauseElement, Connection
@@ -29,7 +29,7 @@ class DriverStatement:
             i for i, column in enumerate(selected) if isinstance(column.type, Boolean)
         ]
         self._row = namedtuple("Row", [str(c.key) for c in selected]) if selected else None
-        self._compiled: dict[str, tuple[str, tuple[str, ...] | None]] = {}
+        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, dict[str, Any]]] = {}
 
     def all(self, conn: Connection, params: Mapping[str, Any]) -> list[Any]:
         rows = self._run(conn, params, fetch=True)
@@ -42,8 +42,33 @@ class DriverStatement:
     def execute(self, conn: Connection, params: Mapping[str, Any]) -> None:
         self._run(conn, params, fetch=False)
 
+    def execute_many(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """One ``executemany`` on the driver: SQLAlchemy's own builds each row's parameters in
+        Python (about 6 us a row, measured recording delivery attempts)."""
+        if not rows:
+            return
+        sql, order, fixed = self._sql(conn)
+        if fixed:
+            rows = [{**fixed, **row} for row in rows]
+        bound: list[Any] = (
+            [tuple(row[name] for name in order) for row in rows]
+            if order is not None
+            else [dict(row) for row in rows]
+        )
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(sql, bound)
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise DBAPIError.instance(
+                sql, bound, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect
+            ) from exc
+        finally:
+            cursor.close()
+
     def _run(self, conn: Connection, params: Mapping[str, Any], *, fetch: bool) -> list[Any]:
-        sql, order = self._sql(conn)
+        sql, order, fixed = self._sql(conn)
+        if fixed:
+            params = {**fixed, **params}
         bound: Any = tuple(params[name] for name in order) if order is not None else dict(params)
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
@@ -56,14 +81,17 @@ class DriverStatement:
         finally:
             cursor.close()
 
-    def _sql(self, conn: Connection) -> tuple[str, tuple[str, ...] | None]:
+    def _sql(self, conn: Connection) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
+        """The SQL, its parameters' order (positional drivers) and the values the dialect bound
+        itself (SQLite's ``OFFSET 0`` after a ``LIMIT``, say), which no caller passes."""
         dialect = conn.dialect
         compiled = self._compiled.get(dialect.name)
         if compiled is None:
             statement = self._statement.compile(dialect=dialect)
             positions = getattr(statement, "positiontup", None) or ()  # SQLCompiler's
             order = tuple(positions) if dialect.positional else None
-            compiled = self._compiled[dialect.name] = (str(statement), order)
+            fixed = {name: value for name, value in statement.params.items() if value is not None}
+            compiled = self._compiled[dialect.name] = (str(statement), order, fixed)
         return compiled
 
     def _make(self, values: Any) -> Any:

@@ -27,6 +27,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal_column,
     or_,
     select,
     update,
@@ -337,18 +338,25 @@ class WebhookRepository:
         skip_locked: bool,
         per_destination: int | None = None,
         busy: dict[str, int] | None = None,
+        bodies: dict[str, bytes] | None = None,
     ) -> list[Claimed]:
         """Lease up to ``limit`` due deliveries of enabled destinations whose circuit lets them
         through: their next attempt moves to ``now + lease``, so if this worker dies they are
         due again after the lease. Each destination gives at most ``per_destination`` less what
         this worker already has in flight to it (``busy``); a half-open circuit gives one probe.
+
+        ``bodies`` (event id to the body a destination receives) is the caller's cache across
+        claims: an event owed to several destinations is opened and encoded once, not once per
+        delivery (an event's body never changes).
         """
         busy = busy or {}
+        bodies = {} if bodies is None else bodies
         cap = per_destination or limit
         full = [destination for destination, count in busy.items() if count >= cap]
-        queues = self._conn.execute(_due_queues(now_ms, limit, full)).all()
+        queues = self._conn.execute(
+            _DUE_QUEUES, {"now_ms": now_ms, "limit": limit, "full": full}
+        ).all()
         claimed: list[Claimed] = []
-        leased: list[str] = []
         for queue in queues:
             room = min(cap - busy.get(queue.id, 0), limit - len(claimed))
             if room <= 0:
@@ -359,38 +367,40 @@ class WebhookRepository:
                 if not self._lock_for_probe(queue.id, now_ms, skip_locked):
                     continue  # another worker is choosing this destination's probe
                 room = 1
-            rows = self._conn.execute(
-                _QUEUE_HEAD[skip_locked],
-                {"destination_id": queue.id, "now_ms": now_ms, "room": room},
-            ).all()
+            rows = _QUEUE_HEAD[skip_locked].all(
+                self._conn, {"destination_id": queue.id, "now_ms": now_ms, "room": room}
+            )
             if not rows:
                 continue
             if probe:
                 self._save_circuit(queue.id, probing(circuit, rows[0].id, now_ms + lease_ms))
             destination = orjson.loads(self._sealer.open(queue.sealed, queue.id))
+            url, secret = str(destination["url"]), str(destination["signing_secret"])
             for row in rows:
-                leased.append(row.id)
-                payload = orjson.loads(self._sealer.open(row.event_sealed, row.event_id))
+                body = bodies.get(row.event_id)
+                if body is None:
+                    payload = orjson.loads(self._sealer.open(row.event_sealed, row.event_id))
+                    body = bodies[row.event_id] = _body(
+                        row.event_id, row.type, row.event_created_ms, row.livemode, payload
+                    )
                 claimed.append(
                     Claimed(
                         delivery_id=row.id,
                         destination_id=queue.id,
                         attempts=row.attempts,
                         livemode=row.livemode,
-                        url=str(destination["url"]),
-                        secret=str(destination["signing_secret"]),
-                        body=_body(
-                            row.event_id, row.type, row.event_created_ms, row.livemode, payload
-                        ),
+                        url=url,
+                        secret=secret,
+                        body=body,
                     )
                 )
             if len(claimed) >= limit:
                 break
-        if leased:
-            self._conn.execute(
-                update(deliveries)
-                .where(deliveries.c.id.in_(leased))
-                .values(next_attempt_ms=now_ms + lease_ms, updated_ms=now_ms)
+        if claimed:
+            until_ms = now_ms + lease_ms
+            _LEASE.execute_many(
+                self._conn,
+                [{"b_id": c.delivery_id, "b_next": until_ms, "b_now": now_ms} for c in claimed],
             )
         return claimed
 
@@ -445,20 +455,12 @@ class WebhookRepository:
         if not results:
             return []
         ids = [attempt.delivery_id for attempt, _, _ in results]
-        present = {
-            row.id: row.destination_id
-            for row in self._conn.execute(
-                select(deliveries.c.id, deliveries.c.destination_id)
-                .where(deliveries.c.id.in_(ids))
-                .order_by(deliveries.c.id)  # one lock order for every writer: no deadlocks
-                .with_for_update()
-            )
-        }
+        present = {row.id: row.destination_id for row in self._conn.execute(_PRESENT, {"ids": ids})}
         kept = [result for result in results if result[0].delivery_id in present]
         if not kept:
             return []
-        self._conn.execute(
-            insert(delivery_attempts),
+        _ADD_ATTEMPT.execute_many(
+            self._conn,
             [
                 {
                     "id": a.id,
@@ -472,8 +474,8 @@ class WebhookRepository:
                 for a, _, _ in kept
             ],
         )
-        self._conn.execute(
-            _RECORD,
+        _RECORD.execute_many(
+            self._conn,
             [
                 {
                     "b_id": attempt.delivery_id,
@@ -827,9 +829,10 @@ def _circuit(row: Any) -> Circuit:
     )
 
 
-def _due_queues(now_ms: int, limit: int, full: list[str]) -> Any:
+def _due_queues() -> Any:
     """Claimable destinations with a due delivery, the longest-waiting first: one index seek
-    per enabled destination (``ix_deliveries_queue``), however long any queue is."""
+    per enabled destination (``ix_deliveries_queue``), however long any queue is. ``full``:
+    destinations this worker cannot send more to now."""
     head = (
         select(func.min(deliveries.c.next_attempt_ms))
         .where(
@@ -839,22 +842,30 @@ def _due_queues(now_ms: int, limit: int, full: list[str]) -> Any:
         .correlate(event_destinations)
         .scalar_subquery()
     )
-    conditions = [
-        event_destinations.c.status == "enabled",
-        event_destinations.c.deleted_ms.is_(None),
-        or_(
-            event_destinations.c.circuit_paused_until_ms.is_(None),
-            event_destinations.c.circuit_paused_until_ms <= now_ms,
-        ),
-    ]
-    if full:
-        conditions.append(event_destinations.c.id.not_in(full))
+    now_ms: Any = bindparam("now_ms")
     queues = (
         select(*_CIRCUIT_COLUMNS, event_destinations.c.sealed, head.label("head"))
-        .where(*conditions)
+        .where(
+            event_destinations.c.status == "enabled",
+            event_destinations.c.deleted_ms.is_(None),
+            or_(
+                event_destinations.c.circuit_paused_until_ms.is_(None),
+                event_destinations.c.circuit_paused_until_ms <= now_ms,
+            ),
+            event_destinations.c.id.not_in(bindparam("full", expanding=True)),
+        )
         .subquery()
     )
-    return select(queues).where(queues.c.head <= now_ms).order_by(queues.c.head).limit(limit)
+    return (
+        select(queues)
+        .where(queues.c.head <= now_ms)
+        .order_by(queues.c.head)
+        .limit(bindparam("limit"))
+    )
+
+
+_DUE_QUEUES = _due_queues()
+"""Built once (building it cost more than running it); SQLAlchemy caches its compiled form."""
 
 
 def _queue_head(skip_locked: bool) -> Any:
@@ -872,7 +883,7 @@ def _queue_head(skip_locked: bool) -> Any:
         .select_from(deliveries.join(events, deliveries.c.event_id == events.c.id))
         .where(
             deliveries.c.destination_id == bindparam("destination_id"),
-            deliveries.c.status == "pending",
+            deliveries.c.status == literal_column("'pending'"),
             deliveries.c.next_attempt_ms <= bindparam("now_ms"),
         )
         .order_by(deliveries.c.next_attempt_ms)
@@ -883,19 +894,35 @@ def _queue_head(skip_locked: bool) -> Any:
     return query
 
 
-_QUEUE_HEAD = {False: _queue_head(False), True: _queue_head(True)}
-"""Built once: a claim runs one per destination it serves."""
+_QUEUE_HEAD = {False: DriverStatement(_queue_head(False)), True: DriverStatement(_queue_head(True))}
+"""Built once, run on the driver: a claim runs one per destination it serves."""
 
-_RECORD = (
+_LEASE = DriverStatement(
+    update(deliveries)
+    .where(deliveries.c.id == bindparam("b_id"))
+    .values(next_attempt_ms=bindparam("b_next"), updated_ms=bindparam("b_now"))
+)
+"""A claimed delivery is due again once its lease ends (run once per claimed row, in one
+``executemany``)."""
+
+_RECORD = DriverStatement(
     update(deliveries)
     .where(deliveries.c.id == bindparam("b_id"))
     .values(
         status=bindparam("b_status"),
-        attempts=deliveries.c.attempts + 1,
+        attempts=deliveries.c.attempts + literal_column("1"),
         next_attempt_ms=bindparam("b_next"),
         updated_ms=bindparam("b_now"),
     )
 )
+_ADD_ATTEMPT = DriverStatement(insert(delivery_attempts))
+_PRESENT = (
+    select(deliveries.c.id, deliveries.c.destination_id)
+    .where(deliveries.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(deliveries.c.id)  # one lock order for every writer: no deadlocks
+    .with_for_update()
+)
+"""The recorded deliveries still there, locked (a vanished one is skipped)."""
 
 
 def thin_event(
