@@ -3,6 +3,7 @@ up to changed rules at start-up, and rendered byte for byte as the engine's answ
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import shutil
 from pathlib import Path
@@ -13,6 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from gangway.api import render
+from gangway.app import create_app
+from gangway.bootstrap import prepare
 from gangway.core.keys import KeyPrincipal
 from gangway.core.stored_requirements import StoredRequirements
 from gangway.requirements import Evaluation, RuleBook, load_rules
@@ -20,6 +23,7 @@ from gangway.requirements.rules import DEFAULT_RULES_DIRECTORY
 from gangway.services import accounts, timeline
 from gangway.services.context import Call
 from gangway.services.stored_requirements import fill_stale
+from gangway.settings import Settings
 from gangway.store.sealing import Sealer, SealError
 from gangway.store.tables import accounts as accounts_table
 from gangway.store.uow import Store
@@ -181,3 +185,52 @@ def test_closing_keeps_what_is_stored_right(store: Store, rules: RuleBook) -> No
     assert isinstance(stored, StoredRequirements) and stored.next_change_ms is not None
     _, later = read(store, rules, account_id, stored.next_change_ms)
     assert isinstance(later, Evaluation)
+
+
+def test_the_server_restores_them_when_it_starts_with_other_rules(tmp_path: Path) -> None:
+    """Through the real start-up (the ASGI lifespan), not only ``fill_stale`` called alone."""
+    settings = Settings(data_dir=tmp_path / "data", scheduler=False, deliveries=False)
+    platform = prepare(settings).platform_id
+    first = create_app(settings)
+    principal = KeyPrincipal(platform_id=platform, livemode=False, key_id="key_1")
+    with first.store.unit_of_work(write=True) as uow:
+        here = Call(principal=principal, request_id="req_1", clock=lambda: T0)
+        record, _ = accounts.build(here, copy.deepcopy(MERCHANT), first.rules)
+        accounts.add(uow, here, record, first.rules)
+    first.database.dispose()
+    edited = changed_rules(tmp_path)
+    second = create_app(settings.model_copy(update={"rules_dir": tmp_path / "rules"}))
+    assert second.rules.fingerprint == edited.fingerprint != first.rules.fingerprint
+    key = timeline.stored_key(second.rules)
+
+    def stored_key() -> str | None:
+        with second.store.database.transaction(write=False) as conn:
+            found: str | None = conn.execute(
+                select(accounts_table.c.requirements_key).where(accounts_table.c.id == record.id)
+            ).scalar_one()
+            return found
+
+    assert stored_key() == timeline.stored_key(first.rules)
+
+    async def start_and_stop() -> str | None:
+        inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        sent: list[dict[str, Any]] = []
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        await inbox.put({"type": "lifespan.startup"})
+        running = asyncio.create_task(second({"type": "lifespan"}, inbox.get, send))
+        for _ in range(500):  # the fill runs in the background, after start-up completes
+            await asyncio.sleep(0.01)
+            if stored_key() == key:
+                break
+        await inbox.put({"type": "lifespan.shutdown"})
+        await running
+        assert [m["type"] for m in sent] == [
+            "lifespan.startup.complete",
+            "lifespan.shutdown.complete",
+        ]
+        return stored_key()
+
+    assert asyncio.run(start_and_stop()) == key

@@ -32,6 +32,7 @@ __all__ = [
     "person",
     "token",
     "wire_form",
+    "wire_json",
     "wire_requirements",
 ]
 
@@ -62,7 +63,7 @@ def wire_form() -> str:
 
 def wire_requirements(evaluation: Evaluation) -> dict[str, Any]:
     """``requirements`` and ``future_requirements`` shaped for the wire, as ``account`` shows
-    them: what an account stores with its evaluation, so a read does no shaping."""
+    them (what an account stores, encoded: ``wire_json``)."""
     shaped = shape.render(
         "Account",
         {
@@ -74,6 +75,20 @@ def wire_requirements(evaluation: Evaluation) -> dict[str, Any]:
         "requirements": shaped["requirements"],
         "future_requirements": shaped["future_requirements"],
     }
+
+
+@functools.lru_cache(maxsize=256)
+def wire_json(requirements: bytes, future_requirements: bytes) -> tuple[bytes, bytes]:
+    """The engine's encoded ``requirements`` and ``future_requirements``, shaped for the wire
+    and encoded: what an account stores with its evaluation, so a read does no shaping.
+
+    Shaping is a pure function of what the engine said, and many accounts owe the same (a
+    platform's new accounts all start alike), so the last few hundred answers are remembered
+    by their bytes: a write that stores a common answer does no shaping either."""
+    wire = wire_requirements(
+        Evaluation(orjson.loads(requirements), orjson.loads(future_requirements), {}, None)
+    )
+    return orjson.dumps(wire["requirements"]), orjson.dumps(wire["future_requirements"])
 
 
 def account(

@@ -10,11 +10,12 @@ fingerprint and the wire form's, ``timeline.stored_key``) and ``evaluated_ms <= 
 next_change_ms`` (the engine's own next change, not the account's wake-up, which a closed
 account drops). Otherwise the reader evaluates afresh.
 
-Encoded as lines of JSON (orjson never writes a raw newline): a small header (key, times,
-capability statuses), the wire-shaped requirements, the wire-shaped future requirements, and
-the engine's own requirements. Each is decoded on first use (or never: the API places the
-wire lines in its response as they are, ``wire_json``), and the sealed bytes are opened on first
-use too, so loading an account for a plain retrieve or a write costs nothing here.
+Encoded as five lines of JSON (orjson never writes a raw newline): a small header (key, times,
+capability statuses), the wire-shaped requirements and future requirements, and the engine's
+own requirements and future requirements. Each is decoded on first use (or never: the API
+places the wire lines in its response as they are, ``wire_json``), and the sealed bytes are
+opened on first use too, so loading an account for a plain retrieve or a write costs nothing
+here.
 Pure: sealing is the caller's (``store.repos.accounts``) ``open``/``seal`` functions.
 """
 
@@ -52,11 +53,11 @@ class StoredRequirements:
         evaluated_ms: int,
         next_change_ms: int | None,
         capabilities: Capabilities,
-        requirements: dict[str, Any],
-        future_requirements: dict[str, Any],
-        wire: dict[str, Any],
+        wire_json: tuple[bytes, bytes],
+        raw_json: tuple[bytes, bytes],
     ) -> StoredRequirements:
-        """``wire``: ``{"requirements": ..., "future_requirements": ...}`` as rendered."""
+        """``wire_json`` and ``raw_json``: the requirements and future requirements encoded,
+        as the wire shows them and as the engine returned them."""
         stored = cls()
         stored._header = {
             "key": key,
@@ -64,8 +65,7 @@ class StoredRequirements:
             "next_change_ms": next_change_ms,
             "capabilities": capabilities,
         }
-        stored._wire = wire
-        stored._raw = {"requirements": requirements, "future_requirements": future_requirements}
+        stored._lines = [b"", *wire_json, *raw_json]
         return stored
 
     @classmethod
@@ -84,15 +84,7 @@ class StoredRequirements:
         return self._sealed
 
     def encode(self) -> bytes:
-        wire = self.wire
-        return b"\n".join(
-            (
-                orjson.dumps(self.header),
-                orjson.dumps(wire["requirements"]),
-                orjson.dumps(wire["future_requirements"]),
-                orjson.dumps(self.raw),
-            )
-        )
+        return b"\n".join((orjson.dumps(self.header), *(self._line(i) for i in range(1, 5))))
 
     def is_fresh(self, key: str, now_ms: int) -> bool:
         header = self.header
@@ -136,20 +128,18 @@ class StoredRequirements:
 
     def wire_json(self, name: str) -> bytes:
         """``wire[name]`` encoded (``requirements`` or ``future_requirements``)."""
-        if self._wire is not None:
-            return orjson.dumps(self._wire[name])
         return self._line(_WIRE.index(name) + 1)
 
     @property
     def raw(self) -> dict[str, Any]:
         """The engine's ``requirements`` and ``future_requirements``, as it returned them."""
         if self._raw is None:
-            self._raw = orjson.loads(self._line(3))
+            self._raw = {name: orjson.loads(self._line(i + 3)) for i, name in enumerate(_WIRE)}
         return self._raw
 
     def _line(self, index: int) -> bytes:
         if self._lines is None:
             if self._sealed is None or self._open is None:
                 raise ValueError("a stored evaluation with nothing to read")
-            self._lines = self._open(self._sealed).split(b"\n", 3)
+            self._lines = self._open(self._sealed).split(b"\n", 4)
         return self._lines[index]

@@ -16,7 +16,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Literal
 
-from gangway.api.render import wire_form, wire_requirements
+import orjson
+
+from gangway.api.render import wire_form, wire_json
 from gangway.core.changes import AccountView, account_events
 from gangway.core.errors import InvalidRequest
 from gangway.core.listing import listing_of
@@ -91,14 +93,14 @@ def _stored_key(fingerprint: str) -> str:
 
 def stored(evaluation: Evaluation, rules: RuleBook, at_ms: int) -> StoredRequirements:
     """``evaluation`` (as of ``at_ms``) in the form an account keeps and reads render."""
+    raw = orjson.dumps(evaluation.requirements), orjson.dumps(evaluation.future_requirements)
     return StoredRequirements.of(
         key=stored_key(rules),
         evaluated_ms=at_ms,
         next_change_ms=evaluation.next_change_ms,
         capabilities=evaluation.capabilities,
-        requirements=evaluation.requirements,
-        future_requirements=evaluation.future_requirements,
-        wire=wire_requirements(evaluation),
+        wire_json=wire_json(*raw),
+        raw_json=raw,
     )
 
 

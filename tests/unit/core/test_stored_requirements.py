@@ -3,6 +3,8 @@ and fresh exactly under its key, from its evaluation until its next change."""
 
 from __future__ import annotations
 
+import orjson
+
 from gangway.core.stored_requirements import StoredRequirements
 
 REQUIREMENTS = {"entries": [{"description": "a\nb", "errors": []}], "summary": None}
@@ -17,9 +19,8 @@ def stored(next_change_ms: int | None = 2_000) -> StoredRequirements:
         evaluated_ms=1_000,
         next_change_ms=next_change_ms,
         capabilities=CAPABILITIES,
-        requirements=REQUIREMENTS,
-        future_requirements=FUTURE,
-        wire=WIRE,
+        wire_json=(orjson.dumps(WIRE["requirements"]), orjson.dumps(FUTURE)),
+        raw_json=(orjson.dumps(REQUIREMENTS), orjson.dumps(FUTURE)),
     )
 
 
