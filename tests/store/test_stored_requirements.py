@@ -20,7 +20,7 @@ from gangway.core.keys import KeyPrincipal
 from gangway.core.stored_requirements import StoredRequirements
 from gangway.requirements import Evaluation, RuleBook, load_rules
 from gangway.requirements.rules import DEFAULT_RULES_DIRECTORY
-from gangway.services import accounts, timeline
+from gangway.services import accounts, reviews, timeline, verifications
 from gangway.services.context import Call
 from gangway.services.stored_requirements import fill_stale
 from gangway.settings import Settings
@@ -234,3 +234,44 @@ def test_the_server_restores_them_when_it_starts_with_other_rules(tmp_path: Path
         return stored_key()
 
     assert asyncio.run(start_and_stop()) == key
+
+
+def test_a_review_of_a_closed_account_keeps_what_is_stored_right(store: Store) -> None:
+    """A closed account is never refreshed, yet a reviewer may still decide one of its
+    verifications: the verdict changes its requirements, so what it stores follows."""
+    rules = load_rules()
+    live = KeyPrincipal(platform_id="plat_1", livemode=True, key_id="key_live")
+    here = Call(principal=live, request_id="req_1", clock=lambda: T0)
+    params = copy.deepcopy(RECIPIENT)
+    params["identity"]["individual"] = {
+        "given_name": "Jenny",
+        "surname": "Rosen",
+        "date_of_birth": {"day": 17, "month": 3, "year": 1987},
+    }
+    with store.unit_of_work(write=True) as uow:
+        record, _ = accounts.build(here, params, rules)
+        accounts.add(uow, here, record, rules)
+        accounts.close(uow, here, record.id, {}, rules)
+        pending = [v for v in uow.verifications.of_account(record.id) if v.status == "pending"]
+    assert pending, "live mode leaves every verification to a reviewer"
+    with store.unit_of_work(write=True) as uow:
+        reviews.decide(
+            uow,
+            live,
+            pending[0].id,
+            approve=False,
+            code="verification_failed_keyed_identity",
+            reason="no match",
+            reviewer="ops@example.com",
+            now_ms=T0 + 5,
+            rules=rules,
+        )
+    with store.unit_of_work(write=False) as uow:
+        closed = uow.accounts.get(live, record.id)
+        assert closed is not None and closed.closed
+        stored = closed.requirements
+        assert stored is not None and stored.is_fresh(timeline.stored_key(rules), T0 + 6)
+        verdicts = verifications.verdicts(uow.verifications.of_account(record.id))
+        fresh = timeline.evaluate_record(closed, [], rules, T0 + 6, verdicts=verdicts)
+    assert stored.raw["requirements"] == fresh.requirements
+    assert stored.capabilities == fresh.capabilities
