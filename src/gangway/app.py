@@ -28,6 +28,7 @@ from gangway.requirements import load_rules
 from gangway.services.clocks import Clocks
 from gangway.services.listing import fill_missing
 from gangway.services.scheduler import sweep_all
+from gangway.services.stored_requirements import fill_stale
 from gangway.settings import Settings
 from gangway.store.database import Database
 from gangway.store.uow import Store
@@ -193,7 +194,15 @@ class Gangway:
                 log.exception("pruning idempotency keys failed")
 
     async def _fill_listing(self) -> None:
-        """Accounts stored before the console's listing columns get them, once."""
+        """Accounts stored before the console's listing columns get them, once; then those
+        whose stored requirements predate these rules get them again (one after the other:
+        two writers would only queue for SQLite's lock)."""
+        try:
+            stored = await self.database.in_thread(fill_stale, self.store, self.rules)
+            if stored:
+                log.warning("re-evaluated the stored requirements of %d accounts", stored)
+        except Exception:
+            log.exception("storing requirements under the loaded rules failed")
         try:
             filled = await self.database.in_thread(fill_missing, self.store, self.rules)
             if filled:

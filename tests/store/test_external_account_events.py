@@ -132,6 +132,7 @@ def test_an_old_single_external_account_reads_as_the_default_entry(
         record = uow.accounts.get(PRINCIPAL, account_id, for_update=True)
         assert record is not None
         record.document = {**record.document, "external_account": legacy}
+        record.requirements = None  # a row that old predates stored requirements too
         uow.accounts.save(record)
     with store.unit_of_work(write=False) as uow:
         record = accounts.retrieve(uow, call(), account_id)

@@ -41,11 +41,11 @@ def routes(rules: RuleBook, pages: PageTokens) -> list[Route]:
     ) -> tuple[int, dict[str, Any]]:
         include = set(request.params.get("include") or ())
         evaluation = (
-            accounts.evaluation(request.uow, record, rules, request.call.now_ms)
+            accounts.requirements(request.uow, record, rules, request.call.now_ms)
             if include & render.NEEDS_EVALUATION
             else None
         )
-        return status, render.account(record, include, evaluation)
+        return status, render.account(record, include, evaluation, encoded=True)
 
     def create_account(request: Request) -> tuple[int, dict[str, Any]]:
         params = request.params

@@ -8,18 +8,33 @@ what the shape does not have, so ID number values and Gangway-internal keys neve
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Collection, Mapping
+from importlib import resources
 from typing import Any
+
+import orjson
 
 from gangway.api import shape
 from gangway.core.accounts import CONFIGURATIONS, requirements_collector
 from gangway.core.clock import to_rfc3339
+from gangway.core.stored_requirements import StoredRequirements
 from gangway.requirements import Evaluation
 from gangway.store.repos.accounts import AccountRecord, PersonRecord
 from gangway.store.repos.links import LinkRecord
 from gangway.store.repos.tokens import TokenRecord
 
-__all__ = ["NEEDS_EVALUATION", "account", "account_link", "person", "token"]
+__all__ = [
+    "NEEDS_EVALUATION",
+    "account",
+    "account_link",
+    "person",
+    "token",
+    "wire_form",
+    "wire_json",
+    "wire_requirements",
+]
 
 INCLUDABLE = (
     "configuration.customer",
@@ -33,9 +48,60 @@ INCLUDABLE = (
 NEEDS_EVALUATION = frozenset(INCLUDABLE) - {"defaults", "identity"}
 
 
+_WIRE_FORM = 1
+"""Bump when ``wire_requirements`` renders differently from the same shapes (stored ones then
+count as stale and are rendered again at start-up)."""
+
+
+@functools.cache
+def wire_form() -> str:
+    """What the stored wire requirements depend on besides the rules: the SDK's shapes file
+    (regenerated with each SDK) and this module's form."""
+    shapes = resources.files("gangway.contract").joinpath("shapes.json").read_bytes()
+    return f"{_WIRE_FORM}:{hashlib.sha256(shapes).hexdigest()}"
+
+
+def wire_requirements(evaluation: Evaluation) -> dict[str, Any]:
+    """``requirements`` and ``future_requirements`` shaped for the wire, as ``account`` shows
+    them (what an account stores, encoded: ``wire_json``)."""
+    shaped = shape.render(
+        "Account",
+        {
+            "requirements": evaluation.requirements,
+            "future_requirements": evaluation.future_requirements,
+        },
+    )
+    return {
+        "requirements": shaped["requirements"],
+        "future_requirements": shaped["future_requirements"],
+    }
+
+
+@functools.lru_cache(maxsize=256)
+def wire_json(requirements: bytes, future_requirements: bytes) -> tuple[bytes, bytes]:
+    """The engine's encoded ``requirements`` and ``future_requirements``, shaped for the wire
+    and encoded: what an account stores with its evaluation, so a read does no shaping.
+
+    Shaping is a pure function of what the engine said, and many accounts owe the same (a
+    platform's new accounts all start alike), so the last few hundred answers are remembered
+    by their bytes: a write that stores a common answer does no shaping either."""
+    wire = wire_requirements(
+        Evaluation(orjson.loads(requirements), orjson.loads(future_requirements), {}, None)
+    )
+    return orjson.dumps(wire["requirements"]), orjson.dumps(wire["future_requirements"])
+
+
 def account(
-    record: AccountRecord, include: Collection[str], evaluation: Evaluation | None
+    record: AccountRecord,
+    include: Collection[str],
+    evaluation: Evaluation | StoredRequirements | None,
+    *,
+    encoded: bool = False,
 ) -> dict[str, Any]:
+    """The v2 Account. A stored evaluation's requirements are placed already shaped, after the
+    projection: shaping them was the larger part of a retrieve with requirements. ``encoded``:
+    placed as the stored JSON itself (``orjson.Fragment``), for a body that only goes to
+    ``orjson.dumps`` (the API's responses), saving their decoding and encoding."""
     document = record.document
     wire: dict[str, Any] = {
         "id": record.id,
@@ -71,12 +137,21 @@ def account(
         wire["defaults"] = defaults
     if "identity" in include:
         wire["identity"] = _identity(record)
-    if evaluation is not None:
+    if isinstance(evaluation, Evaluation):
         if "requirements" in include:
             wire["requirements"] = evaluation.requirements
         if "future_requirements" in include:
             wire["future_requirements"] = evaluation.future_requirements
-    return shape.render("Account", wire)
+    rendered = shape.render("Account", wire)
+    if isinstance(evaluation, StoredRequirements):
+        for name in ("requirements", "future_requirements"):
+            if name in include:
+                rendered[name] = (
+                    orjson.Fragment(evaluation.wire_json(name))
+                    if encoded
+                    else evaluation.wire[name]
+                )
+    return rendered
 
 
 def person(record: PersonRecord, *, livemode: bool) -> dict[str, Any]:
@@ -94,7 +169,7 @@ def person(record: PersonRecord, *, livemode: bool) -> dict[str, Any]:
 
 
 def _configuration(
-    name: str, config: Mapping[str, Any], evaluation: Evaluation | None
+    name: str, config: Mapping[str, Any], evaluation: Evaluation | StoredRequirements | None
 ) -> dict[str, Any]:
     rendered = dict(config)
     statuses = (evaluation.capabilities.get(name) if evaluation else None) or {}

@@ -8,6 +8,8 @@ file stops the boot instead of producing wrong requirements later. What comes ou
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,6 +116,10 @@ class RuleBook:
     """Every country's compiled rules, keyed by lowercase country code."""
 
     countries: Mapping[str, CountryRules] = field(default_factory=dict)
+    fingerprint: str = field(default_factory=lambda: "unhashed-" + uuid.uuid4().hex)
+    """What a stored evaluation was computed with (``load_rules``: a hash of the rule files and
+    of the engine's own source); a book built by hand gets a unique one, so it matches nothing
+    stored by another."""
 
     def get(self, country: str) -> CountryRules | None:
         return self.countries.get(country.lower())
@@ -123,10 +129,14 @@ def load_rules(directory: Path | None = None) -> RuleBook:
     """Load and compile every ``*.yaml`` under ``directory`` (the packaged rules by default)."""
     root = directory if directory is not None else DEFAULT_RULES_DIRECTORY
     countries: dict[str, CountryRules] = {}
+    digest = hashlib.sha256()
     for path in sorted(root.glob("*.yaml")):
         compiled = load_rule_file(path)
         countries[compiled.country] = compiled
-    return RuleBook(countries)
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for source in sorted(Path(__file__).parent.glob("*.py")):  # the engine reads them too
+        digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
+    return RuleBook(countries, fingerprint=digest.hexdigest())
 
 
 def load_rule_file(path: Path) -> CountryRules:

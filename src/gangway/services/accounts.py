@@ -18,6 +18,7 @@ from gangway.core.field_checks import CheckContext, check_account_params
 from gangway.core.ids import new_id, random_token
 from gangway.core.listing import listing_of
 from gangway.core.pagination import PageRequest
+from gangway.core.stored_requirements import StoredRequirements
 from gangway.requirements import Evaluation, RuleBook
 from gangway.requirements.facts import applied_and_requested
 from gangway.services import external_accounts, timeline, tokens, verifications
@@ -35,6 +36,7 @@ __all__ = [
     "list_page",
     "refuse_token",
     "reject",
+    "requirements",
     "retrieve",
     "set_external_account",
     "update",
@@ -69,6 +71,7 @@ def build(call: Call, params: dict[str, Any], rules: RuleBook) -> tuple[AccountR
     record.next_change_ms = first.next_change_ms
     record.evaluated_ms = call.now_ms
     record.listing = listing_of(first)
+    record.requirements = timeline.stored(first, rules, call.now_ms)
     return record, first
 
 
@@ -213,11 +216,35 @@ def list_page(uow: UnitOfWork, call: Call, page: PageRequest) -> tuple[list[Acco
     )
 
 
-def evaluation(uow: UnitOfWork, record: AccountRecord, rules: RuleBook, now_ms: int) -> Evaluation:
-    """The account's requirements and capability statuses as of ``now_ms``."""
+def requirements(
+    uow: UnitOfWork, record: AccountRecord, rules: RuleBook, now_ms: int
+) -> StoredRequirements | Evaluation:
+    """The account's requirements and capability statuses as of ``now_ms`` (the account's
+    clock: a test clock's time in test mode): what every reader renders. The stored evaluation
+    when it is fresh (``StoredRequirements.is_fresh``: same rules, ``now_ms`` before its next
+    change); else the engine's answer now, evaluated once and returned as an ``Evaluation``, so
+    the caller can tell. A read stores nothing: the sweep stores the new evaluation when the
+    account's next change comes, start-up when the rules changed."""
+    kept = record.requirements
+    if kept is not None and kept.is_fresh(timeline.stored_key(rules), now_ms):
+        return kept
     persons = timeline.persons_of(uow, record)
     verdicts = verifications.verdicts(uow.verifications.of_account(record.id))
     return timeline.evaluate_record(record, persons, rules, now_ms, verdicts=verdicts)
+
+
+def evaluation(uow: UnitOfWork, record: AccountRecord, rules: RuleBook, now_ms: int) -> Evaluation:
+    """``requirements`` as the engine's ``Evaluation`` (v1, the console, the hosted form)."""
+    found = requirements(uow, record, rules, now_ms)
+    if isinstance(found, Evaluation):
+        return found
+    raw = found.raw
+    return Evaluation(
+        requirements=raw["requirements"],
+        future_requirements=raw["future_requirements"],
+        capabilities=found.capabilities,
+        next_change_ms=found.next_change_ms,
+    )
 
 
 def refuse_token(params: dict[str, Any], name: str) -> None:

@@ -15,7 +15,7 @@ from gangway.contract import load
 from gangway.core.ids import new_id, random_token
 from gangway.core.keys import KeyPrincipal
 from gangway.requirements import Evaluation, RuleBook
-from gangway.services import account_links, accounts, timeline, verifications
+from gangway.services import account_links, accounts, timeline
 from gangway.services.context import Call
 from gangway.store.repos.accounts import AccountRecord, PersonRecord
 from gangway.store.repos.links import FileRecord, HostedSessionRecord
@@ -181,9 +181,7 @@ class Snapshot:
 def snapshot(uow: UnitOfWork, call: Call, rules: RuleBook, account_id: str) -> Snapshot:
     account = accounts.retrieve(uow, call, account_id)
     people = list(uow.accounts.persons_of(account.id))
-    persons = [{**p.document, "id": p.id} for p in people]
-    verdicts = verifications.verdicts(uow.verifications.of_account(account.id))
-    evaluation = timeline.evaluate_record(account, persons, rules, call.now_ms, verdicts=verdicts)
+    evaluation = accounts.evaluation(uow, account, rules, call.now_ms)  # stored, while fresh
     return Snapshot(account, people, evaluation)
 
 

@@ -49,4 +49,6 @@ def decide(
     account = uow.accounts.get(principal, record.account_id, for_update=True)
     if account is not None and not account.closed:  # requirements and events follow
         timeline.refresh(uow, account, rules, now_ms, reason=None)
+    elif account is not None:  # closed: no events, but what it stores must follow the verdict
+        timeline.restore(uow, account, rules, now_ms)
     return record

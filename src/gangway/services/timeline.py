@@ -10,13 +10,19 @@ deadlines fire in order, each stamped with its own time.
 from __future__ import annotations
 
 import copy
+import functools
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Literal
 
+import orjson
+
+from gangway.api.render import wire_form, wire_json
 from gangway.core.changes import AccountView, account_events
 from gangway.core.errors import InvalidRequest
 from gangway.core.listing import listing_of
+from gangway.core.stored_requirements import StoredRequirements
 from gangway.requirements import AccountFacts, Evaluation, RuleBook, Verification, evaluate
 from gangway.services import verifications
 from gangway.services.events import record_account_events, record_v1_event
@@ -34,7 +40,10 @@ __all__ = [
     "persons_of",
     "refresh",
     "reset",
+    "restore",
     "settle",
+    "stored",
+    "stored_key",
     "sweep",
     "trigger",
 ]
@@ -69,6 +78,30 @@ def evaluate_record(
     if (facts.document.get("_gangway") or {}).get("rejected"):
         return rejected(evaluation)
     return evaluation
+
+
+def stored_key(rules: RuleBook) -> str:
+    """The key a stored evaluation is fresh under: these rules (their files and the engine's
+    source, ``RuleBook.fingerprint``) and the wire form its requirements were shaped to."""
+    return _stored_key(rules.fingerprint)
+
+
+@functools.cache
+def _stored_key(fingerprint: str) -> str:
+    return hashlib.sha256(f"{fingerprint}|{wire_form()}".encode()).hexdigest()
+
+
+def stored(evaluation: Evaluation, rules: RuleBook, at_ms: int) -> StoredRequirements:
+    """``evaluation`` (as of ``at_ms``) in the form an account keeps and reads render."""
+    raw = orjson.dumps(evaluation.requirements), orjson.dumps(evaluation.future_requirements)
+    return StoredRequirements.of(
+        key=stored_key(rules),
+        evaluated_ms=at_ms,
+        next_change_ms=evaluation.next_change_ms,
+        capabilities=evaluation.capabilities,
+        wire_json=wire_json(*raw),
+        raw_json=raw,
+    )
 
 
 _REJECTED = {
@@ -202,7 +235,20 @@ def settle(
         else _soonest(after.next_change_ms, verifications.next_decision_ms(checked))
     )
     record.listing = listing_of(after)
+    record.requirements = stored(after, rules, now_ms)
     return after
+
+
+def restore(uow: UnitOfWork, record: AccountRecord, rules: RuleBook, now_ms: int) -> None:
+    """Store ``record``'s evaluation as of ``now_ms`` and nothing else: for a closed account
+    whose verdicts changed (a late review), which records no events and keeps no wake-up."""
+    persons = persons_of(uow, record)
+    verdicts = verifications.verdicts(uow.verifications.of_account(record.id))
+    after = evaluate_record(record, persons, rules, now_ms, verdicts=verdicts)
+    record.listing = listing_of(after)
+    record.requirements = stored(after, rules, now_ms)
+    saved = uow.accounts.save(record)
+    record.version = saved.version
 
 
 def sweep(store: Store, rules: RuleBook, platform_id: str, livemode: bool, now_ms: int) -> int:

@@ -114,6 +114,10 @@ accounts = Table(
     Column("fully_active", Boolean, nullable=True),
     Column("email_index", String(64), nullable=True),
     Column("name_index", String(64), nullable=True),
+    # the latest evaluation as reads render it (``core.stored_requirements``), sealed, and the
+    # rule book and wire form it was computed under; NULL: not stored yet (migration 0009)
+    Column("requirements_key", String(64), nullable=True),
+    Column("requirements_sealed", LargeBinary, nullable=True),
     Index("ix_accounts_listing", "platform_id", "livemode", "closed", "created_ms", "id"),
     # the deadline sweep: due accounts of one platform and mode, soonest first
     Index("ix_accounts_due", "platform_id", "livemode", "next_change_ms"),
@@ -137,6 +141,7 @@ accounts = Table(
         "ix_accounts_name", "platform_id", "livemode", "name_index", "closed", "created_ms", "id"
     ),
     Index("ix_accounts_unlisted", "listed"),
+    Index("ix_accounts_requirements_key", "requirements_key"),
 )
 
 persons = Table(

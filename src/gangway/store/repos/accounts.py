@@ -24,6 +24,7 @@ from gangway.core.accounts import applied_configurations
 from gangway.core.keys import KeyPrincipal
 from gangway.core.listing import LISTING_VERSION, Listing, blind_index, identity_facts
 from gangway.core.pagination import Cursor
+from gangway.core.stored_requirements import StoredRequirements
 from gangway.store.fastpath import DriverStatement
 from gangway.store.repos.paging import Page, created_bounds, keyset_page
 from gangway.store.sealing import Sealer
@@ -86,6 +87,10 @@ class AccountRecord:
     listing: Listing | None = None
     """The console's filter flags from the account's latest evaluation (``core.listing``); set
     by whoever evaluates, kept from the row by a save that did not."""
+    requirements: StoredRequirements | None = None
+    """The latest evaluation, as reads render it (``core.stored_requirements``); set, like
+    ``listing``, by whoever evaluates and kept from the row by a save that did not. Sealed in
+    the row, opened only when read."""
 
     def applied(self) -> list[str]:
         return applied_configurations(self.document)
@@ -266,6 +271,18 @@ class AccountRepository:
             order = (created.desc(), ident.desc())
         return select(accounts).where(*where).order_by(*order).limit(limit + 1)
 
+    def stale_requirements(self, key: str, limit: int) -> list[AccountRecord]:
+        """Accounts whose stored requirements were computed under another key (other rules)
+        or never stored (rows from before they were), for the start-up fill."""
+        column = accounts.c.requirements_key
+        query = (
+            select(accounts)
+            .where(column.is_(None) | (column < key) | (column > key))
+            .order_by(accounts.c.id)
+            .limit(limit)
+        )
+        return [self._account(row) for row in self._conn.execute(query).all()]
+
     def unlisted(self, limit: int) -> list[AccountRecord]:
         """Accounts whose listing columns predate ``LISTING_VERSION`` (or the console)."""
         query = (
@@ -383,7 +400,14 @@ class AccountRepository:
             blocked_ms=row.blocked_ms,
             version=row.version,
             listing=_listing(row),
+            requirements=self._stored_requirements(row),
         )
+
+    def _stored_requirements(self, row: Any) -> StoredRequirements | None:
+        sealed, bound = row.requirements_sealed, _requirements_bound(row.id)
+        if sealed is None:
+            return None
+        return StoredRequirements.sealed(sealed, lambda blob: self._sealer.open(blob, bound))
 
     def _account_columns(self, record: AccountRecord) -> dict[str, Any]:
         applied = set(record.applied())
@@ -404,6 +428,17 @@ class AccountRepository:
             "version": record.version,
             "sealed": self._sealer.seal(orjson.dumps(record.document), record.id),
             **self._listing_columns(record),
+            **self._requirements_columns(record),
+        }
+
+    def _requirements_columns(self, record: AccountRecord) -> dict[str, Any]:
+        stored = record.requirements
+        if stored is None:
+            return {"requirements_key": None, "requirements_sealed": None}
+        bound = _requirements_bound(record.id)
+        return {
+            "requirements_key": stored.key,
+            "requirements_sealed": stored.seal(lambda plain: self._sealer.seal(plain, bound)),
         }
 
     def _listing_columns(self, record: AccountRecord) -> dict[str, Any]:
@@ -444,6 +479,12 @@ class AccountRepository:
             "updated_ms": record.updated_ms,
             "sealed": self._sealer.seal(orjson.dumps(record.document), record.id),
         }
+
+
+def _requirements_bound(account_id: str) -> str:
+    """The stored requirements' associated data: the row, and which of its sealed columns, so
+    neither the document's blob nor another row's opens in their place."""
+    return account_id + "#requirements"
 
 
 def _listing(row: Any) -> Listing | None:
