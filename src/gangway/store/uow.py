@@ -11,6 +11,13 @@ one that would never begin. Code that needs a reading inside a unit of work (the
 takes the caller's ``uow``; an operation that needs several transactions (moving a test clock)
 runs outside any. Nesting would hold one connection while waiting for a second, which is how a
 burst of requests once took every connection and kept them.
+
+A SQLite write unit of work opened with ``assume_clocks`` (the API's) reads a test clock before
+its transaction from a per-process cache instead of a transaction of its own (one commit per
+create, not two), and checks each offset it assumed as the first statement of its transaction,
+under the write lock: if another process moved the clock meanwhile it raises ``ClockMoved``
+(rolling back), and the caller runs the request again with the fresh offset. So a moved clock
+is never missed, however long the cache has held the old one.
 """
 
 from __future__ import annotations
@@ -39,9 +46,15 @@ from gangway.store.repos.verifications import VerificationRepository
 from gangway.store.repos.webhooks import WebhookRepository
 from gangway.store.sealing import Sealer
 
-__all__ = ["Store", "UnitOfWork"]
+__all__ = ["ClockMoved", "Store", "UnitOfWork"]
 
 OnBegin = Callable[["UnitOfWork"], None]
+
+
+class ClockMoved(Exception):
+    """A test clock this unit of work read before its transaction had moved by the time the
+    transaction began: nothing was written; run the request again (the cache has the new
+    offset)."""
 
 
 class UnitOfWork:
@@ -54,6 +67,7 @@ class UnitOfWork:
         write: bool,
         on_begin: OnBegin | None = None,
         fingerprint_secret: bytes = b"",
+        clock_cache: dict[str, int] | None = None,
     ) -> None:
         self._database = database
         self._sealer = sealer
@@ -62,6 +76,9 @@ class UnitOfWork:
         self._write = write
         self._on_begin = on_begin
         self._conn: Connection | None = None
+        self._clock_cache = clock_cache
+        """Set when this unit of work may assume cached clock offsets (``assume_clocks``)."""
+        self._assumed: dict[str, int] = {}
 
     def begin(self) -> None:
         """Begin the transaction now if nothing has yet (running ``on_begin``): a handler that
@@ -73,6 +90,8 @@ class UnitOfWork:
         """The transaction, begun on first use."""
         if self._conn is None:
             self._conn = self._stack.enter_context(self._database.transaction(write=self._write))
+            if self._assumed:
+                self._check_assumed_clocks()
             if self._on_begin is not None:
                 self._on_begin(self)
         return self._conn
@@ -125,14 +144,37 @@ class UnitOfWork:
         Such a transaction holds the database's write lock from its ``BEGIN``, and the clock is
         often read before any other statement, for pure work done as of that time (a create
         evaluates the account's requirements): beginning there would hold the lock through
-        that work (measured: 300 us of lock per create instead of 140). So a SQLite
-        write unit of work that has not begun reads the offset in a short read transaction
-        first: one after the other, never one inside the other, so it never holds a
-        connection while it waits for another. Otherwise it is read in this transaction."""
+        that work (measured: 300 us of lock per create instead of 140). So a SQLite write unit
+        of work that has not begun takes the offset from the cache (``assume_clocks``, checked
+        when the transaction begins) or, without one, reads it in a short read transaction
+        first: one after the other, never one inside the other, so it never holds a connection
+        while it waits for another. Otherwise it is read in this transaction."""
         if self._conn is None and self._write and self._database.is_sqlite:
-            with self._database.transaction(write=False) as conn:
-                return ClockRepository(conn).offset(platform_id)
+            cache = self._clock_cache
+            if cache is None:
+                return self._read_offset(platform_id)
+            offset = cache.get(platform_id)
+            if offset is None:
+                offset = cache[platform_id] = self._read_offset(platform_id)
+            self._assumed[platform_id] = offset
+            return offset
         return self.clocks.offset(platform_id)
+
+    def _read_offset(self, platform_id: str) -> int:
+        with self._database.transaction(write=False) as conn:
+            return ClockRepository(conn).offset(platform_id)
+
+    def _check_assumed_clocks(self) -> None:
+        """Under the write lock, before anything is written: the offsets assumed still hold."""
+        cache = self._clock_cache if self._clock_cache is not None else {}
+        moved = False
+        for platform_id, assumed in self._assumed.items():
+            offset = self.clocks.offset(platform_id)
+            if offset != assumed:
+                cache[platform_id] = offset
+                moved = True
+        if moved:
+            raise ClockMoved("a test clock moved before this unit of work's transaction began")
 
     @lazy
     def links(self) -> LinkRepository:
@@ -170,11 +212,24 @@ class Store:
         self._fingerprint_secret = fingerprint_secret
         self.on_deliveries: Callable[[], None] | None = None
         self._thread = threading.local()
+        self._clock_offsets: dict[str, int] = {}
+        """Test clock offsets per platform as last seen by this process: only ever a guess,
+        checked inside the transaction that relies on it (``assume_clocks``)."""
+
+    def forget_clock(self, platform_id: str) -> None:
+        """This process moved the clock: the next request reads it afresh, not via a retry."""
+        self._clock_offsets.pop(platform_id, None)
 
     @contextmanager
-    def unit_of_work(self, *, write: bool, on_begin: OnBegin | None = None) -> Iterator[UnitOfWork]:
+    def unit_of_work(
+        self, *, write: bool, on_begin: OnBegin | None = None, assume_clocks: bool = False
+    ) -> Iterator[UnitOfWork]:
         """Commits when the block ends normally; any exception rolls everything back. After a
-        commit that owes deliveries, ``on_deliveries`` wakes the delivery worker."""
+        commit that owes deliveries, ``on_deliveries`` wakes the delivery worker.
+
+        ``assume_clocks``: a SQLite write may take test clock offsets from this process's cache
+        before its transaction; it raises ``ClockMoved`` if one had moved (see the module's
+        docstring), so only a caller that runs the work again on it passes ``True``."""
         thread = self._thread
         if getattr(thread, "open", False):
             raise RuntimeError(
@@ -191,6 +246,7 @@ class Store:
                     write=write,
                     on_begin=on_begin,
                     fingerprint_secret=self._fingerprint_secret,
+                    clock_cache=self._clock_offsets if assume_clocks and write else None,
                 )
                 yield uow
         finally:
