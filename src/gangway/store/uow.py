@@ -68,10 +68,14 @@ class UnitOfWork:
         on_begin: OnBegin | None = None,
         fingerprint_secret: bytes = b"",
         clock_cache: dict[str, int] | None = None,
+        search_secret: bytes | None = None,
     ) -> None:
         self._database = database
         self._sealer = sealer
         self._fingerprint_secret = fingerprint_secret
+        self._search_secret = (
+            search_secret if search_secret is not None else search_secret_of(fingerprint_secret)
+        )
         self._stack = stack
         self._write = write
         self._on_begin = on_begin
@@ -192,12 +196,6 @@ class UnitOfWork:
     def verifications(self) -> VerificationRepository:
         return VerificationRepository(self.conn, self._sealer)
 
-    @lazy
-    def _search_secret(self) -> bytes:
-        """Keys the console's blind search indexes; derived from the fingerprint secret, so no
-        second secret needs keeping, yet a search digest never equals a fingerprint."""
-        return hmac.new(self._fingerprint_secret, b"gangway account search", "sha256").digest()
-
     @property
     def fingerprint_secret(self) -> bytes:
         """Keys the fingerprints of verified values, so a stored one cannot be reversed by
@@ -205,11 +203,19 @@ class UnitOfWork:
         return self._fingerprint_secret
 
 
+def search_secret_of(fingerprint_secret: bytes) -> bytes:
+    """Keys the console's blind search indexes; derived from the fingerprint secret, so no
+    second secret needs keeping, yet a search digest never equals a fingerprint. The store
+    derives it once (an HMAC per unit of work was 6% of a retrieve's CPU)."""
+    return hmac.new(fingerprint_secret, b"gangway account search", "sha256").digest()
+
+
 class Store:
     def __init__(self, database: Database, sealer: Sealer, fingerprint_secret: bytes = b"") -> None:
         self.database = database
         self._sealer = sealer
         self._fingerprint_secret = fingerprint_secret
+        self._search_secret = search_secret_of(fingerprint_secret)
         self.on_deliveries: Callable[[], None] | None = None
         self._thread = threading.local()
         self._clock_offsets: dict[str, int] = {}
@@ -246,6 +252,7 @@ class Store:
                     write=write,
                     on_begin=on_begin,
                     fingerprint_secret=self._fingerprint_secret,
+                    search_secret=self._search_secret,
                     clock_cache=self._clock_offsets if assume_clocks and write else None,
                 )
                 yield uow
