@@ -18,8 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -484,17 +483,26 @@ class ApiApp:
                 raise
             return _replay(stored, fingerprint)
 
-    @contextmanager
-    def _db_errors(self) -> Iterator[None]:
-        """A lock that could not be had in time is the client's cue to retry, not a 500."""
-        try:
-            yield
-        except OperationalError as exc:
-            if "locked" in str(exc).lower():
-                raise RateLimited(
-                    "The database is busy; retry the request.", code="lock_timeout"
-                ) from exc
-            raise
+    @staticmethod
+    def _db_errors() -> _DbErrors:
+        return _DB_ERRORS
+
+
+class _DbErrors:
+    """A lock that could not be had in time is the client's cue to retry, not a 500. A class
+    rather than a ``contextmanager`` generator: it wraps every request."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
+        if isinstance(exc, OperationalError) and "locked" in str(exc).lower():
+            raise RateLimited(
+                "The database is busy; retry the request.", code="lock_timeout"
+            ) from exc
+
+
+_DB_ERRORS = _DbErrors()
 
 
 class _Stored(Exception):

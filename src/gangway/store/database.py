@@ -179,8 +179,14 @@ class Database:
                 if conn is None or conn.closed or conn.invalidated:
                     conn = slot.conn = slots.engine.connect()
                 if self.is_sqlite:
-                    with self._queued(slot, write):
+                    fd = self._write_lock(slot) if write else None
+                    if fd is not None:
+                        fcntl.flock(fd, fcntl.LOCK_EX)
+                    try:
                         yield from self._sqlite_transaction(slot, conn, write)
+                    finally:
+                        if fd is not None:
+                            fcntl.flock(fd, fcntl.LOCK_UN)
                     return
                 try:
                     with conn.begin():
@@ -237,20 +243,15 @@ class Database:
         with self._reader.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
-    @contextmanager
-    def _queued(self, slot: _Slot, write: bool) -> Iterator[None]:
-        """Hold the cross-process write lock for the length of a SQLite write transaction."""
-        if not write or self._write_lock_path is None:
-            yield
-            return
+    def _write_lock(self, slot: _Slot) -> int | None:
+        """The descriptor of the cross-process write lock a SQLite write holds for its length
+        (``None`` for a database in memory)."""
+        if self._write_lock_path is None:
+            return None
         fd = slot.lock_fd
         if fd is None:
             fd = slot.lock_fd = os.open(self._write_lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+        return fd
 
     def dispose(self) -> None:
         """Close every connection; call it when no transaction is running."""
