@@ -241,7 +241,7 @@ class ApiApp:
                 method, path, scope.get("query_string", b""), decoded, raw, acting
             )
         for attempt in range(_CLOCK_ATTEMPTS):
-            # the last attempt reads the clock in a transaction of its own: it cannot move
+            # the last attempt reads the clock afresh, as other writers do: never ClockMoved
             assume = route.write and attempt < _CLOCK_ATTEMPTS - 1
             try:
                 if key is None:
