@@ -18,8 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -47,7 +46,7 @@ from gangway.core.ids import random_token
 from gangway.core.keys import KeyPrincipal
 from gangway.services.context import Call
 from gangway.store.repos.idempotency import StoredResponse
-from gangway.store.uow import Store, UnitOfWork
+from gangway.store.uow import ClockMoved, Store, UnitOfWork
 from gangway.v1.wire import decode_form, is_v1_path, v1_error
 
 __all__ = ["ApiApp", "Request", "Route"]
@@ -136,6 +135,8 @@ class Route:
 
 
 _IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+_CLOCK_ATTEMPTS = 3
+"""A write assumes the cached test clock on all but its last attempt (``store.uow``)."""
 
 
 class ApiApp:
@@ -226,23 +227,46 @@ class ApiApp:
         if not route.transaction:
             status, body = self._run_alone(route, caller, params, args, confirm, prepared)
             return status, body, False
-        if key is None:
-            status, body = self._run(route, caller, params, args, confirm, prepared)
-            return status, body, False
-        if not _IDEMPOTENCY_KEY.match(key):
-            if route.service_checks:  # the body's own errors have always come first
-                self._check(route, decoded, full=True)
-            raise InvalidRequest(
-                "The Idempotency-Key header must be 1 to 255 printable ASCII characters.",
-                code="idempotency_key_invalid",
+        fingerprint = ""
+        if key is not None:
+            if not _IDEMPOTENCY_KEY.match(key):
+                if route.service_checks:  # the body's own errors have always come first
+                    self._check(route, decoded, full=True)
+                raise InvalidRequest(
+                    "The Idempotency-Key header must be 1 to 255 printable ASCII characters.",
+                    code="idempotency_key_invalid",
+                )
+            acting = headers.get("stripe-account", "") if route.form else ""
+            fingerprint = _fingerprint(
+                method, path, scope.get("query_string", b""), decoded, raw, acting
             )
-        acting = headers.get("stripe-account", "") if route.form else ""
-        fingerprint = _fingerprint(
-            method, path, scope.get("query_string", b""), decoded, raw, acting
-        )
-        return self._run_idempotent(
-            route, caller, params, args, confirm, key, fingerprint, method, path, prepared
-        )
+        for attempt in range(_CLOCK_ATTEMPTS):
+            # the last attempt reads the clock afresh, as other writers do: never ClockMoved
+            assume = route.write and attempt < _CLOCK_ATTEMPTS - 1
+            try:
+                if key is None:
+                    status, body = self._run(route, caller, params, args, confirm, prepared, assume)
+                    return status, body, False
+                return self._run_idempotent(
+                    route,
+                    caller,
+                    params,
+                    args,
+                    confirm,
+                    key,
+                    fingerprint,
+                    method,
+                    path,
+                    prepared,
+                    assume,
+                )
+            except ClockMoved:
+                # again from the bytes: the handler may have changed the params it was given
+                fresh = self._decode(
+                    method, raw, scope.get("query_string", b""), headers, route.form
+                )
+                params = self._check(route, fresh)
+        raise AssertionError("unreachable: the last attempt never assumes a clock")
 
     def _route(self, method: str, path: str) -> tuple[Route, tuple[str, ...]]:
         parts = path.strip("/").split("/")
@@ -364,10 +388,13 @@ class ApiApp:
         args: tuple[str, ...],
         confirm: _Confirm,
         prepared: Any = None,
+        assume_clocks: bool = False,
     ) -> tuple[int, bytes]:
         with (
             self._db_errors(),
-            self._store.unit_of_work(write=route.write, on_begin=confirm) as uow,
+            self._store.unit_of_work(
+                write=route.write, on_begin=confirm, assume_clocks=assume_clocks
+            ) as uow,
         ):
             status, body = route.handler(Request(caller(uow), params, args, uow, prepared))
             uow.begin()  # confirms the key even if the handler never touched the database
@@ -402,6 +429,7 @@ class ApiApp:
         method: str,
         path: str,
         prepared: Any = None,
+        assume_clocks: bool = False,
     ) -> tuple[int, bytes, bool]:
         """Replay, refuse, or run once, in one transaction.
 
@@ -427,7 +455,9 @@ class ApiApp:
         try:
             with (
                 self._db_errors(),
-                self._store.unit_of_work(write=True, on_begin=replay_if_stored) as uow,
+                self._store.unit_of_work(
+                    write=True, on_begin=replay_if_stored, assume_clocks=assume_clocks
+                ) as uow,
             ):
                 call = caller(uow)
                 status, body = route.handler(Request(call, params, args, uow, prepared))
@@ -453,17 +483,26 @@ class ApiApp:
                 raise
             return _replay(stored, fingerprint)
 
-    @contextmanager
-    def _db_errors(self) -> Iterator[None]:
-        """A lock that could not be had in time is the client's cue to retry, not a 500."""
-        try:
-            yield
-        except OperationalError as exc:
-            if "locked" in str(exc).lower():
-                raise RateLimited(
-                    "The database is busy; retry the request.", code="lock_timeout"
-                ) from exc
-            raise
+    @staticmethod
+    def _db_errors() -> _DbErrors:
+        return _DB_ERRORS
+
+
+class _DbErrors:
+    """A lock that could not be had in time is the client's cue to retry, not a 500. A class
+    rather than a ``contextmanager`` generator: it wraps every request."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
+        if isinstance(exc, OperationalError) and "locked" in str(exc).lower():
+            raise RateLimited(
+                "The database is busy; retry the request.", code="lock_timeout"
+            ) from exc
+
+
+_DB_ERRORS = _DbErrors()
 
 
 class _Stored(Exception):

@@ -2,7 +2,8 @@
 clock, which tests move forward (``timeline.advance``) to make deadlines arrive in seconds.
 
 A test clock is read through the caller's unit of work (``UnitOfWork.clock_offset``: in the
-transaction the request already has, or just before a SQLite write transaction begins): reading
+transaction the request already has, or, before a SQLite write transaction begins, from the
+process's cache, checked once that transaction begins, or in a short read of its own): reading
 it in a unit of work of its own would hold the caller's connection while waiting for a second
 one (units of work never nest, see ``store.uow``).
 """
@@ -51,4 +52,5 @@ class Clocks:
         real = self._clock.now_ms()
         with self._store.unit_of_work(write=True) as uow:
             uow.clocks.set_offset(platform_id, to_ms - real, real)
+        self._store.forget_clock(platform_id)
         return processed

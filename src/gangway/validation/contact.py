@@ -1,7 +1,8 @@
 """Email addresses and phone numbers (web addresses: ``gangway.validation.urls``).
 
 Emails go through ``email_validator`` (syntax only: no DNS, so validation stays pure and fast),
-phones through ``phonenumbers`` (Google's libphonenumber metadata). Both are personal data, so
+after a fast path for plain ASCII addresses that gives its verdicts without its per-character
+Unicode and IDNA walk (a fifth of a create's CPU before); phones through ``phonenumbers`` (Google's libphonenumber metadata). Both are personal data, so
 messages describe the problem without repeating them.
 """
 
@@ -31,6 +32,15 @@ _PHONE_TEST_RE = re.compile(r"(?:\+?1)?(0{10})")
 _PHONE_SEPARATORS = re.compile(r"[\s\-.()/]")
 #: RFC 5321's limit on an address, which ``email_validator.validate_email`` enforces.
 EMAIL_MAX_LENGTH: int = rfc_constants.EMAIL_MAX_LENGTH
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_PLAIN_EMAIL = re.compile(
+    r"([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)"
+    rf"@({_LABEL}(?:\.{_LABEL})+)",
+    re.ASCII,
+)
+"""A dot-atom local part at a dotted hostname, all ASCII: RFC 5322's atext, and RFC 952 labels
+of at most 63 characters that neither start nor end with a hyphen."""
+_CASE_INSENSITIVE_MAILBOXES = frozenset(rfc_constants.CASE_INSENSITIVE_MAILBOX_NAMES)
 
 
 def email(value: str) -> str:
@@ -40,11 +50,40 @@ def email(value: str) -> str:
     Stripe: mail to them can never be delivered.
     """
     text = require_text(value, "email_invalid", "An email address")
+    plain = _plain_email(text)
+    return plain if plain is not None else _validated_email(text)
+
+
+def _validated_email(text: str) -> str:
+    """``email_validator``'s verdict: every address the fast path leaves, and every refusal."""
     try:
         result = email_validator.validate_email(text, check_deliverability=False)
     except email_validator.EmailNotValidError as exc:
         fail("email_invalid", f"The email address is not valid: {exc}", reason=str(exc))
     return str(result.normalized)
+
+
+def _plain_email(text: str) -> str | None:
+    """The normalised form of an address ``email_validator`` surely accepts, or ``None`` to ask
+    it. For ASCII, its IDNA mapping only lower-cases the domain; what remains of its checks is
+    the lengths, a top-level domain ending in a letter, no ``ab--`` labels (Punycode or RFC
+    5890's reserved ones) and no special-use domain, and the RFC 2142 mailbox names it
+    lower-cases. ``tests/unit/validation/test_validation_email_fast_path.py`` compares both on
+    a corpus."""
+    match = _PLAIN_EMAIL.fullmatch(text)
+    if match is None or len(text) > EMAIL_MAX_LENGTH:
+        return None
+    local, domain = match.group(1), match.group(2).lower()
+    if len(domain) > rfc_constants.DOMAIN_MAX_LENGTH or not domain[-1].isalpha():
+        return None
+    if any(label[2:4] == "--" for label in domain.split(".")):
+        return None
+    for special in email_validator.SPECIAL_USE_DOMAIN_NAMES:
+        if domain == special or domain.endswith("." + special):
+            return None
+    if local.lower() in _CASE_INSENSITIVE_MAILBOXES:
+        local = local.lower()
+    return local + "@" + domain
 
 
 def phone(value: str, country: str | None = None, *, test_values: bool = True) -> str:
