@@ -34,14 +34,13 @@ from gangway.requirements.facts import (
     is_blank,
 )
 from gangway.requirements.passes import Pass
-from gangway.requirements.plans import plans_for
+from gangway.requirements.plans import FUTURE_REQUIREMENTS, plans_for
 from gangway.requirements.rules import RuleBook
 from gangway.requirements.scope import Scope
 
 __all__ = ["Evaluation", "evaluate"]
 
 ROUTINE_ONBOARDING = "routine_onboarding"
-FUTURE_REQUIREMENTS = "future_requirements"
 
 _COUNTRY_POLICY = Policy("identity_country", immediate=True)
 
@@ -110,7 +109,7 @@ def evaluate(facts: AccountFacts, rules: RuleBook, now_ms: int) -> Evaluation:
         elif upcoming is None:
             upcoming, upcoming_ms = index, layer.transition_ms
 
-    scope = Scope(facts, plans)
+    scope = Scope(facts)
     plan = plans.current(tuple(in_force), entity, supported)
     Pass(scope, now_ms, current, None, track_changes=True).run(plan)
 

@@ -1,9 +1,9 @@
 """One application of a plan at one instant into one collector.
 
 ``evaluate`` runs one pass for the current requirements and, when a future version is
-announced, one for ``future_requirements``; both read the same ``Scope``. ``Pass.run`` is
-the hot loop: a provided field without a verdict asks for nothing, a missing one asks for
-itself. The rest of the class is the less travelled paths:
+announced, one for ``future_requirements``; both read the same ``Scope``. The hot loop (a
+provided field without a verdict asks for nothing, a missing one asks for itself) is the plan's
+compiled function; this class holds what it calls back for, the less travelled paths:
 
 * a satisfied alternative: the chosen option's fields stand in for the missing one;
 * a verdict on a provided field (accounts without verdicts never get here): ``pending`` is an
@@ -19,17 +19,10 @@ from typing import Any
 
 from gangway.requirements.deadlines import Deadline, Policy, deadline_at
 from gangway.requirements.entries import STRIPE, USER, EntryCollector, entry_key
-from gangway.requirements.facts import (
-    CapabilityKey,
-    Verification,
-    has_list_item,
-    is_blank,
-    lookup,
-)
-from gangway.requirements.fields import CHECK_PRESENT, CHECK_TRUE, Field
+from gangway.requirements.facts import CapabilityKey, Verification, is_blank, lookup
+from gangway.requirements.fields import Field
 from gangway.requirements.plans import FieldRule, Plan, RoleRule
-from gangway.requirements.scope import UNSET, Scope
-from gangway.requirements.scope import node as parent_node
+from gangway.requirements.scope import Scope
 
 __all__ = ["ROUTINE_VERIFICATION", "Pass"]
 
@@ -60,89 +53,14 @@ class Pass:
         self._deadlines: dict[str, Deadline] = {}
 
     def run(self, plan: Plan) -> None:
-        """Each step of ``plan``: a role rule, or a field rule's fields against the account or
-        each Person holding its role.
-
-        The hot loop, kept in one frame: a call per rule and Person cost more than the two or
-        three fields it checks. It inlines the lookup through the cached parent node, the common
-        checks and the verdict lookup (``Field.provided`` and ``_verify`` say the same things
-        more slowly), and the deadline bookkeeping that a rule's missing fields share is done
-        once per plan slot (``FieldRule.slot``), at the first of them."""
-        scope = self.scope
-        verdicts = scope.verifications
-        out = self.out
-        put = out.put
-        override = self.reason_override
-        dues: list[tuple[str, str, int | None] | None] = [None] * plan.slots
-        account = (scope.account,)
-        for rule in plan.steps:
-            if isinstance(rule, RoleRule):
-                self._role(rule)
-                continue
-            subjects = account if rule.role is None else scope.subjects(rule.role)
-            for root, person_id, key_suffix, nodes, links in subjects:
-                due: tuple[str, str, int | None] | None = None
-                reason = ""
-                for step in rule.fields:
-                    node = nodes[step.parent]
-                    if node is UNSET:
-                        node = parent_node(nodes, links, step.parent)
-                    value = None if node is None else node.get(step.leaf)
-                    check = step.check
-                    if check == CHECK_PRESENT:
-                        if value is None:
-                            provided = False
-                        elif type(value) is str:
-                            provided = bool(value.strip())
-                        else:
-                            provided = not is_blank(value)
-                    elif check == CHECK_TRUE:
-                        provided = value is True
-                    else:
-                        provided = has_list_item(value, step.list_key, step.list_values)
-                    if provided:
-                        if verdicts:
-                            verification = verdicts.get((person_id, step.verify_key))
-                            if verification is not None and verification.status != "verified":
-                                self._verdict(
-                                    verification,
-                                    step.field,
-                                    root,
-                                    person_id,
-                                    rule.prefix,
-                                    key_suffix,
-                                    rule,
-                                )
-                        continue
-                    if step.alternatives and self._option_chosen(
-                        step.field, root, person_id, rule.prefix, key_suffix, rule
-                    ):
-                        continue
-                    if due is None:
-                        due = dues[rule.slot]
-                        if due is None:
-                            due = dues[rule.slot] = out.due(
-                                self.deadline(rule.policy), rule.targets
-                            )
-                        reason = override or rule.reason
-                    status, minimum, time_ms = due
-                    put(
-                        step.description + key_suffix,
-                        step.description,
-                        person_id,
-                        USER,
-                        status,
-                        minimum,
-                        time_ms,
-                        rule.targets,
-                        reason,
-                        step.alternatives,
-                    )
+        """Each step of ``plan``, through its compiled function (``compiler.py``), which
+        calls back into the methods below for role rules, deadlines and the rarer paths."""
+        plan.run(self, self.scope, self.out)
 
     def _role(self, rule: RoleRule) -> None:
+        """A role rule with fewer Persons than it needs (the compiled pass counted them):
+        an entry, unless it is waived."""
         scope = self.scope
-        if len(scope.persons(rule.role)) >= rule.min_count:
-            return
         for path in rule.waived_by:
             answer = lookup(scope.document, path)
             if answer is not False and not is_blank(answer):
@@ -181,24 +99,18 @@ class Pass:
 
     # ---- the less travelled paths ------------------------------------------------------------
 
-    def _option_chosen(
+    def _verify_all(
         self,
-        field: Field,
+        fields: tuple[Field, ...],
         root: Mapping[str, Any],
         person_id: str | None,
         prefix: str,
         key_suffix: str,
         rule: FieldRule,
-    ) -> bool:
-        """Whether an alternative option satisfies the missing ``field``; the chosen option's
-        fields then stand in for it, verdicts included."""
-        option = field.satisfying_option(root)
-        if option is None:
-            return False
-        if self.scope.verifications:
-            for chosen in option:
-                self._verify(chosen, root, person_id, prefix, key_suffix, rule)
-        return True
+    ) -> None:
+        """``_verify`` for each field of the option chosen in place of a missing field."""
+        for field in fields:
+            self._verify(field, root, person_id, prefix, key_suffix, rule)
 
     def _verify(
         self,

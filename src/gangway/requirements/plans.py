@@ -9,9 +9,8 @@ reasons keep their first-seen order), with
 
 * their targets filtered to the supported capabilities and sorted, as entries render them;
 * each field's description and option descriptions with the role prefix already applied;
-* each field's path split into a parent (an index into a per-country table, so a walk to
-  ``identity.individual.address`` is done once per account, not once per address line) and a
-  leaf key.
+* all of it compiled into one Python function (``compiler.py``), which is what an evaluation
+  runs: the rules become constants in its code and only the account's values are read.
 
 Plans are memoised per ``CountryRules`` object. The number of keys is small and bounded by the
 rules (layer prefixes x entity types x capability subsets), so the cache needs no eviction; it is
@@ -25,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from gangway.requirements.compiler import CompiledPass, compile_steps
 from gangway.requirements.deadlines import Policy
 from gangway.requirements.facts import CapabilityKey
 from gangway.requirements.fields import Field
@@ -42,14 +42,13 @@ class FieldStep:
 
     ``description`` is what an entry shows (role prefix included); ``field`` keeps the compiled
     field for the rarer paths (verification verdicts, satisfied alternatives); ``verify_key`` is
-    its ``field.description``, the verification key within the scope, one attribute away.
+    its ``field.description``, the verification key within the scope.
     """
 
     field: Field
     description: str
     verify_key: str
-    parent: int
-    leaf: str
+    path: Path
     check: str
     list_key: str
     list_values: frozenset[str]
@@ -87,66 +86,40 @@ class RoleRule:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """``slots``: how many distinct ``FieldRule.slot`` values the steps use."""
+    """``steps`` compiled: ``run(pass, scope, collector)`` applies them (``source`` is its code,
+    for reading); ``slots`` is how many distinct ``FieldRule.slot`` values the steps use."""
 
     steps: tuple[FieldRule | RoleRule, ...]
-    slots: int = 0
+    slots: int
+    run: CompiledPass
+    source: str
 
 
 PlanKey = tuple[object, ...]
+
+#: The requested reason of every entry of ``future_requirements``.
+FUTURE_REQUIREMENTS = "future_requirements"
 
 #: How many requested-capability combinations ``CountryPlans.split`` remembers per country.
 _SPLITS_KEPT = 256
 
 
 class CountryPlans:
-    """The plans of one country, plus the parent-path tables they index into.
+    """The plans of one country."""
 
-    The tables cover every field of every layer, so one account's cache of parent nodes serves
-    both the current plan and the plan of an upcoming future version. They are closed under
-    prefixes, root first: ``scope.node`` finds a node with one ``get`` on its parent's.
-    """
-
-    __slots__ = (
-        "_account_index",
-        "_base",
-        "_capabilities",
-        "_futures",
-        "_person_index",
-        "_plans",
-        "_splits",
-        "account_links",
-        "account_parents",
-        "person_links",
-        "person_parents",
-    )
+    __slots__ = ("_base", "_capabilities", "_country", "_futures", "_plans", "_splits")
 
     def __init__(self, rules: CountryRules) -> None:
         # The layers, not ``rules``: the cache entry must not keep ``rules`` alive.
+        self._country = rules.country
         self._base = rules.base
         self._futures = rules.futures
-        self._account_index: dict[Path, int] = {}
-        self._person_index: dict[Path, int] = {}
         self._plans: dict[PlanKey, Plan] = {}
         self._capabilities = rules.capabilities
         self._splits: dict[
             tuple[CapabilityKey, ...],
             tuple[frozenset[CapabilityKey], Mapping[CapabilityKey, str]],
         ] = {}
-        for layer in (rules.base, *rules.futures):
-            for requirements, _roles in layer.by_entity.values():
-                for rule in requirements:
-                    index = self._account_index if rule.role is None else self._person_index
-                    for field in rule.fields:
-                        parent = field.path[:-1]
-                        # Every prefix too, before the path: each node is then one ``get``
-                        # from its own parent's (``links``), and the root is always index 0.
-                        for end in range(len(parent) + 1):
-                            index.setdefault(parent[:end], len(index))
-        self.account_parents: tuple[Path, ...] = tuple(self._account_index)
-        self.person_parents: tuple[Path, ...] = tuple(self._person_index)
-        self.account_links = _links(self._account_index)
-        self.person_links = _links(self._person_index)
 
     def split(
         self, kyc: tuple[CapabilityKey, ...]
@@ -174,7 +147,7 @@ class CountryPlans:
         plan = self._plans.get(key)
         if plan is None:
             layers = [self._base, *(self._futures[i] for i in applied)]
-            plan = self._plans[key] = self._compile(layers, entity, supported)
+            plan = self._plans[key] = self._compile(layers, entity, supported, None)
         return plan
 
     def upcoming(self, index: int, entity: str | None, supported: frozenset[CapabilityKey]) -> Plan:
@@ -182,11 +155,17 @@ class CountryPlans:
         key: PlanKey = ("upcoming", index, entity, supported)
         plan = self._plans.get(key)
         if plan is None:
-            plan = self._plans[key] = self._compile([self._futures[index]], entity, supported)
+            plan = self._plans[key] = self._compile(
+                [self._futures[index]], entity, supported, FUTURE_REQUIREMENTS
+            )
         return plan
 
     def _compile(
-        self, layers: Sequence[Layer], entity: str | None, supported: frozenset[CapabilityKey]
+        self,
+        layers: Sequence[Layer],
+        entity: str | None,
+        supported: frozenset[CapabilityKey],
+        reason_override: str | None,
     ) -> Plan:
         steps: list[FieldRule | RoleRule] = []
         slots: dict[tuple[Policy, tuple[CapabilityKey, ...]], int] = {}
@@ -197,8 +176,7 @@ class CountryPlans:
                 if not targets:
                     continue
                 prefix = "" if rule.role is None else rule.role + "."
-                index = self._account_index if rule.role is None else self._person_index
-                fields = tuple(_step(field, prefix, index) for field in rule.fields)
+                fields = tuple(_step(field, prefix) for field in rule.fields)
                 slot = slots.setdefault((rule.policy, targets), len(slots))
                 steps.append(
                     FieldRule(rule.role, prefix, fields, targets, rule.policy, rule.reason, slot)
@@ -217,13 +195,9 @@ class CountryPlans:
                             role.reason,
                         )
                     )
-        return Plan(tuple(steps), len(slots))
-
-
-def _links(index: dict[Path, int]) -> tuple[tuple[int, str], ...]:
-    """Per parent path, ``(index of the path one key shorter, that last key)``; the root
-    (index 0) links to nothing."""
-    return tuple((index[path[:-1]], path[-1]) if path else (-1, "") for path in index)
+        label = f"{self._country} {entity} {'+'.join(sorted(map('.'.join, supported)))}"
+        run, source = compile_steps(steps, reason_override, f"{label} #{len(self._plans)}")
+        return Plan(tuple(steps), len(slots), run, source)
 
 
 def _targets(
@@ -233,13 +207,12 @@ def _targets(
     return tuple(sorted(key for key in restricts if key in supported))
 
 
-def _step(field: Field, prefix: str, index: dict[Path, int]) -> FieldStep:
+def _step(field: Field, prefix: str) -> FieldStep:
     return FieldStep(
         field=field,
         description=prefix + field.description,
         verify_key=field.description,
-        parent=index[field.path[:-1]],
-        leaf=field.path[-1],
+        path=field.path,
         check=field.check,
         list_key=field.list_key,
         list_values=field.list_values,
