@@ -15,12 +15,15 @@ schema (at most 8 levels), never along the input.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from collections.abc import Callable
+from typing import Any, Final, cast
 from urllib.parse import parse_qsl
+
+import orjson
 
 from gangway.core.errors import InvalidRequest, param_path
 
-__all__ = ["MAX_QUERY_DEPTH", "MAX_QUERY_FIELDS", "parse_query"]
+__all__ = ["MAX_QUERY_DEPTH", "MAX_QUERY_FIELDS", "QueryMemo", "parse_query"]
 
 MAX_QUERY_FIELDS: Final = 1000
 MAX_QUERY_DEPTH: Final = 32
@@ -211,3 +214,35 @@ def parse_query(raw_query_string: bytes | str) -> dict[str, Any]:
     for key, value in pairs:
         _insert(root, _segments(key), value)
     return _finish(root)
+
+
+class QueryMemo:
+    """Typed GET params by (params schema, raw query string).
+
+    Platforms send the same few queries on every read (``include[0]=requirements`` after each
+    webhook), and parsing and typing one cost more than the rest of the request's edge. A typed
+    result depends on nothing else, so it is kept as JSON bytes and decoded per request: every
+    request gets containers of its own. Refusals are not kept (they raise each time), nor long
+    queries (list filters with cursors vary per page), nor more than ``size`` distinct queries.
+    """
+
+    __slots__ = ("_kept", "_longest", "_size")
+
+    def __init__(self, *, size: int = 512, longest: int = 256) -> None:
+        self._kept: dict[tuple[str, bytes], bytes] = {}
+        self._size = size
+        self._longest = longest
+
+    def params(
+        self, schema: str, query: bytes, typed: Callable[[], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """``typed()``'s answer for this query, computed once."""
+        found = self._kept.get((schema, query))
+        if found is not None:
+            return cast(dict[str, Any], orjson.loads(found))
+        params = typed()
+        if len(query) <= self._longest and len(self._kept) < self._size:
+            encoded = orjson.dumps(params)
+            if orjson.loads(encoded) == params:  # JSON's types only (no tuples, no objects)
+                self._kept[(schema, query)] = encoded
+        return params
