@@ -78,17 +78,19 @@ def wire_requirements(evaluation: Evaluation) -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=256)
-def wire_json(requirements: bytes, future_requirements: bytes) -> tuple[bytes, bytes]:
+def wire_json(requirements: bytes, future_requirements: bytes) -> tuple[bytes, bytes, bool]:
     """The engine's encoded ``requirements`` and ``future_requirements``, shaped for the wire
-    and encoded: what an account stores with its evaluation, so a read does no shaping.
+    and encoded: what an account stores with its evaluation, so a read does no shaping; and
+    whether they equal the engine's own answer but for key order (they nearly always do: the
+    account then keeps one copy, ``StoredRequirements.of``).
 
     Shaping is a pure function of what the engine said, and many accounts owe the same (a
     platform's new accounts all start alike), so the last few hundred answers are remembered
     by their bytes: a write that stores a common answer does no shaping either."""
-    wire = wire_requirements(
-        Evaluation(orjson.loads(requirements), orjson.loads(future_requirements), {}, None)
-    )
-    return orjson.dumps(wire["requirements"]), orjson.dumps(wire["future_requirements"])
+    engine = orjson.loads(requirements), orjson.loads(future_requirements)
+    wire = wire_requirements(Evaluation(*engine, {}, None))  # shaping builds new containers
+    same = wire["requirements"] == engine[0] and wire["future_requirements"] == engine[1]
+    return orjson.dumps(wire["requirements"]), orjson.dumps(wire["future_requirements"]), same
 
 
 def account(

@@ -94,13 +94,14 @@ def _stored_key(fingerprint: str) -> str:
 def stored(evaluation: Evaluation, rules: RuleBook, at_ms: int) -> StoredRequirements:
     """``evaluation`` (as of ``at_ms``) in the form an account keeps and reads render."""
     raw = orjson.dumps(evaluation.requirements), orjson.dumps(evaluation.future_requirements)
+    *wire, same = wire_json(*raw)
     return StoredRequirements.of(
         key=stored_key(rules),
         evaluated_ms=at_ms,
         next_change_ms=evaluation.next_change_ms,
         capabilities=evaluation.capabilities,
-        wire_json=wire_json(*raw),
-        raw_json=raw,
+        wire_json=(wire[0], wire[1]),
+        raw_json=None if same else raw,
     )
 
 

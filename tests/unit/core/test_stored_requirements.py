@@ -50,3 +50,33 @@ def test_fresh_under_its_key_from_its_evaluation_until_its_next_change() -> None
     assert not value.is_fresh("k1", 999)
     assert not value.is_fresh("k2", 1_500)
     assert stored(None).is_fresh("k1", 10**15)
+
+
+def test_an_engine_answer_equal_to_the_wire_is_kept_once_and_read_back_equal() -> None:
+    wire = (orjson.dumps({"summary": None, "entries": []}), orjson.dumps(FUTURE))
+    once = StoredRequirements.of(
+        key="k1",
+        evaluated_ms=1_000,
+        next_change_ms=None,
+        capabilities=CAPABILITIES,
+        wire_json=wire,
+        raw_json=None,
+    )
+    twice = StoredRequirements.of(
+        key="k1",
+        evaluated_ms=1_000,
+        next_change_ms=None,
+        capabilities=CAPABILITIES,
+        wire_json=wire,
+        raw_json=wire,
+    )
+    assert len(once.encode()) == len(twice.encode()) - sum(map(len, wire))
+    read = StoredRequirements.sealed(once.seal(lambda plain: plain), lambda blob: blob)
+    assert (
+        read.raw
+        == twice.raw
+        == {
+            "requirements": {"entries": [], "summary": None},
+            "future_requirements": FUTURE,
+        }
+    )
