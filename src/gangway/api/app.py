@@ -247,9 +247,7 @@ class ApiApp:
                     code="idempotency_key_invalid",
                 )
             acting = headers.get("stripe-account", "") if route.form else ""
-            fingerprint = _fingerprint(
-                method, path, scope.get("query_string", b""), decoded, raw, acting
-            )
+            fingerprint = _fingerprint(method, path, query, decoded, raw, acting)
         for attempt in range(_CLOCK_ATTEMPTS):
             # the last attempt reads the clock afresh, as other writers do: never ClockMoved
             assume = route.write and attempt < _CLOCK_ATTEMPTS - 1
@@ -272,10 +270,7 @@ class ApiApp:
                 )
             except ClockMoved:
                 # again from the bytes: the handler may have changed the params it was given
-                fresh = self._decode(
-                    method, raw, scope.get("query_string", b""), headers, route.form
-                )
-                params = self._check(route, fresh)
+                params = self._check(route, self._decode(method, raw, query, headers, route.form))
         raise AssertionError("unreachable: the last attempt never assumes a clock")
 
     def _route(self, method: str, path: str) -> tuple[Route, tuple[str, ...]]:

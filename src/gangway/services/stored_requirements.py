@@ -21,9 +21,8 @@ forward at the rules' own next change and records those events then.
 
 from __future__ import annotations
 
-from gangway.core.listing import listing_of
 from gangway.requirements import RuleBook
-from gangway.services import timeline, verifications
+from gangway.services import timeline
 from gangway.store.uow import Store
 
 __all__ = ["fill_stale"]
@@ -39,19 +38,7 @@ def fill_stale(store: Store, rules: RuleBook) -> int:
         with store.unit_of_work(write=True) as uow:
             batch = uow.accounts.stale_requirements(key, _BATCH)
             for record in batch:
-                at_ms = record.evaluated_ms or record.created_ms
-                records = uow.verifications.of_account(record.id)
-                persons = timeline.persons_of(uow, record)
-                evaluation = timeline.evaluate_record(
-                    record, persons, rules, at_ms, verdicts=verifications.verdicts(records)
-                )
-                if not record.closed:
-                    wakes = (evaluation.next_change_ms, verifications.next_decision_ms(records))
-                    present = [t for t in wakes if t is not None]
-                    record.next_change_ms = min(present) if present else None
-                record.listing = listing_of(evaluation)
-                record.requirements = timeline.stored(evaluation, rules, at_ms)
-                uow.accounts.save(record)
+                timeline.restore(uow, record, rules, record.evaluated_ms or record.created_ms)
         done += len(batch)
         if len(batch) < _BATCH:
             return done

@@ -240,14 +240,20 @@ def settle(
     return after
 
 
-def restore(uow: UnitOfWork, record: AccountRecord, rules: RuleBook, now_ms: int) -> None:
-    """Store ``record``'s evaluation as of ``now_ms`` and nothing else: for a closed account
-    whose verdicts changed (a late review), which records no events and keeps no wake-up."""
+def restore(uow: UnitOfWork, record: AccountRecord, rules: RuleBook, at_ms: int) -> None:
+    """Store ``record``'s evaluation as of ``at_ms`` and record no events: for a closed account
+    whose verdicts changed (a late review), and for one stored under other rules (the start-up
+    fill, ``services.stored_requirements``). An open account's wake-up follows the evaluation,
+    as in ``settle``; a closed one keeps none."""
     persons = persons_of(uow, record)
-    verdicts = verifications.verdicts(uow.verifications.of_account(record.id))
-    after = evaluate_record(record, persons, rules, now_ms, verdicts=verdicts)
+    records = uow.verifications.of_account(record.id)
+    after = evaluate_record(record, persons, rules, at_ms, verdicts=verifications.verdicts(records))
+    if not record.closed:
+        record.next_change_ms = _soonest(
+            after.next_change_ms, verifications.next_decision_ms(records)
+        )
     record.listing = listing_of(after)
-    record.requirements = stored(after, rules, now_ms)
+    record.requirements = stored(after, rules, at_ms)
     saved = uow.accounts.save(record)
     record.version = saved.version
 

@@ -2,8 +2,9 @@
 
 Emails go through ``email_validator`` (syntax only: no DNS, so validation stays pure and fast),
 after a fast path for plain ASCII addresses that gives its verdicts without its per-character
-Unicode and IDNA walk (a fifth of a create's CPU before); phones through ``phonenumbers`` (Google's libphonenumber metadata). Both are personal data, so
-messages describe the problem without repeating them.
+Unicode and IDNA walk (a fifth of a create's CPU before); phones through ``phonenumbers``
+(Google's libphonenumber metadata). Both are personal data, so messages describe the problem
+without repeating them.
 """
 
 from __future__ import annotations

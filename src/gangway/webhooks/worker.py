@@ -39,7 +39,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 
@@ -84,11 +84,21 @@ _BODIES_KEPT = 4096
 _SHUTDOWN_GRACE_SECONDS = 2.0
 _FINAL_RECORD_SECONDS = 10.0
 
-Outcome = tuple[str, bool, int, int | None, str | None, int, str | None, str, int | None]
-"""An attempt made, not yet recorded: delivery id, livemode, when (ms), status code, error,
-latency (ms), the start of the answer, the delivery's new status and its next attempt. Its
-``Attempt`` (and the id, whose randomness is a system call that lets go of the GIL) is made in
-the recorder's thread, off the loop."""
+
+class Outcome(NamedTuple):
+    """An attempt made, not yet recorded. Its ``Attempt`` (and the id, whose randomness is a
+    system call that lets go of the GIL) is made in the recorder's thread, off the loop."""
+
+    delivery_id: str
+    livemode: bool
+    at_ms: int
+    status_code: int | None
+    error: str | None
+    latency_ms: int
+    text: str | None
+    status: str
+    """The delivery's new status: ``succeeded``, ``pending`` (``retry`` set) or ``failed``."""
+    retry: int | None
 
 
 def _wall_ms() -> int:
@@ -277,7 +287,7 @@ class DeliveryWorker:
         try:
             outcome = await self._post(client, claimed)
             self._outcomes.append(outcome)
-            if outcome[7] != "succeeded":
+            if outcome.status != "succeeded":
                 self._unrecorded_failures.append(claimed.destination_id)
                 recording = True
             self._outcome_ready.set()
@@ -353,11 +363,11 @@ class DeliveryWorker:
         now_ms = self._now_ms()
         tried = (claimed.delivery_id, claimed.livemode, started_ms, status_code, error, latency_ms)
         if status_code is not None and 200 <= status_code < 300:
-            return (*tried, text, "succeeded", None)
+            return Outcome(*tried, text, "succeeded", None)
         retry = next_attempt_ms(
             self._schedules[claimed.livemode], claimed.attempts + 1, now_ms, self._jitter()
         )
-        return (*tried, text, ("pending" if retry is not None else "failed"), retry)
+        return Outcome(*tried, text, "pending" if retry is not None else "failed", retry)
 
     def _request_head(self, raw: str) -> tuple[httpx.URL, bytes]:
         """The parsed URL and the request's head up to its signature, once per destination
